@@ -1,0 +1,159 @@
+//! Command-line interface (clap derive) and the commands behind it. Each command returns an
+//! exit code: 0 success, 1 content errors, 2 usage or configuration errors.
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostics;
+use crate::pipeline::{self, BuildOptions, Engine};
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// srm-docs: a static site generator for cloud shared-responsibility knowledge bases.
+#[derive(Debug, Parser)]
+#[command(name = "srm-docs", version, about)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scaffold a small working site in DIR.
+    Init {
+        /// Folder to create (must be empty or missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+    /// Validate content, dataset and every internal link without writing anything.
+    Check(CommonArgs),
+    /// Serve a live-reloading preview.
+    Serve(crate::serve::ServeArgs),
+}
+
+/// Options shared by every command that reads a site.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// The site folder (holds srm-docs.toml and content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include drafts.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// Options of `build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Output folder (default: `output_dir` from the config, else `public`).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Override `base_url` from the config.
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+/// Runs the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Init { dir } => crate::init::run(&dir),
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::Serve(args) => crate::serve::run(args),
+    }
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Prints diagnostics to stderr.
+pub fn report(diags: &Diagnostics) {
+    eprint!("{}", diags.render(color()));
+}
+
+/// Loads the config for a root; prints and returns exit code 2 on failure.
+pub fn load_config(root: &std::path::Path) -> Result<Config, i32> {
+    if !root.is_dir() {
+        eprintln!("error: site folder `{}` does not exist", root.display());
+        return Err(2);
+    }
+    Config::load(root).map_err(|d| {
+        eprint!("{}", d.render(color()));
+        2
+    })
+}
+
+fn build(args: BuildArgs) -> i32 {
+    let mut config = match load_config(&args.common.root) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Some(url) = &args.base_url {
+        if let Err(m) = config.set_base_url(url) {
+            eprintln!("error: --base-url: {m}");
+            return 2;
+        }
+    }
+    if let Some(out) = args.output {
+        config.output_dir = out;
+    }
+    let started = std::time::Instant::now();
+    let sources = match pipeline::read_sources(&config) {
+        Ok(s) => s,
+        Err(d) => {
+            report(&d);
+            return 1;
+        }
+    };
+    let engine = Engine::default();
+    let result = pipeline::build(&config, &sources, &engine, BuildOptions { drafts: args.common.drafts });
+    report(&result.diagnostics);
+    let (errors, warnings) = result.diagnostics.counts();
+    let Some(output) = result.output else {
+        eprintln!("build failed: {errors} error(s), {warnings} warning(s); {} left untouched", config.output_dir.display());
+        return 1;
+    };
+    if let Err(e) = output.write_to(&config.output_dir) {
+        eprintln!("error: cannot write {}: {e}", config.output_dir.display());
+        return 1;
+    }
+    let s = &result.stats;
+    eprintln!(
+        "built {} pages ({} articles, {} files, {:.1} MB) into {} in {:.2?} with {warnings} warning(s)",
+        s.pages,
+        s.articles,
+        s.files,
+        s.bytes as f64 / 1e6,
+        config.output_dir.display(),
+        started.elapsed()
+    );
+    0
+}
+
+fn check(args: CommonArgs) -> i32 {
+    let config = match load_config(&args.root) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let sources = match pipeline::read_sources(&config) {
+        Ok(s) => s,
+        Err(d) => {
+            report(&d);
+            return 1;
+        }
+    };
+    let result = pipeline::build(&config, &sources, &Engine::default(), BuildOptions { drafts: args.drafts });
+    report(&result.diagnostics);
+    let (errors, warnings) = result.diagnostics.counts();
+    eprintln!(
+        "checked {} pages ({} articles): {errors} error(s), {warnings} warning(s)",
+        result.stats.pages, result.stats.articles
+    );
+    i32::from(errors > 0)
+}

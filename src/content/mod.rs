@@ -1,0 +1,345 @@
+//! Articles: every `.md` file under `content/` (outside `content/data/`), turned into an
+//! [`Article`] with its metadata. Messy notes are accepted and every guess is reported as a
+//! warning at its place: missing front matter, Obsidian headers, mis-decoded text.
+
+pub mod frontmatter;
+pub mod mojibake;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::source::SourceFile;
+use crate::yaml::Embedded;
+use std::sync::Arc;
+
+/// A reference to a dataset entity written in front matter, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdRef {
+    /// The id as written.
+    pub id: String,
+    /// Where it was written.
+    pub location: Location,
+}
+
+/// One article, ready to render.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The (normalised, possibly repaired) source text.
+    pub source: Arc<SourceFile>,
+    /// URL slug: `/articles/<slug>/`.
+    pub slug: String,
+    /// Title (front matter, else first heading, else first short line).
+    pub title: String,
+    /// True when the title came from the first `#` heading, which is then not repeated.
+    pub title_from_heading: bool,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// `YYYY-MM-DD` of the last revision.
+    pub updated: Option<String>,
+    /// One-sentence summary.
+    pub summary: Option<String>,
+    /// Tags, as written.
+    pub tags: Vec<String>,
+    /// Author names.
+    pub authors: Vec<String>,
+    /// Built only with `--drafts`.
+    pub draft: bool,
+    /// Ordering weight, lower first.
+    pub weight: i64,
+    /// Services named in front matter.
+    pub services: Vec<IdRef>,
+    /// Controls named in front matter.
+    pub controls: Vec<IdRef>,
+    /// Scenarios named in front matter.
+    pub scenarios: Vec<IdRef>,
+    /// Byte offset of the Markdown body in `source.text`.
+    pub body_offset: usize,
+}
+
+impl Article {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_offset..]
+    }
+}
+
+/// Parses one article from its raw bytes. Errors and warnings go to `diags`; `None` means the
+/// file could not become an article at all.
+pub fn parse_article(path: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Article> {
+    let file = match SourceFile::from_bytes(path, bytes) {
+        Ok(f) => f,
+        Err(crate::source::DecodeError::NotUtf8 { line, col }) => {
+            diags.push(Diagnostic::error(
+                Location {
+                    path: path.into(),
+                    line_col: Some((line, col)),
+                    line_text: None,
+                },
+                "file is not valid UTF-8 (save it as UTF-8)",
+            ));
+            return None;
+        }
+    };
+    let file = repair_mojibake(file, diags);
+    let stem = std::path::Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut article = Article {
+        source: Arc::new(file),
+        slug: String::new(),
+        title: String::new(),
+        title_from_heading: false,
+        date: None,
+        updated: None,
+        summary: None,
+        tags: Vec::new(),
+        authors: Vec::new(),
+        draft: false,
+        weight: 0,
+        services: Vec::new(),
+        controls: Vec::new(),
+        scenarios: Vec::new(),
+        body_offset: 0,
+    };
+    let source = article.source.clone();
+    let mut slug_override = None;
+    match frontmatter::split(&source.text) {
+        Err(offset) => {
+            diags.push(Diagnostic::error(
+                Location::at(&source, offset),
+                "front matter opened with `---` is never closed",
+            ));
+            return None;
+        }
+        Ok(Some(block)) => {
+            let emb = Embedded {
+                file: &source,
+                yaml: block.yaml,
+                first_line: block.first_line,
+            };
+            let fm: frontmatter::FrontMatter = if block.yaml.trim().is_empty() {
+                Default::default()
+            } else {
+                match emb.parse() {
+                    Ok(fm) => fm,
+                    Err(d) => {
+                        diags.push(d);
+                        return None;
+                    }
+                }
+            };
+            article.body_offset = block.body_offset;
+            apply_front_matter(&mut article, &emb, fm, &mut slug_override, diags);
+        }
+        Ok(None) => apply_fallbacks(&mut article, diags),
+    }
+    if article.title.is_empty() {
+        guess_title(&mut article, diags);
+    }
+    article.slug = match slug_override {
+        Some(s) => s,
+        None => slugify(&stem),
+    };
+    if article.slug.is_empty() {
+        article.slug = "untitled".into();
+        diags.push(Diagnostic::warning(
+            Location::file(path),
+            "file name gives an empty slug; using `untitled`",
+        ));
+    }
+    Some(article)
+}
+
+fn apply_front_matter(
+    article: &mut Article,
+    emb: &Embedded<'_>,
+    fm: frontmatter::FrontMatter,
+    slug: &mut Option<String>,
+    diags: &mut Diagnostics,
+) {
+    let mut date = |value: Option<serde_saphyr::Spanned<String>>| {
+        let value = value?;
+        let d = frontmatter::normalise_date(&value.value);
+        if d.is_none() {
+            diags.push(Diagnostic::error(
+                emb.span(&value),
+                format!("date `{}` is not YYYY-MM-DD", value.value),
+            ));
+        }
+        d
+    };
+    article.date = date(fm.date);
+    article.updated = date(fm.updated);
+    article.title = fm.title.unwrap_or_default().trim().to_string();
+    article.summary = fm.summary.filter(|s| !s.trim().is_empty());
+    article.tags = fm.tags;
+    article.authors = fm.authors;
+    article.draft = fm.draft;
+    article.weight = fm.weight.unwrap_or(0);
+    if let Some(s) = fm.slug {
+        let clean = slugify(&s.value);
+        if clean != s.value {
+            diags.push(Diagnostic::warning(
+                emb.span(&s),
+                format!("slug `{}` is used as `{clean}`", s.value),
+            ));
+        }
+        *slug = Some(clean);
+    }
+    let refs = |list: Vec<serde_saphyr::Spanned<String>>| {
+        list.into_iter()
+            .map(|v| IdRef {
+                location: emb.span(&v),
+                id: v.value,
+            })
+            .collect()
+    };
+    article.services = refs(fm.services);
+    article.controls = refs(fm.controls);
+    article.scenarios = refs(fm.scenarios);
+}
+
+/// No front matter: read an Obsidian header if there is one.
+fn apply_fallbacks(article: &mut Article, diags: &mut Diagnostics) {
+    let source = article.source.clone();
+    let Some(header) = frontmatter::obsidian_header(&source.text) else {
+        return;
+    };
+    article.body_offset = header.body_offset;
+    if let Some((date, line)) = header.date {
+        diags.push(Diagnostic::warning(
+            Location::line_col(&source, line, 1),
+            format!("no front matter: date {date} taken from the day-first timestamp line"),
+        ));
+        article.date = Some(date);
+    }
+    article.tags = header.tags;
+}
+
+/// Title from the first `#` heading, else the first short line of text.
+fn guess_title(article: &mut Article, diags: &mut Diagnostics) {
+    let source = article.source.clone();
+    let body = &source.text[article.body_offset..];
+    let mut offset = article.body_offset;
+    let mut in_fence = false;
+    let mut first_short: Option<(String, usize)> = None;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+        } else if !in_fence {
+            if let Some(h) = t.strip_prefix("# ") {
+                article.title = h.trim().trim_end_matches('#').trim().to_string();
+                article.title_from_heading = true;
+                diags.push(Diagnostic::warning(
+                    Location::at(&source, offset),
+                    "no title in front matter: using the first heading",
+                ));
+                return;
+            }
+            if first_short.is_none() && !t.is_empty() && t.chars().count() <= 80 {
+                let text = t.trim_start_matches(['#', '-', '*', '>', ' ']).trim();
+                if !text.is_empty() {
+                    first_short = Some((text.to_string(), offset));
+                }
+            }
+        }
+        offset += line.len();
+    }
+    let (title, at) = first_short.unwrap_or_else(|| ("Untitled".into(), article.body_offset));
+    diags.push(Diagnostic::warning(
+        Location::at(&source, at),
+        format!("no title or heading: using the first short line `{title}`"),
+    ));
+    article.title = title;
+}
+
+fn repair_mojibake(file: SourceFile, diags: &mut Diagnostics) -> SourceFile {
+    match mojibake::repair(&file.text) {
+        mojibake::Repair::Clean => file,
+        mojibake::Repair::Repaired { text, replaced } => {
+            diags.push(Diagnostic::warning(
+                Location::file(&file.path),
+                format!(
+                    "repaired {replaced} mis-decoded sequence(s): the text was UTF-8 read as Windows-1252"
+                ),
+            ));
+            SourceFile::new(file.path.clone(), &text)
+        }
+        mojibake::Repair::Suspicious { offset } => {
+            diags.push(Diagnostic::warning(
+                Location::at(&file, offset),
+                "text looks mis-decoded (UTF-8 read as Windows-1252) but cannot be repaired exactly; kept as is",
+            ));
+            file
+        }
+    }
+}
+
+/// Lowercase, hyphen-separated slug; emoji, variation selectors and punctuation dropped.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || matches!(c, '-' | '_' | '.' | '/' | ':') {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<Article>, Diagnostics) {
+        let mut d = Diagnostics::new();
+        let a = parse_article("content/a-note.md", text.as_bytes(), &mut d);
+        (a, d)
+    }
+
+    #[test]
+    fn slugs_drop_emoji_and_punctuation() {
+        assert_eq!(slugify("🛡️ Shield & WAF: basics"), "shield-waf-basics");
+        assert_eq!(slugify("EC2 — the guest OS"), "ec2-the-guest-os");
+    }
+
+    #[test]
+    fn front_matter_error_is_reported_in_file_coordinates() {
+        let (a, d) = parse("---\ntitle: A\ncolour: red\n---\nbody\n");
+        assert!(a.is_none());
+        let e = &d.errors()[0];
+        assert_eq!(e.location.line_col, Some((3, 1)), "{}", e.message);
+    }
+
+    #[test]
+    fn note_without_front_matter_takes_its_heading() {
+        let (a, d) = parse("Some intro line\n\n# The real title\ntext\n");
+        let a = a.unwrap();
+        assert_eq!(a.title, "The real title");
+        assert!(a.title_from_heading);
+        assert_eq!(d.sorted()[0].location.line_col, Some((3, 1)));
+    }
+
+    #[test]
+    fn obsidian_note_gets_date_and_tags() {
+        let (a, _) = parse("15-06-2025 11:35:16\nStatus : #done\nTags : [[aws]]\n\n# 5 - Model\n");
+        let a = a.unwrap();
+        assert_eq!(a.date.as_deref(), Some("2025-06-15"));
+        assert_eq!(a.tags, vec!["aws"]);
+        assert_eq!(a.title, "5 - Model");
+    }
+
+    #[test]
+    fn front_matter_ids_keep_positions() {
+        let (a, _) = parse("---\ntitle: A\nservices: [ec2, s4]\n---\n");
+        let a = a.unwrap();
+        assert_eq!(a.services[1].id, "s4");
+        assert_eq!(a.services[1].location.line_col, Some((3, 17)));
+    }
+}

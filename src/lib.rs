@@ -1,0 +1,25 @@
+//! srm-docs builds a static documentation site for a knowledge base about the cloud shared
+//! responsibility model from Markdown articles and a YAML responsibility dataset.
+//!
+//! Data flow, shared by `build`, `check` and `serve`:
+//!
+//! ```text
+//! args → Config → read files (Sources) → parse (front matter, Markdown, dataset YAML)
+//!      → validate (Dataset + Articles + Diagnostics) → Site graph (pages, URLs, links,
+//!        backlinks) → render (Markdown events → HTML, syntect, Tera) → Output (path → bytes)
+//!      → write to staging dir + swap   |   serve from memory
+//! ```
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod dataset;
+pub mod diagnostics;
+pub mod init;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod serve;
+pub mod site;
+pub mod source;
+pub mod yaml;

@@ -1,0 +1,308 @@
+//! Build-time syntax highlighting with syntect (plus two-face's extra syntaxes: TOML,
+//! Dockerfile, HCL/Terraform, TypeScript…). Output is compact: each token gets at most one
+//! short class naming its *role* (comment, string, keyword…), not the whole scope chain, and
+//! [`Highlighter::stylesheet`] turns a light and a dark syntect theme into CSS for those
+//! roles, switched by `prefers-color-scheme`. Highlighted blocks are cached by
+//! (language, content hash), so `serve` rebuilds and repeated blocks cost nothing.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use syntect::highlighting::{FontStyle, Highlighter as ThemeHighlighter, Theme, ThemeSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
+
+/// Token roles and the scope each is styled from; the class is `h` + the role letter(s).
+const ROLES: &[(&str, &str)] = &[
+    ("c", "comment"),
+    ("s", "string"),
+    ("n", "constant.numeric"),
+    ("l", "constant.language"),
+    ("o", "keyword.operator"),
+    ("k", "keyword"),
+    ("t", "storage.type"),
+    ("m", "storage.modifier"),
+    ("f", "entity.name.function"),
+    ("y", "entity.name.type"),
+    ("g", "entity.name.tag"),
+    ("a", "entity.other.attribute-name"),
+    ("b", "support.function"),
+    ("u", "support.type"),
+    ("v", "variable.parameter"),
+    ("e", "constant.character.escape"),
+    ("h", "markup.heading"),
+    ("i", "markup.inserted"),
+    ("d", "markup.deleted"),
+];
+
+fn themes() -> &'static ThemeSet {
+    static SET: OnceLock<ThemeSet> = OnceLock::new();
+    SET.get_or_init(ThemeSet::load_defaults)
+}
+
+/// True when a syntect theme of that name is bundled.
+pub fn theme_exists(name: &str) -> bool {
+    themes().themes.contains_key(name)
+}
+
+/// Names of the bundled highlight themes.
+pub fn theme_names() -> Vec<String> {
+    themes().themes.keys().cloned().collect()
+}
+
+/// The outcome of highlighting one block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Highlighted {
+    /// The language was known: HTML of the tokens (no `<pre>` wrapper).
+    Code(Arc<str>),
+    /// The language is unknown: escaped plain text.
+    UnknownLanguage(Arc<str>),
+}
+
+/// Syntaxes, role selectors and the block cache; build once per process and share.
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+    roles: Vec<(&'static str, Scope)>,
+    cache: Mutex<HashMap<(String, blake3::Hash), Highlighted>>,
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Highlighter {
+    /// Loads the syntax set (about 15 ms) and compiles the role selectors.
+    pub fn new() -> Self {
+        let roles = ROLES
+            .iter()
+            .map(|(class, scope)| (*class, Scope::new(scope).expect("valid scope")))
+            .collect();
+        Highlighter {
+            syntaxes: two_face::syntax::extra_newlines(),
+            roles,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// True when `lang` (a fence token such as `bash`, `py`, `terraform`) is known.
+    pub fn knows(&self, lang: &str) -> bool {
+        self.syntax(lang).is_some()
+    }
+
+    fn syntax(&self, lang: &str) -> Option<&syntect::parsing::SyntaxReference> {
+        let lang = match lang.to_ascii_lowercase().as_str() {
+            "terraform" | "tf" | "hcl" => "Terraform".to_string(),
+            "shell" | "console" | "zsh" => "bash".to_string(),
+            "jsonc" => "json".to_string(),
+            "yml" => "yaml".to_string(),
+            "golang" => "go".to_string(),
+            other => other.to_string(),
+        };
+        self.syntaxes
+            .find_syntax_by_token(&lang)
+            .or_else(|| self.syntaxes.find_syntax_by_name(&lang))
+    }
+
+    /// Highlights `code` as `lang`, using the cache.
+    pub fn highlight(&self, lang: &str, code: &str) -> Highlighted {
+        let key = (lang.to_string(), blake3::hash(code.as_bytes()));
+        if let Some(hit) = self.cache.lock().expect("cache lock").get(&key) {
+            return hit.clone();
+        }
+        let result = match self.syntax(lang) {
+            Some(syntax) => Highlighted::Code(self.tokens_html(syntax, code).into()),
+            None => Highlighted::UnknownLanguage(escape_html(code).into()),
+        };
+        self.cache
+            .lock()
+            .expect("cache lock")
+            .insert(key, result.clone());
+        result
+    }
+
+    fn tokens_html(&self, syntax: &syntect::parsing::SyntaxReference, code: &str) -> String {
+        let mut state = ParseState::new(syntax);
+        let mut stack = ScopeStack::new();
+        let mut out = String::with_capacity(code.len() * 2);
+        let mut open: Option<&str> = None;
+        for line in code.split_inclusive('\n') {
+            let ops = match state.parse_line(line, &self.syntaxes) {
+                Ok(ops) => ops,
+                Err(_) => {
+                    close(&mut out, &mut open);
+                    out.push_str(&escape_html(line));
+                    continue;
+                }
+            };
+            let mut pos = 0;
+            for (at, op) in ops {
+                self.push_text(&mut out, &mut open, &stack, &line[pos..at]);
+                pos = at;
+                let _ = stack.apply(&op);
+            }
+            self.push_text(&mut out, &mut open, &stack, &line[pos..]);
+        }
+        close(&mut out, &mut open);
+        out
+    }
+
+    fn push_text<'a>(
+        &'a self,
+        out: &mut String,
+        open: &mut Option<&'a str>,
+        stack: &ScopeStack,
+        text: &str,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        let role = if text.trim().is_empty() {
+            *open
+        } else {
+            self.role(stack)
+        };
+        if role != *open {
+            close(out, open);
+            if let Some(r) = role {
+                out.push_str("<span class=\"h");
+                out.push_str(r);
+                out.push_str("\">");
+            }
+            *open = role;
+        }
+        out.push_str(&escape_html(text));
+    }
+
+    /// The role of the innermost scope that has one; comments and strings win over what they
+    /// contain (so a string's quote marks are coloured as string).
+    fn role(&self, stack: &ScopeStack) -> Option<&'static str> {
+        let scopes = stack.as_slice();
+        for outer in ["c", "s"] {
+            let (class, sel) = self.roles.iter().find(|(c, _)| *c == outer)?;
+            if scopes.iter().any(|s| sel.is_prefix_of(*s)) {
+                return Some(class);
+            }
+        }
+        scopes.iter().rev().find_map(|s| {
+            self.roles
+                .iter()
+                .find(|(_, sel)| sel.is_prefix_of(*s))
+                .map(|(c, _)| *c)
+        })
+    }
+
+    /// CSS for every role in the light theme, and the dark theme under
+    /// `prefers-color-scheme: dark`.
+    pub fn stylesheet(&self, light: &str, dark: &str) -> String {
+        let set = themes();
+        let mut css = String::from("/* generated by srm-docs from syntect themes */\n");
+        css.push_str(&self.theme_css(&set.themes[light], ":root"));
+        css.push_str("@media (prefers-color-scheme: dark) {\n");
+        css.push_str(&self.theme_css(&set.themes[dark], ":root"));
+        css.push_str("}\n");
+        css
+    }
+
+    fn theme_css(&self, theme: &Theme, root: &str) -> String {
+        let hl = ThemeHighlighter::new(theme);
+        let hex = |c: syntect::highlighting::Color| format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b);
+        let mut css = String::new();
+        if let (Some(bg), Some(fg)) = (theme.settings.background, theme.settings.foreground) {
+            css.push_str(&format!(
+                "{root} {{ --code-bg: {}; --code-fg: {}; }}\n",
+                hex(bg),
+                hex(fg)
+            ));
+        }
+        for (class, scope) in &self.roles {
+            let style = hl.style_for_stack(&[*scope]);
+            let mut decl = format!("color: {};", hex(style.foreground));
+            if style.font_style.contains(FontStyle::ITALIC) {
+                decl.push_str(" font-style: italic;");
+            }
+            if style.font_style.contains(FontStyle::BOLD) {
+                decl.push_str(" font-weight: bold;");
+            }
+            css.push_str(&format!(".h{class} {{ {decl} }}\n"));
+        }
+        css
+    }
+}
+
+fn close(out: &mut String, open: &mut Option<&str>) {
+    if open.take().is_some() {
+        out.push_str("</span>");
+    }
+}
+
+/// Escapes `& < > "` for HTML text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_the_languages_a_cloud_kb_uses() {
+        let h = Highlighter::new();
+        for lang in [
+            "bash",
+            "sh",
+            "python",
+            "json",
+            "yaml",
+            "toml",
+            "hcl",
+            "terraform",
+            "dockerfile",
+            "sql",
+            "javascript",
+            "typescript",
+            "go",
+            "rust",
+        ] {
+            assert!(h.knows(lang), "{lang}");
+        }
+        assert!(!h.knows("klingon"));
+    }
+
+    #[test]
+    fn output_is_compact_and_escaped() {
+        let h = Highlighter::new();
+        let Highlighted::Code(html) = h.highlight("python", "# note\nx = \"<a>\"\n") else {
+            panic!("python unknown")
+        };
+        assert!(html.contains("<span class=\"hc\"># note"), "{html}");
+        assert!(html.contains("&lt;a&gt;"), "{html}");
+        assert!(!html.contains("source"), "{html}");
+        assert!(html.len() < 120, "{} bytes: {html}", html.len());
+    }
+
+    #[test]
+    fn unknown_language_is_plain_escaped_text() {
+        let h = Highlighter::new();
+        assert_eq!(
+            h.highlight("klingon", "a < b"),
+            Highlighted::UnknownLanguage("a &lt; b".into())
+        );
+    }
+
+    #[test]
+    fn stylesheet_has_light_and_dark() {
+        let css = Highlighter::new().stylesheet("InspiredGitHub", "base16-ocean.dark");
+        assert!(css.contains(".hc {"));
+        assert!(css.contains("prefers-color-scheme: dark"));
+    }
+}

@@ -1,0 +1,478 @@
+//! Markdown → HTML for articles and for the Markdown fields of the dataset. pulldown-cmark's
+//! event stream is adapted in one pass: headings get ids (or their `{#id}`) and anchor links
+//! and feed the table of contents, links with a scheme (`service:s3`) or to another `.md` file
+//! are resolved to page URLs, code fences are highlighted, `mermaid` fences become inline
+//! SVG and language-less fences stay byte for byte. Every link is recorded with its place so
+//! the site can check targets and `#anchors` once all pages exist.
+
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location};
+use crate::render::highlight::{escape_html, Highlighted, Highlighter};
+use crate::source::SourceFile;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+
+/// Resolves scheme links and `.md` paths to site URLs (absolute paths with the base path).
+pub trait LinkResolver: Sync {
+    /// `scheme:id` → URL; `Err` carries a did-you-mean hint. `None` for a scheme the site
+    /// does not know (then the link is left alone, e.g. `mailto:`).
+    fn resolve(&self, scheme: &str, id: &str) -> Option<Result<String, Option<String>>>;
+    /// A relative link to a Markdown file, from the folder (relative to `content/`) of the
+    /// file that contains it.
+    fn resolve_markdown(&self, from_dir: &str, path: &str) -> Option<String>;
+    /// The site's base path (`/` or `/docs/`).
+    fn base_path(&self) -> &str;
+}
+
+/// How positions inside the Markdown map to file positions.
+#[derive(Clone, Copy)]
+pub enum Origin<'a> {
+    /// Markdown that is a slice of a file starting at `base` bytes.
+    File {
+        /// The file.
+        file: &'a SourceFile,
+        /// Byte offset of the Markdown in the file.
+        base: usize,
+        /// Folder of the file relative to `content/`, for relative links.
+        dir: &'a str,
+    },
+    /// Markdown from a YAML value: everything is reported at the value.
+    Value(&'a Location),
+}
+
+impl Origin<'_> {
+    fn location(&self, offset: usize) -> Location {
+        match self {
+            Origin::File { file, base, .. } => Location::at(file, base + offset),
+            Origin::Value(loc) => (*loc).clone(),
+        }
+    }
+}
+
+/// An entry of the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    /// 2 or 3.
+    pub level: u8,
+    /// The heading's id.
+    pub id: String,
+    /// The heading's plain text.
+    pub title: String,
+}
+
+/// An internal link to check once the whole site exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingLink {
+    /// Target page path (absolute, with base path), or `None` for the same page.
+    pub path: Option<String>,
+    /// Target `#anchor` without `#`.
+    pub fragment: Option<String>,
+    /// Where the link is written.
+    pub location: Location,
+}
+
+/// Rendered Markdown.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// H2/H3 headings in order.
+    pub toc: Vec<TocEntry>,
+    /// Internal links to verify.
+    pub links: Vec<PendingLink>,
+    /// Problems found while rendering.
+    pub diagnostics: Diagnostics,
+    /// Number of Mermaid diagrams rendered (for unique ids).
+    pub diagrams: usize,
+}
+
+/// Per-call settings.
+pub struct Settings<'a> {
+    /// Shared highlighter (cache included).
+    pub highlighter: &'a Highlighter,
+    /// Link resolution.
+    pub links: &'a dyn LinkResolver,
+    /// Skip the first `#` heading (it became the page title).
+    pub drop_first_h1: bool,
+    /// Render only inline content (no `<p>` around a single paragraph).
+    pub inline: bool,
+}
+
+const SCHEMES: &[&str] = &[
+    "article",
+    "service",
+    "control",
+    "category",
+    "scenario",
+    "misconception",
+    "conflict",
+    "tag",
+];
+
+/// Renders Markdown to HTML.
+pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Rendered {
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_FOOTNOTES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    opts.insert(Options::ENABLE_TASKLISTS);
+    opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    let parser = Parser::new_ext(markdown, opts).into_offset_iter();
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event<'_>>, String)> = None;
+    let mut code: Option<(String, String, usize)> = None;
+    let mut dropped_h1 = !settings.drop_first_h1;
+    let mut skipping_h1 = false;
+
+    for (event, range) in parser {
+        if skipping_h1 {
+            if matches!(event, Event::End(TagEnd::Heading(_))) {
+                skipping_h1 = false;
+            }
+            continue;
+        }
+        if code.is_some() {
+            match event {
+                Event::Text(t) => {
+                    if let Some((_, text, _)) = code.as_mut() {
+                        text.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text, start) = code.take().expect("in code block");
+                    let html = code_block(&lang, &text, start, &origin, settings, &mut out);
+                    events.push(Event::Html(html.into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                if level == HeadingLevel::H1 && !dropped_h1 {
+                    dropped_h1 = true;
+                    skipping_h1 = true;
+                    continue;
+                }
+                heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let (level, explicit, inner, text) = heading.take().expect("in heading");
+                let id = unique_id(explicit.unwrap_or_else(|| heading_slug(&text)), &mut used_ids);
+                let n = level as u8;
+                if n == 2 || n == 3 {
+                    out.toc.push(TocEntry {
+                        level: n,
+                        id: id.clone(),
+                        title: text.trim().to_string(),
+                    });
+                }
+                let mut inner_html = String::new();
+                pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+                events.push(Event::Html(
+                    format!(
+                        "<h{n} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
+                        id = escape_html(&id)
+                    )
+                    .into(),
+                ));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new(), range.start));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(&dest_url, range.start, &origin, settings, &mut out);
+                push(
+                    &mut heading,
+                    &mut events,
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: dest.map_or(dest_url, CowStr::from),
+                        title,
+                        id,
+                    }),
+                );
+            }
+            other => {
+                if let Some((_, _, _, text)) = heading.as_mut() {
+                    if let Event::Text(t) | Event::Code(t) = &other {
+                        text.push_str(t);
+                    }
+                }
+                push(&mut heading, &mut events, other);
+            }
+        }
+    }
+    if settings.inline {
+        strip_single_paragraph(&mut events);
+    }
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn push<'a>(
+    heading: &mut Option<(HeadingLevel, Option<String>, Vec<Event<'a>>, String)>,
+    events: &mut Vec<Event<'a>>,
+    event: Event<'a>,
+) {
+    match heading {
+        Some((_, _, inner, _)) => inner.push(event),
+        None => events.push(event),
+    }
+}
+
+fn strip_single_paragraph(events: &mut Vec<Event<'_>>) {
+    let paragraphs = events
+        .iter()
+        .filter(|e| matches!(e, Event::Start(Tag::Paragraph)))
+        .count();
+    if paragraphs == 1
+        && matches!(events.first(), Some(Event::Start(Tag::Paragraph)))
+        && matches!(events.last(), Some(Event::End(TagEnd::Paragraph)))
+    {
+        events.remove(0);
+        events.pop();
+    }
+}
+
+/// Returns the rewritten destination, or `None` to keep it as written.
+fn rewrite_link(
+    dest: &str,
+    offset: usize,
+    origin: &Origin<'_>,
+    settings: &Settings<'_>,
+    out: &mut Rendered,
+) -> Option<String> {
+    let (target, fragment) = match dest.split_once('#') {
+        Some((t, f)) => (t, Some(f.to_string())),
+        None => (dest, None),
+    };
+    let with_fragment = |url: String| match &fragment {
+        Some(f) => format!("{url}#{f}"),
+        None => url,
+    };
+    let record = |out: &mut Rendered, path: Option<String>| {
+        out.links.push(PendingLink {
+            path,
+            fragment: fragment.clone(),
+            location: origin.location(offset),
+        });
+    };
+    if target.is_empty() {
+        if fragment.is_some() {
+            record(out, None);
+        }
+        return None;
+    }
+    if let Some((scheme, id)) = target.split_once(':') {
+        if !SCHEMES.contains(&scheme) {
+            return None; // https:, mailto: … are external
+        }
+        return match settings.links.resolve(scheme, id) {
+            Some(Ok(url)) => {
+                record(out, Some(url.clone()));
+                Some(with_fragment(url))
+            }
+            Some(Err(hint)) => {
+                out.diagnostics.push(
+                    Diagnostic::error(
+                        origin.location(offset),
+                        format!("link to unknown {scheme} `{id}`"),
+                    )
+                    .with_help(hint),
+                );
+                None
+            }
+            None => None,
+        };
+    }
+    if target.starts_with("//") {
+        return None;
+    }
+    if let Some(abs) = target.strip_prefix('/') {
+        let url = format!("{}{abs}", settings.links.base_path());
+        record(out, Some(url.clone()));
+        return Some(with_fragment(url));
+    }
+    if target.ends_with(".md") || target.contains(".md#") {
+        let dir = match origin {
+            Origin::File { dir, .. } => *dir,
+            Origin::Value(_) => "",
+        };
+        return match settings.links.resolve_markdown(dir, target) {
+            Some(url) => {
+                record(out, Some(url.clone()));
+                Some(with_fragment(url))
+            }
+            None => {
+                out.diagnostics.push(Diagnostic::error(
+                    origin.location(offset),
+                    format!("link to `{target}`: no such article"),
+                ));
+                None
+            }
+        };
+    }
+    None
+}
+
+fn code_block(
+    lang: &str,
+    text: &str,
+    offset: usize,
+    origin: &Origin<'_>,
+    settings: &Settings<'_>,
+    out: &mut Rendered,
+) -> String {
+    if lang.is_empty() {
+        return format!("<pre class=\"plain\"><code>{}</code></pre>\n", escape_html(text));
+    }
+    if lang == "mermaid" {
+        out.diagrams += 1;
+        let id = format!("mermaid-{}", out.diagrams);
+        match crate::render::mermaid::render_svg(text, &id) {
+            Ok(svg) => return format!("<figure class=\"diagram\">{svg}</figure>\n"),
+            Err(msg) => {
+                out.diagnostics.push(Diagnostic::warning(
+                    origin.location(offset),
+                    format!("mermaid diagram could not be rendered ({msg}); shown as source"),
+                ));
+                return format!(
+                    "<pre class=\"plain\"><code class=\"language-mermaid\">{}</code></pre>\n",
+                    escape_html(text)
+                );
+            }
+        }
+    }
+    let lang_attr = escape_html(lang);
+    match settings.highlighter.highlight(lang, text) {
+        Highlighted::Code(html) => {
+            format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{html}</code></pre>\n")
+        }
+        Highlighted::UnknownLanguage(html) => {
+            out.diagnostics.push(Diagnostic::warning(
+                origin.location(offset),
+                format!("unknown code language `{lang}`: shown as plain text"),
+            ));
+            format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{html}</code></pre>\n")
+        }
+    }
+}
+
+/// The id a heading gets from its text: lowercase words joined by hyphens.
+pub fn heading_slug(text: &str) -> String {
+    let s = crate::content::slugify(text);
+    if s.is_empty() {
+        "section".into()
+    } else {
+        s
+    }
+}
+
+fn unique_id(id: String, used: &mut HashSet<String>) -> String {
+    let mut candidate = id.clone();
+    let mut n = 1;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{id}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// Did-you-mean for an id among candidates (used by resolvers).
+pub fn suggest<'a>(id: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(id, candidates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Links;
+    impl LinkResolver for Links {
+        fn resolve(&self, scheme: &str, id: &str) -> Option<Result<String, Option<String>>> {
+            match (scheme, id) {
+                ("service", "s3") => Some(Ok("/services/s3/".into())),
+                ("service", _) => Some(Err(suggest(id, ["s3"]))),
+                _ => None,
+            }
+        }
+        fn resolve_markdown(&self, _dir: &str, path: &str) -> Option<String> {
+            (path == "other.md").then(|| "/articles/other/".into())
+        }
+        fn base_path(&self) -> &str {
+            "/"
+        }
+    }
+
+    fn run(md: &str) -> Rendered {
+        let file = SourceFile::new("content/a.md", md);
+        let h = Highlighter::new();
+        render(
+            md,
+            Origin::File {
+                file: &file,
+                base: 0,
+                dir: "",
+            },
+            &Settings {
+                highlighter: &h,
+                links: &Links,
+                drop_first_h1: false,
+                inline: false,
+            },
+        )
+    }
+
+    #[test]
+    fn headings_get_ids_toc_and_explicit_ids() {
+        let r = run("## Who patches? 🛡️\n\n### Custom {#mine}\n\n```bash\n# not a heading\n```\n");
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].id, "who-patches");
+        assert_eq!(r.toc[1].id, "mine");
+        assert!(r.html.contains("<h2 id=\"who-patches\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn scheme_links_resolve_and_unknown_ids_are_located() {
+        let r = run("See [S3](service:s3).\n\nAnd [x](service:s4) here.\n");
+        assert!(r.html.contains("href=\"/services/s3/\""));
+        let e = &r.diagnostics.errors()[0];
+        assert_eq!(e.location.line_col, Some((3, 5)));
+        assert_eq!(e.help.as_deref(), Some("did you mean `s3`?"));
+    }
+
+    #[test]
+    fn relative_md_links_are_rewritten_and_broken_ones_reported() {
+        let r = run("[a](other.md#part) [b](missing.md)\n");
+        assert!(r.html.contains("href=\"/articles/other/#part\""), "{}", r.html);
+        assert_eq!(r.links[0].fragment.as_deref(), Some("part"));
+        assert_eq!(r.diagnostics.errors()[0].location.line_col, Some((1, 20)));
+    }
+
+    #[test]
+    fn ascii_art_is_kept_verbatim() {
+        let art = "┌──┐\n│<>│  x\n└──┘\n";
+        let r = run(&format!("```\n{art}```\n"));
+        assert!(r.html.contains("┌──┐\n│&lt;&gt;│  x\n└──┘\n"), "{}", r.html);
+    }
+
+    #[test]
+    fn unknown_language_warns_at_the_fence() {
+        let r = run("text\n\n```klingon\nx\n```\n");
+        let d = &r.diagnostics.sorted()[0];
+        assert_eq!(d.location.line_col, Some((3, 1)));
+    }
+}

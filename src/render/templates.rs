@@ -1,0 +1,135 @@
+//! Tera templates: the default theme is embedded in the binary; a file of the same name in
+//! `themes/<theme>/templates/` replaces it. Parse errors name the template file and the
+//! line and column; render errors name the template and the cause chain.
+
+use crate::diagnostics::{Diagnostic, Location};
+use std::path::{Path, PathBuf};
+
+/// The embedded default templates: (name, text).
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("macros.html", include_str!("../../themes/default/templates/macros.html")),
+    ("home.html", include_str!("../../themes/default/templates/home.html")),
+    ("article.html", include_str!("../../themes/default/templates/article.html")),
+    ("list.html", include_str!("../../themes/default/templates/list.html")),
+    ("tags.html", include_str!("../../themes/default/templates/tags.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    ("search.html", include_str!("../../themes/default/templates/search.html")),
+    ("service.html", include_str!("../../themes/default/templates/service.html")),
+    ("control.html", include_str!("../../themes/default/templates/control.html")),
+    ("category.html", include_str!("../../themes/default/templates/category.html")),
+    ("scenario.html", include_str!("../../themes/default/templates/scenario.html")),
+    ("entities.html", include_str!("../../themes/default/templates/entities.html")),
+    ("matrix.html", include_str!("../../themes/default/templates/matrix.html")),
+    ("quick_reference.html", include_str!("../../themes/default/templates/quick_reference.html")),
+    ("misconceptions.html", include_str!("../../themes/default/templates/misconceptions.html")),
+    ("sources.html", include_str!("../../themes/default/templates/sources.html")),
+];
+
+/// The embedded default static files: (path under the site, bytes).
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("static/style.css", include_bytes!("../../themes/default/static/style.css")),
+    ("static/search.js", include_bytes!("../../themes/default/static/search.js")),
+    ("static/matrix.js", include_bytes!("../../themes/default/static/matrix.js")),
+];
+
+/// A template override read from `themes/<theme>/templates/` (name, text, path on disk).
+pub type TemplateFile = (String, String, PathBuf);
+
+/// Reads the theme's template overrides (I/O edge; sorted, so builds are deterministic).
+pub fn read_overrides(theme_dir: &Path) -> Result<Vec<TemplateFile>, Diagnostic> {
+    let dir = theme_dir.join("templates");
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let e = e.map_err(|err| Diagnostic::error(Location::file(&dir), err.to_string()))?;
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let name = e
+            .path()
+            .strip_prefix(&dir)
+            .expect("under dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(e.path()).map_err(|err| {
+            Diagnostic::error(Location::file(e.path()), format!("cannot read template: {err}"))
+        })?;
+        out.push((name, text, e.path().to_path_buf()));
+    }
+    Ok(out)
+}
+
+/// Builds Tera from the embedded templates with `overrides` replacing same-named ones.
+pub fn load(overrides: &[TemplateFile]) -> Result<tera::Tera, Vec<Diagnostic>> {
+    let mut sources: Vec<(String, &str, PathBuf)> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(n, t)| {
+            (
+                n.to_string(),
+                *t,
+                PathBuf::from(format!("(embedded theme)/templates/{n}")),
+            )
+        })
+        .collect();
+    for (name, text, path) in overrides {
+        sources.retain(|(n, _, _)| n != name);
+        sources.push((name.clone(), text, path.clone()));
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let mut errors = Vec::new();
+    for (name, text, path) in &sources {
+        if let Err(e) = tera.add_raw_template(name, text) {
+            errors.push(template_error(path, text, &e));
+        }
+    }
+    if errors.is_empty() {
+        if let Err(e) = tera.build_inheritance_chains() {
+            errors.push(Diagnostic::error(Location::file("themes"), chain(&e)));
+        }
+    }
+    if errors.is_empty() {
+        Ok(tera)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A diagnostic for a template error, at the `--> line:col` Tera reports when present.
+pub fn template_error(path: &Path, source: &str, err: &tera::Error) -> Diagnostic {
+    let text = chain(err);
+    let mut loc = Location::file(path);
+    if let Some(pos) = text.find("--> ") {
+        let rest = &text[pos + 4..];
+        let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
+        if let Some((l, c)) = rest[..end].split_once(':') {
+            if let (Ok(l), Ok(c)) = (l.parse(), c.parse()) {
+                loc.line_col = Some((l, c));
+                loc.line_text = source.lines().nth(l.max(1) - 1).map(str::to_string);
+            }
+        }
+    }
+    let message = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('='))
+        .filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Diagnostic::error(loc, format!("template error: {message}"))
+}
+
+/// The full cause chain of a Tera error on one line.
+pub fn chain(err: &tera::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,220 @@
+//! Files beside the HTML pages: `sitemap.xml`, the Atom feed, the offline search index and
+//! the machine-readable matrix exports (`data/matrix.json`, `data/matrix.csv`). All
+//! deterministic: no clock, sorted input.
+
+use super::pages::RenderedPage;
+use super::Site;
+use crate::dataset::Owner;
+use crate::render::highlight::escape_html;
+use serde_json::json;
+use std::fmt::Write as _;
+
+/// `sitemap.xml` listing every page with its permalink.
+pub fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
+    let mut urls: Vec<&str> = pages.iter().filter(|p| p.in_sitemap).map(|p| p.url.as_str()).collect();
+    urls.sort_unstable();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        let _ = writeln!(out, "  <url><loc>{}</loc></url>", escape_html(&site.config.permalink(u.strip_prefix(&site.config.base_path).unwrap_or(u))));
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// Atom feed of the 20 most recent dated articles.
+pub fn atom(site: &Site<'_>) -> String {
+    let mut dated: Vec<_> = site.articles.iter().filter(|a| a.date.is_some()).collect();
+    dated.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    dated.truncate(20);
+    let updated = dated
+        .iter()
+        .filter_map(|a| a.updated.as_ref().or(a.date.as_ref()))
+        .max()
+        .cloned()
+        .unwrap_or_else(|| "1970-01-01".into());
+    let cfg = site.config;
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n",
+        escape_html(&cfg.language),
+        escape_html(&cfg.title),
+        escape_html(&cfg.description),
+        escape_html(&cfg.permalink("atom.xml")),
+        escape_html(&cfg.base_url),
+        escape_html(&cfg.base_url),
+    );
+    for a in dated {
+        let link = cfg.permalink(&format!("articles/{}/", a.slug));
+        let date = a.date.as_deref().unwrap_or("1970-01-01");
+        let _ = write!(
+            out,
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{l}\"/>\n    <id>{l}</id>\n    <published>{date}T00:00:00Z</published>\n    <updated>{}T00:00:00Z</updated>\n",
+            escape_html(&a.title),
+            a.updated.as_deref().unwrap_or(date),
+            l = escape_html(&link),
+        );
+        for author in &a.authors {
+            let _ = writeln!(out, "    <author><name>{}</name></author>", escape_html(author));
+        }
+        if let Some(s) = &a.summary {
+            let _ = writeln!(out, "    <summary>{}</summary>", escape_html(s));
+        }
+        out.push_str("  </entry>\n");
+    }
+    if site.articles.iter().all(|a| a.authors.is_empty()) {
+        // Atom requires an author: name the site when no article has one.
+        out = out.replacen("  <updated>", &format!("  <author><name>{}</name></author>\n  <updated>", escape_html(&cfg.title)), 1);
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// Plain text of an HTML fragment (tags dropped, entities of the escaper undone).
+fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The offline search index: title, URL, kind, summary and the first words of each page's
+/// main content (capped so the index stays small on big sites).
+pub fn search_index(pages: &[RenderedPage]) -> String {
+    const WORDS: usize = 300;
+    let mut items: Vec<serde_json::Value> = Vec::new();
+    for p in pages {
+        if !p.in_sitemap || p.path == "search/index.html" {
+            continue;
+        }
+        let main = p
+            .html
+            .split_once("<main")
+            .and_then(|(_, m)| m.split_once("</main>"))
+            .map_or(p.html.as_str(), |(m, _)| m);
+        let title = p
+            .html
+            .split_once("<h1")
+            .and_then(|(_, r)| r.split_once('>'))
+            .and_then(|(_, r)| r.split_once("</h1>"))
+            .map(|(t, _)| plain_text(t))
+            .unwrap_or_default();
+        let text = plain_text(main);
+        let short: Vec<&str> = text.split(' ').take(WORDS).collect();
+        let kind = p.path.split('/').next().unwrap_or("");
+        let kind = if kind == "index.html" { "home" } else { kind };
+        items.push(json!({"title": title.trim_end_matches(" #"), "url": p.url, "kind": kind, "text": short.join(" ")}));
+    }
+    serde_json::to_string(&items).expect("json")
+}
+
+/// One exported matrix cell.
+struct ExportRow<'a> {
+    service: &'a str,
+    service_name: &'a str,
+    category: &'a str,
+    control: &'a str,
+    control_title: &'a str,
+    layer: &'a str,
+    owner: Owner,
+    source: &'static str,
+    aws: &'a str,
+    customer: &'a str,
+    note: &'a str,
+    default_state: &'a str,
+    varies: bool,
+}
+
+fn export_rows<'a>(site: &'a Site<'_>) -> Vec<ExportRow<'a>> {
+    let ds = site.dataset;
+    let mut rows = Vec::new();
+    for s in &ds.services {
+        for c in &ds.controls {
+            let Some(row) = ds.matrix.get(&c.id) else { continue };
+            let (cell, source) = match row.overrides.get(&s.id) {
+                Some(cell) => (cell, "override"),
+                None => match row.defaults.get(&s.category) {
+                    Some(cell) => (cell, "category"),
+                    None => continue,
+                },
+            };
+            let text = |t: &'a Option<crate::dataset::Text>| t.as_ref().map_or("", |t| t.md.as_str());
+            rows.push(ExportRow {
+                service: &s.id,
+                service_name: &s.name,
+                category: &s.category,
+                control: &c.id,
+                control_title: &c.title,
+                layer: &c.layer,
+                owner: cell.owner,
+                source,
+                aws: text(&cell.aws),
+                customer: text(&cell.customer),
+                note: text(&cell.note),
+                default_state: cell.default_state.as_deref().unwrap_or(""),
+                varies: ds.spread(&c.id) == crate::dataset::Spread::Varies,
+            });
+        }
+    }
+    rows
+}
+
+/// Column names of the CSV export, in order (documented in the README).
+pub const CSV_COLUMNS: &[&str] = &[
+    "service", "service_name", "category", "control", "control_title", "layer", "owner",
+    "resolved_from", "aws_part", "customer_part", "note", "default_state", "control_varies",
+];
+
+/// `data/matrix.json`: an object with `columns` and `rows` (one object per service × control).
+pub fn matrix_json(site: &Site<'_>) -> String {
+    let rows: Vec<serde_json::Value> = export_rows(site)
+        .iter()
+        .map(|r| {
+            json!({
+                "service": r.service, "service_name": r.service_name, "category": r.category,
+                "control": r.control, "control_title": r.control_title, "layer": r.layer,
+                "owner": r.owner.id(), "resolved_from": r.source, "aws_part": r.aws,
+                "customer_part": r.customer, "note": r.note, "default_state": r.default_state,
+                "control_varies": r.varies,
+            })
+        })
+        .collect();
+    let doc = json!({"schema": "srm-docs/matrix/v1", "columns": CSV_COLUMNS, "rows": rows});
+    serde_json::to_string_pretty(&doc).expect("json") + "\n"
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `data/matrix.csv`: the same rows as the JSON, RFC 4180 quoting.
+pub fn matrix_csv(site: &Site<'_>) -> String {
+    let mut out = CSV_COLUMNS.join(",") + "\r\n";
+    for r in export_rows(site) {
+        let fields = [
+            r.service, r.service_name, r.category, r.control, r.control_title, r.layer,
+            r.owner.id(), r.source, r.aws, r.customer, r.note, r.default_state,
+            if r.varies { "true" } else { "false" },
+        ];
+        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}

@@ -1,0 +1,72 @@
+//! Link checking over the finished site: every internal link recorded while rendering must
+//! point at a page that exists and, when it has a `#fragment`, at an id present in that
+//! page's final HTML — so anchors produced by templates count, and same-page anchors too.
+
+use super::pages::RenderedPage;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use std::collections::{HashMap, HashSet};
+
+/// Collects the `id="…"` attribute values of an HTML document.
+pub fn ids_in(html: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(end) = rest.find('"') {
+            ids.insert(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    ids
+}
+
+/// Checks every pending link of every page; extra URL paths (files such as feeds) count as
+/// existing pages without anchors.
+pub fn check(pages: &[RenderedPage], extra_paths: &[String], diags: &mut Diagnostics) {
+    let anchors: HashMap<&str, HashSet<String>> = pages
+        .iter()
+        .map(|p| (p.url.as_str(), ids_in(&p.html)))
+        .collect();
+    for page in pages {
+        for link in &page.links {
+            let target = link.path.as_deref().unwrap_or(&page.url);
+            let target_page = target.split('?').next().unwrap_or(target);
+            let ids = anchors.get(target_page).or_else(|| {
+                let with_slash = format!("{target_page}/");
+                anchors.get(with_slash.as_str())
+            });
+            match ids {
+                None if extra_paths.iter().any(|p| p == target_page) => {}
+                None => diags.push(Diagnostic::error(
+                    link.location.clone(),
+                    format!("link to `{target_page}`: no such page in the site"),
+                )),
+                Some(ids) => {
+                    if let Some(f) = &link.fragment {
+                        if !f.is_empty() && !ids.contains(f) {
+                            let hint = crate::diagnostics::did_you_mean(f, ids.iter().map(String::as_str));
+                            diags.push(
+                                Diagnostic::error(
+                                    link.location.clone(),
+                                    format!("link to `{target_page}#{f}`: no such anchor on that page"),
+                                )
+                                .with_help(hint),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ids_in;
+
+    #[test]
+    fn finds_ids() {
+        let ids = ids_in("<h2 id=\"a\">x</h2><p><span id=\"b-c\"></span>");
+        assert!(ids.contains("a") && ids.contains("b-c") && ids.len() == 2);
+    }
+}

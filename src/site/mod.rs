@@ -1,0 +1,186 @@
+//! The site graph: articles and dataset entities become pages with stable URLs, scheme links
+//! resolve against it, and backlinks (which articles and scenarios reference an entity) are
+//! computed once. [`pages`] turns the graph into rendered pages, [`extras`] adds sitemap,
+//! feed, search index and data exports, [`links`] checks every internal link and anchor.
+
+pub mod extras;
+pub mod links;
+pub mod pages;
+pub mod stack;
+
+use crate::config::Config;
+use crate::content::{slugify, Article};
+use crate::dataset::{Dataset, Kind};
+use crate::diagnostics::did_you_mean;
+use crate::render::markdown::LinkResolver;
+use std::collections::{BTreeMap, HashMap};
+
+/// Everything a build knows: configuration, articles (drafts already removed), dataset.
+pub struct Site<'a> {
+    /// Configuration.
+    pub config: &'a Config,
+    /// Articles in display order (weight, then date descending, then title).
+    pub articles: Vec<&'a Article>,
+    /// Content-relative path (`articles/x.md`) → article index, for `.md` links.
+    pub by_path: HashMap<String, usize>,
+    /// The dataset (empty when the site has none).
+    pub dataset: &'a Dataset,
+    /// Tag slug → (display name, article indexes).
+    pub tags: BTreeMap<String, (String, Vec<usize>)>,
+    /// (kind, id) → indexes of articles that reference the entity.
+    pub backlinks: HashMap<(Kind, String), Vec<usize>>,
+}
+
+impl<'a> Site<'a> {
+    /// Assembles the graph. `articles` pairs each article with its content-relative path.
+    pub fn new(config: &'a Config, articles: Vec<(&'a str, &'a Article)>, dataset: &'a Dataset) -> Self {
+        let mut list = articles;
+        list.sort_by(|(_, a), (_, b)| {
+            a.weight
+                .cmp(&b.weight)
+                .then_with(|| b.date.cmp(&a.date))
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        let by_path = list
+            .iter()
+            .enumerate()
+            .map(|(i, (p, _))| (p.to_string(), i))
+            .collect();
+        let articles: Vec<&Article> = list.into_iter().map(|(_, a)| a).collect();
+        let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        let mut backlinks: HashMap<(Kind, String), Vec<usize>> = HashMap::new();
+        for (i, a) in articles.iter().enumerate() {
+            for t in &a.tags {
+                let slug = slugify(t);
+                if slug.is_empty() {
+                    continue;
+                }
+                let entry = tags.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
+                if !entry.1.contains(&i) {
+                    entry.1.push(i);
+                }
+            }
+            for (kind, refs) in [
+                (Kind::Service, &a.services),
+                (Kind::Control, &a.controls),
+                (Kind::Scenario, &a.scenarios),
+            ] {
+                for r in refs {
+                    let list = backlinks.entry((kind, r.id.clone())).or_default();
+                    if !list.contains(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+        Site {
+            config,
+            articles,
+            by_path,
+            dataset,
+            tags,
+            backlinks,
+        }
+    }
+
+    /// Absolute URL path of a site path (`articles/x/` → `/docs/articles/x/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_path, path.trim_start_matches('/'))
+    }
+
+    /// URL of an article.
+    pub fn article_url(&self, a: &Article) -> String {
+        self.url(&format!("articles/{}/", a.slug))
+    }
+
+    /// URL path of an entity page.
+    pub fn entity_url(&self, kind: Kind, id: &str) -> String {
+        match kind {
+            Kind::Service => self.url(&format!("services/{id}/")),
+            Kind::Control => self.url(&format!("controls/{id}/")),
+            Kind::Category => self.url(&format!("categories/{id}/")),
+            Kind::Scenario => self.url(&format!("scenarios/{id}/")),
+            Kind::Misconception => self.url(&format!("misconceptions/#{id}")),
+            Kind::Conflict => self.url(&format!("sources/#{id}")),
+            Kind::Source => self.url(&format!("sources/#{id}")),
+            Kind::Tip => self.url(&format!("misconceptions/#{id}")),
+            Kind::Program => self.url(&format!("sources/#{id}")),
+            Kind::Spectrum => self.url(&format!("categories/#{id}")),
+            Kind::Owner => self.url("matrix/"),
+        }
+    }
+}
+
+impl LinkResolver for Site<'_> {
+    fn resolve(&self, scheme: &str, id: &str) -> Option<Result<String, Option<String>>> {
+        let kind = match scheme {
+            "article" => {
+                return Some(match self.articles.iter().find(|a| a.slug == id) {
+                    Some(a) => Ok(self.article_url(a)),
+                    None => Err(did_you_mean(id, self.articles.iter().map(|a| a.slug.as_str()))),
+                });
+            }
+            "tag" => {
+                let slug = slugify(id);
+                return Some(if self.tags.contains_key(&slug) {
+                    Ok(self.url(&format!("tags/{slug}/")))
+                } else {
+                    Err(did_you_mean(id, self.tags.keys().map(String::as_str)))
+                });
+            }
+            "service" => Kind::Service,
+            "control" => Kind::Control,
+            "category" => Kind::Category,
+            "scenario" => Kind::Scenario,
+            "misconception" => Kind::Misconception,
+            "conflict" => Kind::Conflict,
+            _ => return None,
+        };
+        let ids = self.dataset.ids(kind);
+        Some(if ids.contains(&id) {
+            Ok(self.entity_url(kind, id))
+        } else {
+            Err(did_you_mean(id, ids))
+        })
+    }
+
+    fn resolve_markdown(&self, from_dir: &str, path: &str) -> Option<String> {
+        let path = path.split('#').next().unwrap_or(path);
+        let joined = normalise_path(&format!("{from_dir}/{path}"))?;
+        self.by_path
+            .get(&joined)
+            .map(|&i| self.article_url(self.articles[i]))
+    }
+
+    fn base_path(&self) -> &str {
+        &self.config.base_path
+    }
+}
+
+/// Resolves `.` and `..` in a `/`-separated relative path; `None` if it climbs out.
+fn normalise_path(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_path;
+
+    #[test]
+    fn relative_paths_resolve_inside_content() {
+        assert_eq!(normalise_path("guides/../articles/a.md").as_deref(), Some("articles/a.md"));
+        assert_eq!(normalise_path("/a.md").as_deref(), Some("a.md"));
+        assert_eq!(normalise_path("../../x.md"), None);
+    }
+}

@@ -1,0 +1,886 @@
+//! Every page of the site as (output path, template, context): articles, lists, tags and the
+//! pages generated from the dataset. Markdown (articles and dataset text fields) is rendered
+//! here; Tera renders the pages in parallel in [`render_pages`].
+
+use super::Site;
+use crate::dataset::{Cell, Kind, Owner, Spread, Text, Update};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::render::highlight::Highlighter;
+use crate::render::markdown::{self, Origin, PendingLink, Settings};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::sync::Mutex;
+
+/// A page before templating.
+pub struct Page {
+    /// Output file relative to the site root (`services/s3/index.html`).
+    pub path: String,
+    /// Absolute URL path (`/docs/services/s3/`).
+    pub url: String,
+    /// Template name.
+    pub template: &'static str,
+    /// Page-specific context (merged with the site context).
+    pub context: Value,
+    /// Internal links written in the page's Markdown.
+    pub links: Vec<PendingLink>,
+    /// Listed in `sitemap.xml`.
+    pub in_sitemap: bool,
+}
+
+/// A rendered HTML page.
+pub struct RenderedPage {
+    /// Output file path.
+    pub path: String,
+    /// URL path.
+    pub url: String,
+    /// The HTML.
+    pub html: String,
+    /// Internal links to check.
+    pub links: Vec<PendingLink>,
+    /// Listed in the sitemap.
+    pub in_sitemap: bool,
+}
+
+/// Builds contexts; collects Markdown links of the page being built and all diagnostics.
+pub struct PageBuilder<'s, 'a> {
+    site: &'s Site<'a>,
+    highlighter: &'s Highlighter,
+    links: Mutex<Vec<PendingLink>>,
+    /// Problems found while rendering Markdown.
+    pub diagnostics: Mutex<Diagnostics>,
+}
+
+fn owner_label(o: Owner) -> &'static str {
+    match o {
+        Owner::Aws => "AWS",
+        Owner::Customer => "Customer",
+        Owner::Shared => "Shared",
+        Owner::NotApplicable => "n/a",
+    }
+}
+
+fn spread_label(s: Spread) -> &'static str {
+    match s {
+        Spread::AlwaysAws => "Always AWS",
+        Spread::AlwaysCustomer => "Always the customer",
+        Spread::AlwaysShared => "Always shared",
+        Spread::Varies => "Varies by service",
+    }
+}
+
+impl<'s, 'a> PageBuilder<'s, 'a> {
+    /// A builder for one site.
+    pub fn new(site: &'s Site<'a>, highlighter: &'s Highlighter) -> Self {
+        PageBuilder {
+            site,
+            highlighter,
+            links: Mutex::new(Vec::new()),
+            diagnostics: Mutex::new(Diagnostics::new()),
+        }
+    }
+
+    fn take_links(&self) -> Vec<PendingLink> {
+        std::mem::take(&mut *self.links.lock().expect("links"))
+    }
+
+    /// Inline Markdown of a dataset text field.
+    fn md(&self, text: &Text) -> String {
+        let r = markdown::render(
+            &text.md,
+            Origin::Value(&text.at),
+            &Settings {
+                highlighter: self.highlighter,
+                links: self.site,
+                drop_first_h1: false,
+                inline: true,
+            },
+        );
+        self.links.lock().expect("links").extend(r.links);
+        self.diagnostics.lock().expect("diags").extend(r.diagnostics);
+        r.html
+    }
+
+    fn opt_md(&self, text: &Option<Text>) -> Value {
+        text.as_ref().map_or(Value::Null, |t| Value::String(self.md(t)))
+    }
+
+    fn updates(&self, list: &[Update]) -> Value {
+        list.iter()
+            .map(|u| json!({"date": u.date, "html": self.md(&u.text), "sources": self.sources(&u.sources)}))
+            .collect()
+    }
+
+    fn sources(&self, ids: &[String]) -> Value {
+        let ds = self.site.dataset;
+        ids.iter()
+            .filter_map(|id| ds.source(id))
+            .map(|s| json!({"id": s.id, "title": s.title, "author": s.author, "url": self.site.entity_url(Kind::Source, &s.id)}))
+            .collect()
+    }
+
+    fn conflicts(&self, ids: &[String]) -> Value {
+        ids.iter()
+            .filter_map(|id| self.site.dataset.conflict(id))
+            .map(|c| json!({"id": c.id, "topic": c.topic, "url": self.site.entity_url(Kind::Conflict, &c.id)}))
+            .collect()
+    }
+
+    fn service_ref(&self, id: &str) -> Value {
+        let s = self.site.dataset.service(id);
+        json!({"id": id, "name": s.map_or(id, |s| s.name.as_str()), "url": self.site.entity_url(Kind::Service, id)})
+    }
+
+    fn control_ref(&self, id: &str) -> Value {
+        let c = self.site.dataset.control(id);
+        json!({"id": id, "title": c.map_or(id, |c| c.title.as_str()), "layer": c.map(|c| c.layer.as_str()), "url": self.site.entity_url(Kind::Control, id)})
+    }
+
+    fn scenario_ref(&self, id: &str) -> Value {
+        let s = self.site.dataset.scenario(id);
+        json!({"id": id, "title": s.map_or(id, |s| s.title.as_str()), "owner": s.map(|s| s.owner.id()), "owner_label": s.map(|s| owner_label(s.owner)), "url": self.site.entity_url(Kind::Scenario, id)})
+    }
+
+    fn category_ref(&self, id: &str) -> Value {
+        let c = self.site.dataset.category(id);
+        json!({"id": id, "label": c.map_or(id, |c| c.label.as_str()), "aliases": c.map(|c| c.aliases.clone()), "url": self.site.entity_url(Kind::Category, id)})
+    }
+
+    fn cell(&self, cell: &Cell) -> Value {
+        json!({
+            "owner": cell.owner.id(),
+            "owner_class": owner_class(cell.owner),
+            "owner_label": owner_label(cell.owner),
+            "aws": self.opt_md(&cell.aws),
+            "customer": self.opt_md(&cell.customer),
+            "note": self.opt_md(&cell.note),
+            "default_state": cell.default_state,
+            "updates": self.updates(&cell.updates),
+            "conflicts": self.conflicts(&cell.conflicts),
+            "sources": self.sources(&cell.sources),
+        })
+    }
+
+    /// Summary of an article for lists.
+    pub fn article_summary(&self, i: usize) -> Value {
+        let a = self.site.articles[i];
+        json!({
+            "title": a.title,
+            "url": self.site.article_url(a),
+            "date": a.date,
+            "summary": a.summary,
+            "tags": self.tag_refs(&a.tags),
+        })
+    }
+
+    fn tag_refs(&self, tags: &[String]) -> Value {
+        tags.iter()
+            .map(|t| {
+                let slug = crate::content::slugify(t);
+                json!({"name": t, "url": self.site.url(&format!("tags/{slug}/"))})
+            })
+            .collect()
+    }
+
+    fn backlinks(&self, kind: Kind, id: &str) -> Value {
+        self.site
+            .backlinks
+            .get(&(kind, id.to_string()))
+            .map_or(Value::Array(vec![]), |l| {
+                l.iter().map(|&i| self.article_summary(i)).collect()
+            })
+    }
+
+    fn page(&self, path: &str, template: &'static str, context: Value) -> Page {
+        let url = self.site.url(path.trim_end_matches("index.html"));
+        Page {
+            path: path.to_string(),
+            url,
+            template,
+            context,
+            links: self.take_links(),
+            in_sitemap: template != "404.html",
+        }
+    }
+
+    /// All pages of the site.
+    pub fn all(&self) -> Vec<Page> {
+        let mut pages = self.article_pages();
+        pages.extend(self.list_pages());
+        if !self.site.dataset.services.is_empty() || !self.site.dataset.controls.is_empty() {
+            pages.extend(self.dataset_pages());
+        }
+        pages
+    }
+
+    fn article_pages(&self) -> Vec<Page> {
+        let site = self.site;
+        (0..site.articles.len())
+            .into_par_iter()
+            .map(|i| {
+                let a = site.articles[i];
+                let dir = std::path::Path::new(&a.source.path)
+                    .parent()
+                    .and_then(|p| p.strip_prefix("content").ok())
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                let r = markdown::render(
+                    a.body(),
+                    Origin::File {
+                        file: &a.source,
+                        base: a.body_offset,
+                        dir: &dir,
+                    },
+                    &Settings {
+                        highlighter: self.highlighter,
+                        links: site,
+                        drop_first_h1: a.title_from_heading,
+                        inline: false,
+                    },
+                );
+                self.diagnostics.lock().expect("diags").extend(r.diagnostics);
+                let mut links = r.links;
+                for (kind, refs) in [
+                    (Kind::Service, &a.services),
+                    (Kind::Control, &a.controls),
+                    (Kind::Scenario, &a.scenarios),
+                ] {
+                    let ids = site.dataset.ids(kind);
+                    for rf in refs {
+                        if !ids.contains(&rf.id.as_str()) {
+                            self.diagnostics.lock().expect("diags").push(
+                                Diagnostic::error(
+                                    rf.location.clone(),
+                                    format!("unknown {} `{}`", kind.noun(), rf.id),
+                                )
+                                .with_help(crate::diagnostics::did_you_mean(&rf.id, ids.iter().copied())),
+                            );
+                        }
+                    }
+                }
+                let known = |kind: Kind, refs: &[crate::content::IdRef]| -> Vec<String> {
+                    let ids = site.dataset.ids(kind);
+                    refs.iter().filter(|r| ids.contains(&r.id.as_str())).map(|r| r.id.clone()).collect()
+                };
+                let ctx = json!({
+                    "page": {"title": a.title, "description": a.summary},
+                    "article": {
+                        "title": a.title,
+                        "url": site.article_url(a),
+                        "date": a.date,
+                        "updated": a.updated,
+                        "summary": a.summary,
+                        "authors": a.authors,
+                        "tags": self.tag_refs(&a.tags),
+                        "html": r.html,
+                        "toc": r.toc,
+                        "services": known(Kind::Service, &a.services).iter().map(|id| self.service_ref(id)).collect::<Vec<_>>(),
+                        "controls": known(Kind::Control, &a.controls).iter().map(|id| self.control_ref(id)).collect::<Vec<_>>(),
+                        "scenarios": known(Kind::Scenario, &a.scenarios).iter().map(|id| self.scenario_ref(id)).collect::<Vec<_>>(),
+                    },
+                    "prev": i.checked_sub(1).map(|p| self.article_summary(p)),
+                    "next": (i + 1 < site.articles.len()).then(|| self.article_summary(i + 1)),
+                });
+                let url = site.article_url(a);
+                links.retain(|_| true);
+                Page {
+                    path: format!("articles/{}/index.html", a.slug),
+                    url,
+                    template: "article.html",
+                    context: ctx,
+                    links,
+                    in_sitemap: true,
+                }
+            })
+            .collect()
+    }
+
+    fn list_pages(&self) -> Vec<Page> {
+        let site = self.site;
+        let all: Vec<Value> = (0..site.articles.len()).map(|i| self.article_summary(i)).collect();
+        let ds = site.dataset;
+        let mut pages = vec![
+            self.page(
+                "index.html",
+                "home.html",
+                json!({
+                    "page": {"title": site.config.title, "description": site.config.description},
+                    "articles": all,
+                    "categories": ds.categories.iter().map(|c| {
+                        let mut v = self.category_ref(&c.id);
+                        v["summary"] = Value::String(self.md(&c.summary));
+                        v["count"] = json!(ds.services.iter().filter(|s| s.category == c.id).count());
+                        v
+                    }).collect::<Vec<_>>(),
+                    "counts": {"services": ds.services.len(), "controls": ds.controls.len(), "scenarios": ds.scenarios.len(), "articles": site.articles.len()},
+                }),
+            ),
+            self.page(
+                "articles/index.html",
+                "list.html",
+                json!({"page": {"title": "Articles", "description": "Every article in this knowledge base."}, "items": all}),
+            ),
+            self.page(
+                "tags/index.html",
+                "tags.html",
+                json!({
+                    "page": {"title": "Tags", "description": "Articles by tag."},
+                    "tags": site.tags.iter().map(|(slug, (name, list))| json!({"name": name, "url": site.url(&format!("tags/{slug}/")), "count": list.len()})).collect::<Vec<_>>(),
+                }),
+            ),
+            self.page("404.html", "404.html", json!({"page": {"title": "Page not found"}})),
+            self.page("search/index.html", "search.html", json!({"page": {"title": "Search"}})),
+        ];
+        for (slug, (name, list)) in &site.tags {
+            pages.push(self.page(
+                &format!("tags/{slug}/index.html"),
+                "list.html",
+                json!({
+                    "page": {"title": format!("Tagged “{name}”"), "description": format!("Articles tagged {name}.")},
+                    "items": list.iter().map(|&i| self.article_summary(i)).collect::<Vec<_>>(),
+                }),
+            ));
+        }
+        pages
+    }
+
+    fn dataset_pages(&self) -> Vec<Page> {
+        let mut pages = Vec::new();
+        pages.extend(self.service_pages());
+        pages.extend(self.control_pages());
+        pages.extend(self.category_pages());
+        pages.extend(self.scenario_pages());
+        pages.push(self.matrix_page());
+        pages.push(self.quick_reference_page());
+        pages.push(self.misconceptions_page());
+        pages.push(self.sources_page());
+        pages
+    }
+
+    fn scenarios_touching(&self, kind: Kind, id: &str) -> Vec<Value> {
+        self.site
+            .dataset
+            .scenarios
+            .iter()
+            .filter(|s| match kind {
+                Kind::Service => s.services.iter().any(|x| x == id),
+                Kind::Control => s.controls.iter().any(|x| x == id),
+                _ => false,
+            })
+            .map(|s| self.scenario_ref(&s.id))
+            .collect()
+    }
+
+    fn service_pages(&self) -> Vec<Page> {
+        let ds = self.site.dataset;
+        let mut pages = Vec::new();
+        for s in &ds.services {
+            let rows: Vec<Value> = ds
+                .controls
+                .iter()
+                .filter_map(|c| {
+                    let cell = ds.cell(&c.id, s)?;
+                    let mut v = self.cell(cell);
+                    v["control"] = self.control_ref(&c.id);
+                    v["overridden"] = json!(ds.matrix.get(&c.id).is_some_and(|r| r.overrides.contains_key(&s.id)));
+                    Some(v)
+                })
+                .collect();
+            let mut conflict_ids = s.conflicts.clone();
+            for c in &ds.controls {
+                if let Some(cell) = ds.cell(&c.id, s) {
+                    for id in &cell.conflicts {
+                        if !conflict_ids.contains(id) {
+                            conflict_ids.push(id.clone());
+                        }
+                    }
+                }
+            }
+            let ctx = json!({
+                "page": {"title": s.name, "description": s.summary.md},
+                "service": {
+                    "id": s.id, "name": s.name, "aliases": s.aliases,
+                    "category": self.category_ref(&s.category),
+                    "summary": self.md(&s.summary), "kind": s.kind, "status": s.status,
+                    "compute": s.compute, "note": self.opt_md(&s.note),
+                    "updates": self.updates(&s.updates),
+                    "sources": self.sources(&s.sources),
+                    "helps_with": s.helps_with.iter().map(|c| self.control_ref(c)).collect::<Vec<_>>(),
+                },
+                "rows": rows,
+                "conflicts": self.conflicts(&conflict_ids),
+                "stack_svg": super::stack::service_stack(ds, s),
+                "scenarios": self.scenarios_touching(Kind::Service, &s.id),
+                "articles": self.backlinks(Kind::Service, &s.id),
+            });
+            pages.push(self.page(&format!("services/{}/index.html", s.id), "service.html", ctx));
+        }
+        let items: Vec<Value> = ds
+            .categories
+            .iter()
+            .map(|c| {
+                json!({
+                    "category": self.category_ref(&c.id),
+                    "items": ds.services.iter().filter(|s| s.category == c.id).map(|s| json!({
+                        "title": s.name, "url": self.site.entity_url(Kind::Service, &s.id),
+                        "summary": self.md(&s.summary), "meta": if s.status == "retired" { "retired".to_string() } else { s.kind.replace('-', " ") },
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        pages.push(self.page(
+            "services/index.html",
+            "entities.html",
+            json!({"page": {"title": "Services", "description": "Every service, grouped by category."}, "groups": items}),
+        ));
+        pages
+    }
+
+    fn control_pages(&self) -> Vec<Page> {
+        let ds = self.site.dataset;
+        let mut pages = Vec::new();
+        for c in &ds.controls {
+            let Some(row) = ds.matrix.get(&c.id) else { continue };
+            let spread = ds.spread(&c.id);
+            let by_category: Vec<Value> = ds
+                .categories
+                .iter()
+                .filter_map(|cat| {
+                    let mut v = self.cell(row.defaults.get(&cat.id)?);
+                    v["category"] = self.category_ref(&cat.id);
+                    Some(v)
+                })
+                .collect();
+            let overrides: Vec<Value> = row
+                .overrides
+                .iter()
+                .map(|(sid, cell)| {
+                    let mut v = self.cell(cell);
+                    v["service"] = self.service_ref(sid);
+                    v
+                })
+                .collect();
+            let services: Vec<Value> = ds
+                .services
+                .iter()
+                .filter_map(|s| {
+                    let cell = ds.cell(&c.id, s)?;
+                    let mut v = self.service_ref(&s.id);
+                    v["owner"] = json!(cell.owner.id());
+                    v["owner_class"] = json!(owner_class(cell.owner));
+                    v["owner_label"] = json!(owner_label(cell.owner));
+                    Some(v)
+                })
+                .collect();
+            let tools: Vec<Value> = ds
+                .services
+                .iter()
+                .filter(|s| s.helps_with.contains(&c.id))
+                .map(|s| self.service_ref(&s.id))
+                .collect();
+            let myths: Vec<Value> = ds
+                .misconceptions
+                .iter()
+                .filter(|m| m.controls.contains(&c.id))
+                .map(|m| json!({"id": m.id, "myth": self.md(&m.myth), "url": self.site.entity_url(Kind::Misconception, &m.id)}))
+                .collect();
+            let ctx = json!({
+                "page": {"title": c.title, "description": c.description.md},
+                "control": {
+                    "id": c.id, "title": c.title, "layer": c.layer, "nist": c.nist,
+                    "description": self.md(&c.description), "sources": self.sources(&c.sources),
+                },
+                "spread": spread_label(spread),
+                "varies": spread == Spread::Varies,
+                "by_category": by_category,
+                "overrides": overrides,
+                "services": services,
+                "tools": tools,
+                "misconceptions": myths,
+                "scenarios": self.scenarios_touching(Kind::Control, &c.id),
+                "articles": self.backlinks(Kind::Control, &c.id),
+                "row_sources": self.sources(&row.sources),
+            });
+            pages.push(self.page(&format!("controls/{}/index.html", c.id), "control.html", ctx));
+        }
+        let groups: Vec<Value> = crate::dataset::LAYERS
+            .iter()
+            .rev()
+            .filter(|l| ds.controls.iter().any(|c| &c.layer == *l))
+            .map(|l| {
+                json!({
+                    "category": {"label": format!("{} layer", capitalise(l)), "id": l},
+                    "items": ds.controls.iter().filter(|c| &c.layer == l).map(|c| json!({
+                        "title": c.title, "url": self.site.entity_url(Kind::Control, &c.id),
+                        "summary": self.md(&c.description), "meta": spread_label(ds.spread(&c.id)),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        pages.push(self.page(
+            "controls/index.html",
+            "entities.html",
+            json!({"page": {"title": "Controls", "description": "Every control, from the data at the top of the stack down to the facility."}, "groups": groups}),
+        ));
+        pages
+    }
+
+    fn category_pages(&self) -> Vec<Page> {
+        let ds = self.site.dataset;
+        let mut pages = Vec::new();
+        for cat in &ds.categories {
+            let shifts: Vec<Value> = ds
+                .controls
+                .iter()
+                .filter_map(|c| {
+                    let row = ds.matrix.get(&c.id)?;
+                    let here = row.defaults.get(&cat.id)?;
+                    let differs = row.defaults.values().any(|o| o.owner != here.owner);
+                    differs.then(|| {
+                        json!({
+                            "control": self.control_ref(&c.id),
+                            "cells": ds.categories.iter().filter_map(|k| row.defaults.get(&k.id).map(|cell| json!({
+                                "category": self.category_ref(&k.id), "owner_label": owner_label(cell.owner),
+                                "owner_class": owner_class(cell.owner), "here": k.id == cat.id,
+                            }))).collect::<Vec<_>>(),
+                        })
+                    })
+                })
+                .collect();
+            let ctx = json!({
+                "page": {"title": cat.label, "description": cat.summary.md},
+                "category": {
+                    "id": cat.id, "label": cat.label, "aliases": cat.aliases,
+                    "summary": self.md(&cat.summary), "description": self.opt_md(&cat.description),
+                    "sources": self.sources(&cat.sources),
+                },
+                "categories": ds.categories.iter().map(|k| self.category_ref(&k.id)).collect::<Vec<_>>(),
+                "services": ds.services.iter().filter(|s| s.category == cat.id).map(|s| {
+                    let mut v = self.service_ref(&s.id);
+                    v["summary"] = json!(self.md(&s.summary));
+                    v
+                }).collect::<Vec<_>>(),
+                "shifts": shifts,
+            });
+            pages.push(self.page(&format!("categories/{}/index.html", cat.id), "category.html", ctx));
+        }
+        let spectrum: Vec<Value> = ds
+            .spectrum
+            .iter()
+            .map(|s| {
+                json!({
+                    "id": s.id, "label": s.label, "rank": s.rank, "summary": self.md(&s.summary),
+                    "services": s.services.iter().map(|x| self.service_ref(x)).collect::<Vec<_>>(),
+                    "customer_manages": s.customer_manages.iter().map(|x| self.control_ref(x)).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let groups = vec![json!({
+            "category": {"label": "Categories", "id": "all"},
+            "items": ds.categories.iter().map(|c| json!({
+                "title": c.label, "url": self.site.entity_url(Kind::Category, &c.id),
+                "summary": self.md(&c.summary), "meta": c.aliases.join(", "),
+            })).collect::<Vec<_>>(),
+        })];
+        pages.push(self.page(
+            "categories/index.html",
+            "entities.html",
+            json!({"page": {"title": "Service categories", "description": "Infrastructure, container and abstracted services, and how responsibility shifts between them."}, "groups": groups, "spectrum": spectrum}),
+        ));
+        pages
+    }
+
+    fn scenario_pages(&self) -> Vec<Page> {
+        let ds = self.site.dataset;
+        let mut pages = Vec::new();
+        for s in &ds.scenarios {
+            let involved: Vec<Value> = s
+                .controls
+                .iter()
+                .map(|c| {
+                    let mut v = self.control_ref(c);
+                    v["cells"] = s
+                        .services
+                        .iter()
+                        .filter_map(|sid| {
+                            let svc = ds.service(sid)?;
+                            let cell = ds.cell(c, svc)?;
+                            Some(json!({"service": self.service_ref(sid), "owner_label": owner_label(cell.owner), "owner_class": owner_class(cell.owner)}))
+                        })
+                        .collect();
+                    v
+                })
+                .collect();
+            let ctx = json!({
+                "page": {"title": s.title, "description": s.question.md},
+                "scenario": {
+                    "id": s.id, "title": s.title, "question": self.md(&s.question),
+                    "steps": s.steps.iter().map(|t| self.md(t)).collect::<Vec<_>>(),
+                    "answer": self.md(&s.answer), "owner": s.owner.id(), "owner_class": owner_class(s.owner),
+                    "owner_label": owner_label(s.owner),
+                    "aws": self.opt_md(&s.aws), "customer": self.opt_md(&s.customer),
+                    "rationale": self.opt_md(&s.rationale),
+                    "services": s.services.iter().map(|x| self.service_ref(x)).collect::<Vec<_>>(),
+                    "controls": involved,
+                    "conflicts": self.conflicts(&s.conflicts),
+                    "updates": self.updates(&s.updates),
+                    "sources": self.sources(&s.sources),
+                },
+                "articles": self.backlinks(Kind::Scenario, &s.id),
+            });
+            pages.push(self.page(&format!("scenarios/{}/index.html", s.id), "scenario.html", ctx));
+        }
+        let groups = vec![json!({
+            "category": {"label": "Walkthroughs", "id": "all"},
+            "items": ds.scenarios.iter().map(|s| json!({
+                "title": s.title, "url": self.site.entity_url(Kind::Scenario, &s.id),
+                "summary": self.md(&s.question), "meta": format!("Answer: {}", owner_label(s.owner)),
+            })).collect::<Vec<_>>(),
+        })];
+        pages.push(self.page(
+            "scenarios/index.html",
+            "entities.html",
+            json!({"page": {"title": "Scenarios", "description": "Walkthroughs: who is responsible when something goes wrong."}, "groups": groups}),
+        ));
+        pages
+    }
+
+    fn matrix_page(&self) -> Page {
+        let ds = self.site.dataset;
+        let services: Vec<Value> = ds
+            .categories
+            .iter()
+            .flat_map(|cat| ds.services.iter().filter(move |s| s.category == cat.id))
+            .map(|s| {
+                let mut v = self.service_ref(&s.id);
+                v["category"] = json!(s.category);
+                v
+            })
+            .collect();
+        let order: Vec<&crate::dataset::Service> = ds
+            .categories
+            .iter()
+            .flat_map(|cat| ds.services.iter().filter(move |s| s.category == cat.id))
+            .collect();
+        let rows: Vec<Value> = crate::dataset::LAYERS
+            .iter()
+            .rev()
+            .flat_map(|l| ds.controls.iter().filter(move |c| &c.layer == l))
+            .map(|c| {
+                let cells: Vec<Value> = order
+                    .iter()
+                    .map(|s| {
+                        let cell = ds.cell(&c.id, s);
+                        let owner = cell.map_or(Owner::NotApplicable, |c| c.owner);
+                        json!({"owner_class": owner_class(owner), "owner_label": owner_label(owner), "abbr": owner_abbr(owner), "category": s.category, "service": s.name})
+                    })
+                    .collect();
+                json!({"control": self.control_ref(&c.id), "cells": cells, "spread": spread_label(ds.spread(&c.id))})
+            })
+            .collect();
+        self.page(
+            "matrix/index.html",
+            "matrix.html",
+            json!({
+                "page": {"title": "Responsibility matrix", "description": "Every service against every control, with the owner of each."},
+                "categories": ds.categories.iter().map(|c| self.category_ref(&c.id)).collect::<Vec<_>>(),
+                "services": services,
+                "rows": rows,
+            }),
+        )
+    }
+
+    fn quick_reference_page(&self) -> Page {
+        let ds = self.site.dataset;
+        let group = |want: Spread| -> Vec<Value> {
+            ds.controls
+                .iter()
+                .filter(|c| ds.spread(&c.id) == want)
+                .map(|c| self.control_ref(&c.id))
+                .collect()
+        };
+        let varies: Vec<Value> = ds
+            .controls
+            .iter()
+            .filter(|c| ds.spread(&c.id) == Spread::Varies)
+            .map(|c| {
+                let mut v = self.control_ref(&c.id);
+                let row = ds.matrix.get(&c.id);
+                v["cells"] = ds
+                    .categories
+                    .iter()
+                    .filter_map(|k| {
+                        let cell = row?.defaults.get(&k.id)?;
+                        Some(json!({"alias": k.aliases.first().unwrap_or(&k.label), "owner_label": owner_label(cell.owner), "owner_class": owner_class(cell.owner)}))
+                    })
+                    .collect();
+                v["exceptions"] = row.map_or(json!([]), |r| {
+                    r.overrides
+                        .iter()
+                        .filter_map(|(sid, cell)| {
+                            let svc = ds.service(sid)?;
+                            let default = r.defaults.get(&svc.category)?;
+                            (default.owner != cell.owner).then(|| json!({"service": svc.aliases.first().unwrap_or(&svc.name), "owner_label": owner_label(cell.owner)}))
+                        })
+                        .collect()
+                });
+                v
+            })
+            .collect();
+        self.page(
+            "quick-reference/index.html",
+            "quick_reference.html",
+            json!({
+                "page": {"title": "Quick reference", "description": "Who owns what, on one printable page."},
+                "always_aws": group(Spread::AlwaysAws),
+                "always_customer": group(Spread::AlwaysCustomer),
+                "always_shared": group(Spread::AlwaysShared),
+                "varies": varies,
+                "categories": ds.categories.iter().map(|c| self.category_ref(&c.id)).collect::<Vec<_>>(),
+            }),
+        )
+    }
+
+    fn misconceptions_page(&self) -> Page {
+        let ds = self.site.dataset;
+        self.page(
+            "misconceptions/index.html",
+            "misconceptions.html",
+            json!({
+                "page": {"title": "Misconceptions and tips", "description": "Common myths about the shared responsibility model, and practical tips."},
+                "misconceptions": ds.misconceptions.iter().map(|m| json!({
+                    "id": m.id, "myth": self.md(&m.myth), "reality": self.md(&m.reality),
+                    "controls": m.controls.iter().map(|c| self.control_ref(c)).collect::<Vec<_>>(),
+                    "services": m.services.iter().map(|c| self.service_ref(c)).collect::<Vec<_>>(),
+                    "updates": self.updates(&m.updates), "conflicts": self.conflicts(&m.conflicts),
+                    "sources": self.sources(&m.sources),
+                })).collect::<Vec<_>>(),
+                "tips": ds.tips.iter().map(|t| json!({
+                    "id": t.id, "html": self.md(&t.text),
+                    "controls": t.controls.iter().map(|c| self.control_ref(c)).collect::<Vec<_>>(),
+                    "updates": self.updates(&t.updates), "sources": self.sources(&t.sources),
+                })).collect::<Vec<_>>(),
+            }),
+        )
+    }
+
+    fn sources_page(&self) -> Page {
+        let ds = self.site.dataset;
+        self.page(
+            "sources/index.html",
+            "sources.html",
+            json!({
+                "page": {"title": "Sources, conflicts and compliance", "description": "Where the facts come from, where the sources disagree, and the compliance programmes involved."},
+                "sources": ds.sources.iter().map(|s| json!({
+                    "id": s.id, "title": s.title, "author": s.author, "date": s.date, "url": s.url, "note": self.opt_md(&s.note),
+                })).collect::<Vec<_>>(),
+                "conflicts": ds.conflicts.iter().map(|c| json!({
+                    "id": c.id, "topic": c.topic, "checked": c.checked, "resolution": self.md(&c.resolution),
+                    "positions": c.positions.iter().map(|p| json!({"claim": self.md(&p.claim), "sources": self.sources(&p.sources)})).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "programs": ds.compliance_programs.iter().map(|p| json!({
+                    "id": p.id, "name": p.name, "family": p.family, "note": self.opt_md(&p.note), "sources": self.sources(&p.sources),
+                })).collect::<Vec<_>>(),
+                "owners": ds.owners.iter().map(|o| json!({
+                    "id": o.id, "label": o.label, "motto": o.motto, "description": self.md(&o.description),
+                })).collect::<Vec<_>>(),
+            }),
+        )
+    }
+}
+
+/// CSS class for an owner (`owner-aws`, …).
+pub fn owner_class(o: Owner) -> &'static str {
+    match o {
+        Owner::Aws => "owner-aws",
+        Owner::Customer => "owner-customer",
+        Owner::Shared => "owner-shared",
+        Owner::NotApplicable => "owner-na",
+    }
+}
+
+fn owner_abbr(o: Owner) -> &'static str {
+    match o {
+        Owner::Aws => "A",
+        Owner::Customer => "C",
+        Owner::Shared => "S",
+        Owner::NotApplicable => "–",
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The site-wide context every template sees.
+pub fn site_context(site: &Site<'_>) -> Value {
+    let ds = site.dataset;
+    let has_data = !ds.services.is_empty() || !ds.controls.is_empty();
+    let mut nav = vec![json!({"title": "Articles", "url": site.url("articles/")})];
+    if has_data {
+        for (title, path) in [
+            ("Services", "services/"),
+            ("Controls", "controls/"),
+            ("Categories", "categories/"),
+            ("Scenarios", "scenarios/"),
+            ("Matrix", "matrix/"),
+            ("Quick reference", "quick-reference/"),
+        ] {
+            nav.push(json!({"title": title, "url": site.url(path)}));
+        }
+    }
+    nav.push(json!({"title": "Tags", "url": site.url("tags/")}));
+    json!({
+        "title": site.config.title,
+        "description": site.config.description,
+        "base_path": site.config.base_path,
+        "base_url": site.config.base_url,
+        "language": site.config.language,
+        "has_data": has_data,
+        "nav": nav,
+    })
+}
+
+/// Renders pages with Tera in parallel. Template failures become diagnostics.
+pub fn render_pages(
+    tera: &tera::Tera,
+    site_ctx: &Value,
+    pages: Vec<Page>,
+    diags: &mut Diagnostics,
+) -> Vec<RenderedPage> {
+    let results: Vec<Result<RenderedPage, Diagnostic>> = pages
+        .into_par_iter()
+        .map(|p| {
+            let mut ctx = tera::Context::from_value(p.context).unwrap_or_default();
+            ctx.insert("site", site_ctx);
+            ctx.insert("current_url", &p.url);
+            match tera.render(p.template, &ctx) {
+                Ok(html) => Ok(RenderedPage {
+                    path: p.path,
+                    url: p.url,
+                    html,
+                    links: p.links,
+                    in_sitemap: p.in_sitemap,
+                }),
+                Err(e) => Err(Diagnostic::error(
+                    Location::file(format!("templates/{}", p.template)),
+                    format!(
+                        "template error while rendering {}: {}",
+                        p.path,
+                        crate::render::templates::chain(&e)
+                    ),
+                )),
+            }
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => out.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    out
+}
