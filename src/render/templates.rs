@@ -80,22 +80,22 @@ pub fn load(overrides: &[TemplateFile]) -> Result<tera::Tera, Vec<Diagnostic>> {
     }
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let mut errors = Vec::new();
-    for (name, text, path) in &sources {
-        if let Err(e) = tera.add_raw_template(name, text) {
-            errors.push(template_error(path, text, &e));
-        }
+    // Parse each template alone first so an error names its own file and line…
+    let errors: Vec<Diagnostic> = sources
+        .iter()
+        .filter_map(|(name, text, path)| {
+            tera::Template::new(name, None, text)
+                .err()
+                .map(|e| template_error(path, text, &e))
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    if errors.is_empty() {
-        if let Err(e) = tera.build_inheritance_chains() {
-            errors.push(Diagnostic::error(Location::file("themes"), chain(&e)));
-        }
-    }
-    if errors.is_empty() {
-        Ok(tera)
-    } else {
-        Err(errors)
-    }
+    // …then add them in one call, so inheritance is resolved once all are known.
+    tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), *t)))
+        .map_err(|e| vec![Diagnostic::error(Location::file("themes"), chain(&e))])?;
+    Ok(tera)
 }
 
 /// A diagnostic for a template error, at the `--> line:col` Tera reports when present.
