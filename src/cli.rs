@@ -112,11 +112,21 @@ fn build(args: BuildArgs) -> i32 {
         }
     };
     let engine = Engine::default();
-    let result = pipeline::build(&config, &sources, &engine, BuildOptions { drafts: args.common.drafts });
+    let result = pipeline::build(
+        &config,
+        &sources,
+        &engine,
+        BuildOptions {
+            drafts: args.common.drafts,
+        },
+    );
     report(&result.diagnostics);
     let (errors, warnings) = result.diagnostics.counts();
     let Some(output) = result.output else {
-        eprintln!("build failed: {errors} error(s), {warnings} warning(s); {} left untouched", config.output_dir.display());
+        eprintln!(
+            "build failed: {errors} error(s), {warnings} warning(s); {} left untouched",
+            config.output_dir.display()
+        );
         return 1;
     };
     if let Err(e) = output.write_to(&config.output_dir) {
@@ -148,7 +158,14 @@ fn check(args: CommonArgs) -> i32 {
             return 1;
         }
     };
-    let result = pipeline::build(&config, &sources, &Engine::default(), BuildOptions { drafts: args.drafts });
+    let result = pipeline::build(
+        &config,
+        &sources,
+        &Engine::default(),
+        BuildOptions {
+            drafts: args.drafts,
+        },
+    );
     report(&result.diagnostics);
     let (errors, warnings) = result.diagnostics.counts();
     eprintln!(

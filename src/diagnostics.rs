@@ -127,7 +127,10 @@ impl Diagnostic {
                 .take(col.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            let _ = writeln!(out, "{pad} |\n{num} | {text}\n{pad} | {caret_pad}{on}^{off}");
+            let _ = writeln!(
+                out,
+                "{pad} |\n{num} | {text}\n{pad} | {caret_pad}{on}^{off}"
+            );
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "  = help: {help}");

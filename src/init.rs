@@ -26,7 +26,10 @@ const FILES: &[(&str, &str)] = &[
 pub fn run(dir: &Path) -> i32 {
     for (path, _) in FILES {
         if dir.join(path).exists() {
-            eprintln!("error: {} already exists; init writes only into a new or empty site", dir.join(path).display());
+            eprintln!(
+                "error: {} already exists; init writes only into a new or empty site",
+                dir.join(path).display()
+            );
             return 2;
         }
     }
@@ -43,6 +46,10 @@ pub fn run(dir: &Path) -> i32 {
             return 2;
         }
     }
-    println!("created a site in {}; next: srm-docs build --root {}", dir.display(), dir.display());
+    println!(
+        "created a site in {}; next: srm-docs build --root {}",
+        dir.display(),
+        dir.display()
+    );
     0
 }

@@ -10,6 +10,7 @@
 //!      → write to staging dir + swap   |   serve from memory
 //! ```
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -32,7 +32,10 @@ impl Output {
 
     /// Writes everything to `dir` atomically: staging folder, then rename over the old one.
     pub fn write_to(&self, dir: &Path) -> io::Result<()> {
-        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
         let name = dir
             .file_name()
@@ -96,7 +99,10 @@ mod tests {
         let mut b = Output::default();
         b.insert("index.html", "two");
         b.write_to(&dir).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("index.html")).unwrap(),
+            "two"
+        );
         assert!(!dir.join("x/stale.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
         assert_eq!(leftovers.len(), 1);

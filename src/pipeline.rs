@@ -3,6 +3,7 @@
 //! → [`Output`]. Everything after [`read_sources`] is a pure function of its inputs, so
 //! `serve` reruns it from memory and tests run it without files.
 
+use crate::cache::{hash_parts, BuildCache};
 use crate::config::Config;
 use crate::content::{parse_article, Article};
 use crate::dataset::{self, Dataset};
@@ -14,6 +15,7 @@ use crate::site::{extras, links, pages, Site};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Raw inputs of a build, read from disk once.
@@ -36,6 +38,8 @@ pub struct Sources {
 pub struct Engine {
     /// Syntax sets, role selectors and the highlighted-block cache.
     pub highlighter: Highlighter,
+    /// Per-stage memoisation (see [`crate::cache`]).
+    pub cache: BuildCache,
 }
 
 /// Switches for one build.
@@ -89,7 +93,10 @@ pub fn read_sources(config: &Config) -> Result<Sources, Diagnostics> {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    diags.push(Diagnostic::error(Location::file(rel(root, &content)), e.to_string()));
+                    diags.push(Diagnostic::error(
+                        Location::file(rel(root, &content)),
+                        e.to_string(),
+                    ));
                     continue;
                 }
             };
@@ -103,7 +110,10 @@ pub fn read_sources(config: &Config) -> Result<Sources, Diagnostics> {
             let bytes = match std::fs::read(path) {
                 Ok(b) => b,
                 Err(e) => {
-                    diags.push(Diagnostic::error(Location::file(rel(root, path)), format!("cannot read: {e}")));
+                    diags.push(Diagnostic::error(
+                        Location::file(rel(root, path)),
+                        format!("cannot read: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -123,11 +133,17 @@ pub fn read_sources(config: &Config) -> Result<Sources, Diagnostics> {
     }
     let static_dir = theme_dir.join("static");
     if static_dir.is_dir() {
-        for e in walkdir::WalkDir::new(&static_dir).sort_by_file_name().into_iter().flatten() {
+        for e in walkdir::WalkDir::new(&static_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if e.file_type().is_file() {
                 match std::fs::read(e.path()) {
                     Ok(b) => sources.statics.push((rel(&static_dir, e.path()), b)),
-                    Err(err) => diags.push(Diagnostic::error(Location::file(e.path()), err.to_string())),
+                    Err(err) => {
+                        diags.push(Diagnostic::error(Location::file(e.path()), err.to_string()))
+                    }
                 }
             }
         }
@@ -141,33 +157,50 @@ pub fn read_sources(config: &Config) -> Result<Sources, Diagnostics> {
 
 fn is_hidden(path: &Path, base: &Path) -> bool {
     path.strip_prefix(base)
-        .map(|p| p.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')))
+        .map(|p| {
+            p.components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        })
         .unwrap_or(false)
 }
 
-/// Parses every article (in parallel), reporting slug collisions.
-pub fn parse_articles(sources: &Sources, opts: BuildOptions, diags: &mut Diagnostics) -> Vec<(String, Article)> {
-    let parsed: Vec<(String, Option<Article>, Diagnostics)> = sources
+/// Parses every article (in parallel, memoised by path and bytes), reporting slug collisions.
+pub fn parse_articles(
+    sources: &Sources,
+    opts: BuildOptions,
+    cache: &BuildCache,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Article)> {
+    let parsed: Vec<(String, Arc<(Option<Article>, Diagnostics)>)> = sources
         .markdown
         .par_iter()
         .map(|(path, bytes)| {
-            let mut d = Diagnostics::new();
-            let a = parse_article(path, bytes, &mut d);
-            (path.clone(), a, d)
+            let key = hash_parts([path.as_bytes(), bytes.as_slice()]);
+            let entry = cache.articles.get_or(key, || {
+                let mut d = Diagnostics::new();
+                let a = parse_article(path, bytes, &mut d);
+                Arc::new((a, d))
+            });
+            (path.clone(), entry)
         })
         .collect();
     let mut out: Vec<(String, Article)> = Vec::new();
     let mut slugs: HashMap<String, String> = HashMap::new();
-    for (path, article, d) in parsed {
-        diags.extend(d);
-        let Some(article) = article else { continue };
+    for (path, entry) in parsed {
+        diags.extend(entry.1.clone());
+        let Some(article) = entry.0.clone() else {
+            continue;
+        };
         if article.draft && !opts.drafts {
             continue;
         }
         if let Some(first) = slugs.get(&article.slug) {
             diags.push(Diagnostic::error(
                 Location::file(&path),
-                format!("slug `{}` is already used by {first}: rename one file or set `slug:`", article.slug),
+                format!(
+                    "slug `{}` is already used by {first}: rename one file or set `slug:`",
+                    article.slug
+                ),
             ));
             continue;
         }
@@ -179,7 +212,12 @@ pub fn parse_articles(sources: &Sources, opts: BuildOptions, diags: &mut Diagnos
 }
 
 /// Builds the whole site from its sources. Pure: no file is read or written.
-pub fn build(config: &Config, sources: &Sources, engine: &Engine, opts: BuildOptions) -> BuildResult {
+pub fn build(
+    config: &Config,
+    sources: &Sources,
+    engine: &Engine,
+    opts: BuildOptions,
+) -> BuildResult {
     let mut diags = Diagnostics::new();
     let mut stats = Stats::default();
     let mut clock = Instant::now();
@@ -187,28 +225,60 @@ pub fn build(config: &Config, sources: &Sources, engine: &Engine, opts: BuildOpt
         stats.timings.push((name, clock.elapsed()));
         clock = Instant::now();
     };
-    let tera = match templates::load(&sources.templates) {
-        Ok(t) => Some(t),
-        Err(errors) => {
-            for e in errors {
-                diags.push(e);
-            }
-            None
+    let templates_key = hash_parts(
+        sources
+            .templates
+            .iter()
+            .flat_map(|(n, t, p)| [n.as_bytes(), t.as_bytes(), p.as_os_str().as_encoded_bytes()]),
+    );
+    let tera = engine.cache.templates.get_or(templates_key, || {
+        Arc::new(templates::load(&sources.templates))
+    });
+    if let Err(errors) = tera.as_ref() {
+        for e in errors {
+            diags.push(e.clone());
         }
-    };
-    let articles = parse_articles(sources, opts, &mut diags);
-    let dataset: Dataset = dataset::load(&sources.data, &mut diags);
+    }
+    let articles = parse_articles(sources, opts, &engine.cache, &mut diags);
+    let data_key = hash_parts(
+        sources
+            .data
+            .iter()
+            .flat_map(|(p, b)| [p.as_bytes(), b.as_slice()]),
+    );
+    let data = engine.cache.dataset.get_or(data_key, || {
+        let mut d = Diagnostics::new();
+        let ds = dataset::load(&sources.data, &mut d);
+        Arc::new((ds, d))
+    });
+    diags.extend(data.1.clone());
+    let dataset: &Dataset = &data.0;
     lap("parse", &mut stats);
-    let site = Site::new(config, articles.iter().map(|(p, a)| (p.as_str(), a)).collect(), &dataset);
-    let builder = pages::PageBuilder::new(&site, &engine.highlighter);
+    let site = Site::new(
+        config,
+        articles.iter().map(|(p, a)| (p.as_str(), a)).collect(),
+        dataset,
+    );
+    let builder = pages::PageBuilder::new(&site, &engine.highlighter, &engine.cache);
     let page_list = builder.all();
     diags.extend(builder.diagnostics.into_inner().expect("diags"));
     lap("markdown", &mut stats);
-    let Some(tera) = tera else {
-        return BuildResult { output: None, diagnostics: diags, stats };
+    let Ok(tera) = tera.as_ref() else {
+        return BuildResult {
+            output: None,
+            diagnostics: diags,
+            stats,
+        };
     };
     let site_ctx = pages::site_context(&site);
-    let rendered = pages::render_pages(&tera, &site_ctx, page_list, &mut diags);
+    let rendered = pages::render_pages(
+        tera,
+        templates_key,
+        &site_ctx,
+        page_list,
+        &engine.cache,
+        &mut diags,
+    );
     lap("templates", &mut stats);
     let mut output = Output::default();
     let mut extra_paths = Vec::new();
@@ -225,27 +295,51 @@ pub fn build(config: &Config, sources: &Sources, engine: &Engine, opts: BuildOpt
     add(
         &mut output,
         "static/highlight.css",
-        engine.highlighter.stylesheet(&config.light_theme, &config.dark_theme).into_bytes(),
+        engine
+            .highlighter
+            .stylesheet(&config.light_theme, &config.dark_theme)
+            .into_bytes(),
     );
     for (path, bytes) in &sources.assets {
         add(&mut output, path, bytes.clone());
     }
-    add(&mut output, "sitemap.xml", extras::sitemap(&site, &rendered).into_bytes());
+    add(
+        &mut output,
+        "sitemap.xml",
+        extras::sitemap(&site, &rendered).into_bytes(),
+    );
     add(&mut output, "atom.xml", extras::atom(&site).into_bytes());
-    add(&mut output, "search-index.json", extras::search_index(&rendered).into_bytes());
+    add(
+        &mut output,
+        "search-index.json",
+        extras::search_index(&rendered).into_bytes(),
+    );
     if !dataset.services.is_empty() {
-        add(&mut output, "data/matrix.json", extras::matrix_json(&site).into_bytes());
-        add(&mut output, "data/matrix.csv", extras::matrix_csv(&site).into_bytes());
+        add(
+            &mut output,
+            "data/matrix.json",
+            extras::matrix_json(&site).into_bytes(),
+        );
+        add(
+            &mut output,
+            "data/matrix.csv",
+            extras::matrix_csv(&site).into_bytes(),
+        );
     }
     links::check(&rendered, &extra_paths, &mut diags);
     lap("links", &mut stats);
     stats.articles = site.articles.len();
     stats.pages = rendered.len();
     for p in rendered {
-        output.insert(p.path, p.html.into_bytes());
+        output.insert(p.path, p.artifacts.html.as_bytes().to_vec());
     }
+    engine.cache.prune();
     stats.files = output.files.len();
     stats.bytes = output.total_bytes();
     let output = (!diags.has_errors()).then_some(output);
-    BuildResult { output, diagnostics: diags, stats }
+    BuildResult {
+        output,
+        diagnostics: diags,
+        stats,
+    }
 }

@@ -107,8 +107,17 @@ mod tests {
     #[test]
     fn duplicate_keys_are_errors() {
         let err = parse("name: a\nname: b\n", 1).unwrap_err();
-        assert_eq!(err.location.line_col.map(|l| l.0), Some(2), "{}", err.message);
-        assert!(err.message.to_lowercase().contains("duplicate"), "{}", err.message);
+        assert_eq!(
+            err.location.line_col.map(|l| l.0),
+            Some(2),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.to_lowercase().contains("duplicate"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -142,7 +142,9 @@ fn key_value(line: &str) -> Option<(&str, &str)> {
     let key = key.trim();
     let ok = !key.is_empty()
         && key.len() <= 24
-        && key.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '_')
         && !key.starts_with('#');
     ok.then(|| (key, value.trim_start_matches(':').trim()))
 }

@@ -470,9 +470,17 @@ impl<'a> Validator<'a> {
             all.extend(raw.services.iter().map(|x| (Kind::Service, &x.id)));
             all.extend(raw.controls.iter().map(|x| (Kind::Control, &x.id)));
             all.extend(raw.scenarios.iter().map(|x| (Kind::Scenario, &x.id)));
-            all.extend(raw.misconceptions.iter().map(|x| (Kind::Misconception, &x.id)));
+            all.extend(
+                raw.misconceptions
+                    .iter()
+                    .map(|x| (Kind::Misconception, &x.id)),
+            );
             all.extend(raw.tips.iter().map(|x| (Kind::Tip, &x.id)));
-            all.extend(raw.compliance_programs.iter().map(|x| (Kind::Program, &x.id)));
+            all.extend(
+                raw.compliance_programs
+                    .iter()
+                    .map(|x| (Kind::Program, &x.id)),
+            );
             all.extend(raw.conflicts.iter().map(|x| (Kind::Conflict, &x.id)));
             all.extend(raw.spectrum.iter().map(|x| (Kind::Spectrum, &x.id)));
             for (kind, id) in all {
@@ -730,7 +738,12 @@ impl<'a> Validator<'a> {
                 self.one_of(
                     file,
                     k,
-                    &["workload", "security-tool", "management-tool", "compliance-portal"],
+                    &[
+                        "workload",
+                        "security-tool",
+                        "management-tool",
+                        "compliance-portal",
+                    ],
                     "kind",
                 )
             });
@@ -916,9 +929,11 @@ impl<'a> Validator<'a> {
 /// `[a-z0-9]+(-[a-z0-9]+)*`
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .split('-')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id.split('-').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]
@@ -962,7 +977,14 @@ mod tests {
             "matrix:\n  - control: guest-os\n    default:\n      infrastructure: {owner: shared, aws: x}\n  - control: hardware\n    default: {all: aws}\n",
         );
         let msgs: Vec<String> = d.errors().iter().map(|e| e.headline()).collect();
-        assert!(msgs.iter().any(|m| m.contains("x.yaml:13:31") && m.contains("`customer:` is missing")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("category `abstracted`")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("x.yaml:13:31") && m.contains("`customer:` is missing")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("category `abstracted`")),
+            "{msgs:?}"
+        );
     }
 }

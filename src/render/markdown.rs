@@ -159,7 +159,10 @@ pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Re
             }
             Event::End(TagEnd::Heading(_)) => {
                 let (level, explicit, inner, text) = heading.take().expect("in heading");
-                let id = unique_id(explicit.unwrap_or_else(|| heading_slug(&text)), &mut used_ids);
+                let id = unique_id(
+                    explicit.unwrap_or_else(|| heading_slug(&text)),
+                    &mut used_ids,
+                );
                 let n = level as u8;
                 if n == 2 || n == 3 {
                     out.toc.push(TocEntry {
@@ -337,7 +340,10 @@ fn code_block(
     out: &mut Rendered,
 ) -> String {
     if lang.is_empty() {
-        return format!("<pre class=\"plain\"><code>{}</code></pre>\n", escape_html(text));
+        return format!(
+            "<pre class=\"plain\"><code>{}</code></pre>\n",
+            escape_html(text)
+        );
     }
     if lang == "mermaid" {
         out.diagrams += 1;
@@ -457,7 +463,11 @@ mod tests {
     #[test]
     fn relative_md_links_are_rewritten_and_broken_ones_reported() {
         let r = run("[a](other.md#part) [b](missing.md)\n");
-        assert!(r.html.contains("href=\"/articles/other/#part\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"/articles/other/#part\""),
+            "{}",
+            r.html
+        );
         assert_eq!(r.links[0].fragment.as_deref(), Some("part"));
         assert_eq!(r.diagnostics.errors()[0].location.line_col, Some((1, 20)));
     }

@@ -7,30 +7,90 @@ use std::path::{Path, PathBuf};
 
 /// The embedded default templates: (name, text).
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("macros.html", include_str!("../../themes/default/templates/macros.html")),
-    ("home.html", include_str!("../../themes/default/templates/home.html")),
-    ("article.html", include_str!("../../themes/default/templates/article.html")),
-    ("list.html", include_str!("../../themes/default/templates/list.html")),
-    ("tags.html", include_str!("../../themes/default/templates/tags.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
-    ("search.html", include_str!("../../themes/default/templates/search.html")),
-    ("service.html", include_str!("../../themes/default/templates/service.html")),
-    ("control.html", include_str!("../../themes/default/templates/control.html")),
-    ("category.html", include_str!("../../themes/default/templates/category.html")),
-    ("scenario.html", include_str!("../../themes/default/templates/scenario.html")),
-    ("entities.html", include_str!("../../themes/default/templates/entities.html")),
-    ("matrix.html", include_str!("../../themes/default/templates/matrix.html")),
-    ("quick_reference.html", include_str!("../../themes/default/templates/quick_reference.html")),
-    ("misconceptions.html", include_str!("../../themes/default/templates/misconceptions.html")),
-    ("sources.html", include_str!("../../themes/default/templates/sources.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../themes/default/templates/macros.html"),
+    ),
+    (
+        "home.html",
+        include_str!("../../themes/default/templates/home.html"),
+    ),
+    (
+        "article.html",
+        include_str!("../../themes/default/templates/article.html"),
+    ),
+    (
+        "list.html",
+        include_str!("../../themes/default/templates/list.html"),
+    ),
+    (
+        "tags.html",
+        include_str!("../../themes/default/templates/tags.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
+        "service.html",
+        include_str!("../../themes/default/templates/service.html"),
+    ),
+    (
+        "control.html",
+        include_str!("../../themes/default/templates/control.html"),
+    ),
+    (
+        "category.html",
+        include_str!("../../themes/default/templates/category.html"),
+    ),
+    (
+        "scenario.html",
+        include_str!("../../themes/default/templates/scenario.html"),
+    ),
+    (
+        "entities.html",
+        include_str!("../../themes/default/templates/entities.html"),
+    ),
+    (
+        "matrix.html",
+        include_str!("../../themes/default/templates/matrix.html"),
+    ),
+    (
+        "quick_reference.html",
+        include_str!("../../themes/default/templates/quick_reference.html"),
+    ),
+    (
+        "misconceptions.html",
+        include_str!("../../themes/default/templates/misconceptions.html"),
+    ),
+    (
+        "sources.html",
+        include_str!("../../themes/default/templates/sources.html"),
+    ),
 ];
 
 /// The embedded default static files: (path under the site, bytes).
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
-    ("static/style.css", include_bytes!("../../themes/default/static/style.css")),
-    ("static/search.js", include_bytes!("../../themes/default/static/search.js")),
-    ("static/matrix.js", include_bytes!("../../themes/default/static/matrix.js")),
+    (
+        "static/style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "static/search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
+    (
+        "static/matrix.js",
+        include_bytes!("../../themes/default/static/matrix.js"),
+    ),
 ];
 
 /// A template override read from `themes/<theme>/templates/` (name, text, path on disk).
@@ -55,7 +115,10 @@ pub fn read_overrides(theme_dir: &Path) -> Result<Vec<TemplateFile>, Diagnostic>
             .to_string_lossy()
             .replace('\\', "/");
         let text = std::fs::read_to_string(e.path()).map_err(|err| {
-            Diagnostic::error(Location::file(e.path()), format!("cannot read template: {err}"))
+            Diagnostic::error(
+                Location::file(e.path()),
+                format!("cannot read template: {err}"),
+            )
         })?;
         out.push((name, text, e.path().to_path_buf()));
     }
@@ -104,7 +167,9 @@ pub fn template_error(path: &Path, source: &str, err: &tera::Error) -> Diagnosti
     let mut loc = Location::file(path);
     if let Some(pos) = text.find("--> ") {
         let rest = &text[pos + 4..];
-        let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+            .unwrap_or(rest.len());
         if let Some((l, c)) = rest[..end].split_once(':') {
             if let (Ok(l), Ok(c)) = (l.parse(), c.parse()) {
                 loc.line_col = Some((l, c));
@@ -115,7 +180,9 @@ pub fn template_error(path: &Path, source: &str, err: &tera::Error) -> Diagnosti
     let message = text
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('='))
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('=')
+        })
         .filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
         .collect::<Vec<_>>()
         .join(" ");

@@ -11,11 +11,23 @@ use std::fmt::Write as _;
 
 /// `sitemap.xml` listing every page with its permalink.
 pub fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
-    let mut urls: Vec<&str> = pages.iter().filter(|p| p.in_sitemap).map(|p| p.url.as_str()).collect();
+    let mut urls: Vec<&str> = pages
+        .iter()
+        .filter(|p| p.in_sitemap)
+        .map(|p| p.url.as_str())
+        .collect();
     urls.sort_unstable();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for u in urls {
-        let _ = writeln!(out, "  <url><loc>{}</loc></url>", escape_html(&site.config.permalink(u.strip_prefix(&site.config.base_path).unwrap_or(u))));
+        let _ = writeln!(
+            out,
+            "  <url><loc>{}</loc></url>",
+            escape_html(
+                &site
+                    .config
+                    .permalink(u.strip_prefix(&site.config.base_path).unwrap_or(u))
+            )
+        );
     }
     out.push_str("</urlset>\n");
     out
@@ -53,7 +65,11 @@ pub fn atom(site: &Site<'_>) -> String {
             l = escape_html(&link),
         );
         for author in &a.authors {
-            let _ = writeln!(out, "    <author><name>{}</name></author>", escape_html(author));
+            let _ = writeln!(
+                out,
+                "    <author><name>{}</name></author>",
+                escape_html(author)
+            );
         }
         if let Some(s) = &a.summary {
             let _ = writeln!(out, "    <summary>{}</summary>", escape_html(s));
@@ -62,7 +78,14 @@ pub fn atom(site: &Site<'_>) -> String {
     }
     if site.articles.iter().all(|a| a.authors.is_empty()) {
         // Atom requires an author: name the site when no article has one.
-        out = out.replacen("  <updated>", &format!("  <author><name>{}</name></author>\n  <updated>", escape_html(&cfg.title)), 1);
+        out = out.replacen(
+            "  <updated>",
+            &format!(
+                "  <author><name>{}</name></author>\n  <updated>",
+                escape_html(&cfg.title)
+            ),
+            1,
+        );
     }
     out.push_str("</feed>\n");
     out
@@ -91,33 +114,39 @@ fn plain_text(html: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The offline search index: title, URL, kind, summary and the first words of each page's
-/// main content (capped so the index stays small on big sites).
-pub fn search_index(pages: &[RenderedPage]) -> String {
+/// The search-index entry of one page: title, URL, kind and the first words of its main
+/// content (capped so the index stays small on big sites). `None` for pages not indexed.
+pub fn search_entry(path: &str, url: &str, html: &str) -> Option<serde_json::Value> {
     const WORDS: usize = 300;
-    let mut items: Vec<serde_json::Value> = Vec::new();
-    for p in pages {
-        if !p.in_sitemap || p.path == "search/index.html" {
-            continue;
-        }
-        let main = p
-            .html
-            .split_once("<main")
-            .and_then(|(_, m)| m.split_once("</main>"))
-            .map_or(p.html.as_str(), |(m, _)| m);
-        let title = p
-            .html
-            .split_once("<h1")
-            .and_then(|(_, r)| r.split_once('>'))
-            .and_then(|(_, r)| r.split_once("</h1>"))
-            .map(|(t, _)| plain_text(t))
-            .unwrap_or_default();
-        let text = plain_text(main);
-        let short: Vec<&str> = text.split(' ').take(WORDS).collect();
-        let kind = p.path.split('/').next().unwrap_or("");
-        let kind = if kind == "index.html" { "home" } else { kind };
-        items.push(json!({"title": title.trim_end_matches(" #"), "url": p.url, "kind": kind, "text": short.join(" ")}));
+    if path == "search/index.html" || path == "404.html" {
+        return None;
     }
+    let main = html
+        .split_once("<main")
+        .and_then(|(_, m)| m.split_once("</main>"))
+        .map_or(html, |(m, _)| m);
+    let title = html
+        .split_once("<h1")
+        .and_then(|(_, r)| r.split_once('>'))
+        .and_then(|(_, r)| r.split_once("</h1>"))
+        .map(|(t, _)| plain_text(t))
+        .unwrap_or_default();
+    let text = plain_text(main);
+    let short: Vec<&str> = text.split(' ').take(WORDS).collect();
+    let kind = path.split('/').next().unwrap_or("");
+    let kind = if kind == "index.html" { "home" } else { kind };
+    Some(
+        json!({"title": title.trim_end_matches(" #"), "url": url, "kind": kind, "text": short.join(" ")}),
+    )
+}
+
+/// The offline search index: every page's entry, in page order.
+pub fn search_index(pages: &[RenderedPage]) -> String {
+    let items: Vec<&serde_json::Value> = pages
+        .iter()
+        .filter(|p| p.in_sitemap)
+        .filter_map(|p| p.artifacts.search.as_ref())
+        .collect();
     serde_json::to_string(&items).expect("json")
 }
 
@@ -143,7 +172,9 @@ fn export_rows<'a>(site: &'a Site<'_>) -> Vec<ExportRow<'a>> {
     let mut rows = Vec::new();
     for s in &ds.services {
         for c in &ds.controls {
-            let Some(row) = ds.matrix.get(&c.id) else { continue };
+            let Some(row) = ds.matrix.get(&c.id) else {
+                continue;
+            };
             let (cell, source) = match row.overrides.get(&s.id) {
                 Some(cell) => (cell, "override"),
                 None => match row.defaults.get(&s.category) {
@@ -151,7 +182,8 @@ fn export_rows<'a>(site: &'a Site<'_>) -> Vec<ExportRow<'a>> {
                     None => continue,
                 },
             };
-            let text = |t: &'a Option<crate::dataset::Text>| t.as_ref().map_or("", |t| t.md.as_str());
+            let text =
+                |t: &'a Option<crate::dataset::Text>| t.as_ref().map_or("", |t| t.md.as_str());
             rows.push(ExportRow {
                 service: &s.id,
                 service_name: &s.name,
@@ -174,8 +206,19 @@ fn export_rows<'a>(site: &'a Site<'_>) -> Vec<ExportRow<'a>> {
 
 /// Column names of the CSV export, in order (documented in the README).
 pub const CSV_COLUMNS: &[&str] = &[
-    "service", "service_name", "category", "control", "control_title", "layer", "owner",
-    "resolved_from", "aws_part", "customer_part", "note", "default_state", "control_varies",
+    "service",
+    "service_name",
+    "category",
+    "control",
+    "control_title",
+    "layer",
+    "owner",
+    "resolved_from",
+    "aws_part",
+    "customer_part",
+    "note",
+    "default_state",
+    "control_varies",
 ];
 
 /// `data/matrix.json`: an object with `columns` and `rows` (one object per service × control).
@@ -209,11 +252,27 @@ pub fn matrix_csv(site: &Site<'_>) -> String {
     let mut out = CSV_COLUMNS.join(",") + "\r\n";
     for r in export_rows(site) {
         let fields = [
-            r.service, r.service_name, r.category, r.control, r.control_title, r.layer,
-            r.owner.id(), r.source, r.aws, r.customer, r.note, r.default_state,
+            r.service,
+            r.service_name,
+            r.category,
+            r.control,
+            r.control_title,
+            r.layer,
+            r.owner.id(),
+            r.source,
+            r.aws,
+            r.customer,
+            r.note,
+            r.default_state,
             if r.varies { "true" } else { "false" },
         ];
-        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out

@@ -23,9 +23,9 @@ pub fn ids_in(html: &str) -> HashSet<String> {
 /// Checks every pending link of every page; extra URL paths (files such as feeds) count as
 /// existing pages without anchors.
 pub fn check(pages: &[RenderedPage], extra_paths: &[String], diags: &mut Diagnostics) {
-    let anchors: HashMap<&str, HashSet<String>> = pages
+    let anchors: HashMap<&str, &HashSet<String>> = pages
         .iter()
-        .map(|p| (p.url.as_str(), ids_in(&p.html)))
+        .map(|p| (p.url.as_str(), &p.artifacts.ids))
         .collect();
     for page in pages {
         for link in &page.links {
@@ -44,11 +44,14 @@ pub fn check(pages: &[RenderedPage], extra_paths: &[String], diags: &mut Diagnos
                 Some(ids) => {
                     if let Some(f) = &link.fragment {
                         if !f.is_empty() && !ids.contains(f) {
-                            let hint = crate::diagnostics::did_you_mean(f, ids.iter().map(String::as_str));
+                            let hint =
+                                crate::diagnostics::did_you_mean(f, ids.iter().map(String::as_str));
                             diags.push(
                                 Diagnostic::error(
                                     link.location.clone(),
-                                    format!("link to `{target_page}#{f}`: no such anchor on that page"),
+                                    format!(
+                                        "link to `{target_page}#{f}`: no such anchor on that page"
+                                    ),
                                 )
                                 .with_help(hint),
                             );

@@ -29,11 +29,18 @@ pub struct Site<'a> {
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
     /// (kind, id) → indexes of articles that reference the entity.
     pub backlinks: HashMap<(Kind, String), Vec<usize>>,
+    /// Hash of everything a link can resolve to (base path, article slugs and paths, tags,
+    /// dataset ids): rendered Markdown is reused only while this is unchanged.
+    pub link_env: crate::cache::Key,
 }
 
 impl<'a> Site<'a> {
     /// Assembles the graph. `articles` pairs each article with its content-relative path.
-    pub fn new(config: &'a Config, articles: Vec<(&'a str, &'a Article)>, dataset: &'a Dataset) -> Self {
+    pub fn new(
+        config: &'a Config,
+        articles: Vec<(&'a str, &'a Article)>,
+        dataset: &'a Dataset,
+    ) -> Self {
         let mut list = articles;
         list.sort_by(|(_, a), (_, b)| {
             a.weight
@@ -74,6 +81,7 @@ impl<'a> Site<'a> {
                 }
             }
         }
+        let link_env = link_environment(config, &articles, &by_path, &tags, dataset);
         Site {
             config,
             articles,
@@ -81,6 +89,7 @@ impl<'a> Site<'a> {
             dataset,
             tags,
             backlinks,
+            link_env,
         }
     }
 
@@ -112,13 +121,51 @@ impl<'a> Site<'a> {
     }
 }
 
+fn link_environment(
+    config: &Config,
+    articles: &[&Article],
+    by_path: &HashMap<String, usize>,
+    tags: &BTreeMap<String, (String, Vec<usize>)>,
+    dataset: &Dataset,
+) -> crate::cache::Key {
+    let mut parts: Vec<String> = vec![config.base_path.clone()];
+    parts.extend(articles.iter().map(|a| format!("a:{}", a.slug)));
+    let mut paths: Vec<&String> = by_path.keys().collect();
+    paths.sort();
+    parts.extend(
+        paths
+            .into_iter()
+            .map(|p| format!("p:{p}:{}", articles[by_path[p]].slug)),
+    );
+    parts.extend(tags.keys().map(|t| format!("t:{t}")));
+    for kind in [
+        Kind::Service,
+        Kind::Control,
+        Kind::Category,
+        Kind::Scenario,
+        Kind::Misconception,
+        Kind::Conflict,
+    ] {
+        parts.extend(
+            dataset
+                .ids(kind)
+                .into_iter()
+                .map(|id| format!("{kind:?}:{id}")),
+        );
+    }
+    crate::cache::hash_parts(parts.iter().map(|p| p.as_bytes()))
+}
+
 impl LinkResolver for Site<'_> {
     fn resolve(&self, scheme: &str, id: &str) -> Option<Result<String, Option<String>>> {
         let kind = match scheme {
             "article" => {
                 return Some(match self.articles.iter().find(|a| a.slug == id) {
                     Some(a) => Ok(self.article_url(a)),
-                    None => Err(did_you_mean(id, self.articles.iter().map(|a| a.slug.as_str()))),
+                    None => Err(did_you_mean(
+                        id,
+                        self.articles.iter().map(|a| a.slug.as_str()),
+                    )),
                 });
             }
             "tag" => {
@@ -179,7 +226,10 @@ mod tests {
 
     #[test]
     fn relative_paths_resolve_inside_content() {
-        assert_eq!(normalise_path("guides/../articles/a.md").as_deref(), Some("articles/a.md"));
+        assert_eq!(
+            normalise_path("guides/../articles/a.md").as_deref(),
+            Some("articles/a.md")
+        );
         assert_eq!(normalise_path("/a.md").as_deref(), Some("a.md"));
         assert_eq!(normalise_path("../../x.md"), None);
     }

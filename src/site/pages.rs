@@ -3,12 +3,14 @@
 //! here; Tera renders the pages in parallel in [`render_pages`].
 
 use super::Site;
+use crate::cache::{hash_parts, BuildCache, Key, PageArtifacts};
 use crate::dataset::{Cell, Kind, Owner, Spread, Text, Update};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::render::highlight::Highlighter;
-use crate::render::markdown::{self, Origin, PendingLink, Settings};
+use crate::render::markdown::{self, Origin, PendingLink, Rendered, Settings};
 use rayon::prelude::*;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use std::sync::Mutex;
 
 /// A page before templating.
@@ -21,6 +23,9 @@ pub struct Page {
     pub template: &'static str,
     /// Page-specific context (merged with the site context).
     pub context: Value,
+    /// Rendered Markdown body and the key it was cached under (inserted as `article.html`
+    /// only when the page must be rendered, so cache keys stay small).
+    pub body: Option<(Arc<Rendered>, Key)>,
     /// Internal links written in the page's Markdown.
     pub links: Vec<PendingLink>,
     /// Listed in `sitemap.xml`.
@@ -33,8 +38,8 @@ pub struct RenderedPage {
     pub path: String,
     /// URL path.
     pub url: String,
-    /// The HTML.
-    pub html: String,
+    /// The HTML, its ids and search entry (shared with the cache).
+    pub artifacts: Arc<PageArtifacts>,
     /// Internal links to check.
     pub links: Vec<PendingLink>,
     /// Listed in the sitemap.
@@ -45,6 +50,7 @@ pub struct RenderedPage {
 pub struct PageBuilder<'s, 'a> {
     site: &'s Site<'a>,
     highlighter: &'s Highlighter,
+    cache: &'s BuildCache,
     links: Mutex<Vec<PendingLink>>,
     /// Problems found while rendering Markdown.
     pub diagnostics: Mutex<Diagnostics>,
@@ -70,10 +76,11 @@ fn spread_label(s: Spread) -> &'static str {
 
 impl<'s, 'a> PageBuilder<'s, 'a> {
     /// A builder for one site.
-    pub fn new(site: &'s Site<'a>, highlighter: &'s Highlighter) -> Self {
+    pub fn new(site: &'s Site<'a>, highlighter: &'s Highlighter, cache: &'s BuildCache) -> Self {
         PageBuilder {
             site,
             highlighter,
+            cache,
             links: Mutex::new(Vec::new()),
             diagnostics: Mutex::new(Diagnostics::new()),
         }
@@ -96,12 +103,16 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             },
         );
         self.links.lock().expect("links").extend(r.links);
-        self.diagnostics.lock().expect("diags").extend(r.diagnostics);
+        self.diagnostics
+            .lock()
+            .expect("diags")
+            .extend(r.diagnostics);
         r.html
     }
 
     fn opt_md(&self, text: &Option<Text>) -> Value {
-        text.as_ref().map_or(Value::Null, |t| Value::String(self.md(t)))
+        text.as_ref()
+            .map_or(Value::Null, |t| Value::String(self.md(t)))
     }
 
     fn updates(&self, list: &[Update]) -> Value {
@@ -197,6 +208,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             url,
             template,
             context,
+            body: None,
             links: self.take_links(),
             in_sitemap: template != "404.html",
         }
@@ -223,22 +235,31 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     .and_then(|p| p.strip_prefix("content").ok())
                     .map(|p| p.to_string_lossy().replace('\\', "/"))
                     .unwrap_or_default();
-                let r = markdown::render(
-                    a.body(),
-                    Origin::File {
-                        file: &a.source,
-                        base: a.body_offset,
-                        dir: &dir,
-                    },
-                    &Settings {
-                        highlighter: self.highlighter,
-                        links: site,
-                        drop_first_h1: a.title_from_heading,
-                        inline: false,
-                    },
-                );
-                self.diagnostics.lock().expect("diags").extend(r.diagnostics);
-                let mut links = r.links;
+                let key = hash_parts([
+                    a.source.path.to_string_lossy().as_bytes(),
+                    a.source.text.as_bytes(),
+                    &(a.body_offset as u64).to_le_bytes(),
+                    &[u8::from(a.title_from_heading)],
+                    site.link_env.as_bytes(),
+                ]);
+                let r = self.cache.markdown.get_or(key, || {
+                    Arc::new(markdown::render(
+                        a.body(),
+                        Origin::File {
+                            file: &a.source,
+                            base: a.body_offset,
+                            dir: &dir,
+                        },
+                        &Settings {
+                            highlighter: self.highlighter,
+                            links: site,
+                            drop_first_h1: a.title_from_heading,
+                            inline: false,
+                        },
+                    ))
+                });
+                self.diagnostics.lock().expect("diags").extend(r.diagnostics.clone());
+                let links = r.links.clone();
                 for (kind, refs) in [
                     (Kind::Service, &a.services),
                     (Kind::Control, &a.controls),
@@ -271,7 +292,6 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                         "summary": a.summary,
                         "authors": a.authors,
                         "tags": self.tag_refs(&a.tags),
-                        "html": r.html,
                         "toc": r.toc,
                         "services": known(Kind::Service, &a.services).iter().map(|id| self.service_ref(id)).collect::<Vec<_>>(),
                         "controls": known(Kind::Control, &a.controls).iter().map(|id| self.control_ref(id)).collect::<Vec<_>>(),
@@ -281,12 +301,12 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     "next": (i + 1 < site.articles.len()).then(|| self.article_summary(i + 1)),
                 });
                 let url = site.article_url(a);
-                links.retain(|_| true);
                 Page {
                     path: format!("articles/{}/index.html", a.slug),
                     url,
                     template: "article.html",
                     context: ctx,
+                    body: Some((r, key)),
                     links,
                     in_sitemap: true,
                 }
@@ -296,7 +316,9 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     fn list_pages(&self) -> Vec<Page> {
         let site = self.site;
-        let all: Vec<Value> = (0..site.articles.len()).map(|i| self.article_summary(i)).collect();
+        let all: Vec<Value> = (0..site.articles.len())
+            .map(|i| self.article_summary(i))
+            .collect();
         let ds = site.dataset;
         let mut pages = vec![
             self.page(
@@ -381,7 +403,10 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     let cell = ds.cell(&c.id, s)?;
                     let mut v = self.cell(cell);
                     v["control"] = self.control_ref(&c.id);
-                    v["overridden"] = json!(ds.matrix.get(&c.id).is_some_and(|r| r.overrides.contains_key(&s.id)));
+                    v["overridden"] = json!(ds
+                        .matrix
+                        .get(&c.id)
+                        .is_some_and(|r| r.overrides.contains_key(&s.id)));
                     Some(v)
                 })
                 .collect();
@@ -412,7 +437,11 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 "scenarios": self.scenarios_touching(Kind::Service, &s.id),
                 "articles": self.backlinks(Kind::Service, &s.id),
             });
-            pages.push(self.page(&format!("services/{}/index.html", s.id), "service.html", ctx));
+            pages.push(self.page(
+                &format!("services/{}/index.html", s.id),
+                "service.html",
+                ctx,
+            ));
         }
         let items: Vec<Value> = ds
             .categories
@@ -439,7 +468,9 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
         let ds = self.site.dataset;
         let mut pages = Vec::new();
         for c in &ds.controls {
-            let Some(row) = ds.matrix.get(&c.id) else { continue };
+            let Some(row) = ds.matrix.get(&c.id) else {
+                continue;
+            };
             let spread = ds.spread(&c.id);
             let by_category: Vec<Value> = ds
                 .categories
@@ -500,7 +531,11 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 "articles": self.backlinks(Kind::Control, &c.id),
                 "row_sources": self.sources(&row.sources),
             });
-            pages.push(self.page(&format!("controls/{}/index.html", c.id), "control.html", ctx));
+            pages.push(self.page(
+                &format!("controls/{}/index.html", c.id),
+                "control.html",
+                ctx,
+            ));
         }
         let groups: Vec<Value> = crate::dataset::LAYERS
             .iter()
@@ -561,7 +596,11 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 }).collect::<Vec<_>>(),
                 "shifts": shifts,
             });
-            pages.push(self.page(&format!("categories/{}/index.html", cat.id), "category.html", ctx));
+            pages.push(self.page(
+                &format!("categories/{}/index.html", cat.id),
+                "category.html",
+                ctx,
+            ));
         }
         let spectrum: Vec<Value> = ds
             .spectrum
@@ -627,7 +666,11 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 },
                 "articles": self.backlinks(Kind::Scenario, &s.id),
             });
-            pages.push(self.page(&format!("scenarios/{}/index.html", s.id), "scenario.html", ctx));
+            pages.push(self.page(
+                &format!("scenarios/{}/index.html", s.id),
+                "scenario.html",
+                ctx,
+            ));
         }
         let groups = vec![json!({
             "category": {"label": "Walkthroughs", "id": "all"},
@@ -843,34 +886,71 @@ pub fn site_context(site: &Site<'_>) -> Value {
     })
 }
 
-/// Renders pages with Tera in parallel. Template failures become diagnostics.
+/// Renders pages with Tera in parallel, reusing every page whose inputs are unchanged.
+/// `templates_key` identifies the template set. Template failures become diagnostics.
 pub fn render_pages(
     tera: &tera::Tera,
+    templates_key: Key,
     site_ctx: &Value,
     pages: Vec<Page>,
+    cache: &BuildCache,
     diags: &mut Diagnostics,
 ) -> Vec<RenderedPage> {
+    let site_json = site_ctx.to_string();
     let results: Vec<Result<RenderedPage, Diagnostic>> = pages
         .into_par_iter()
         .map(|p| {
-            let mut ctx = tera::Context::from_value(p.context).unwrap_or_default();
-            ctx.insert("site", site_ctx);
-            ctx.insert("current_url", &p.url);
-            match tera.render(p.template, &ctx) {
-                Ok(html) => Ok(RenderedPage {
+            let ctx_json = p.context.to_string();
+            let body_key = p.body.as_ref().map(|(_, k)| *k);
+            let key = hash_parts([
+                templates_key.as_bytes().as_slice(),
+                site_json.as_bytes(),
+                p.template.as_bytes(),
+                p.path.as_bytes(),
+                ctx_json.as_bytes(),
+                body_key
+                    .as_ref()
+                    .map_or(&[][..], |k| k.as_bytes().as_slice()),
+            ]);
+            let mut failure = None;
+            let artifacts = cache.pages.get_or(key, || {
+                let mut context = p.context.clone();
+                if let Some((body, _)) = &p.body {
+                    context["article"]["html"] = Value::String(body.html.clone());
+                }
+                let mut ctx = tera::Context::from_value(context).unwrap_or_default();
+                ctx.insert("site", site_ctx);
+                ctx.insert("current_url", &p.url);
+                match tera.render(p.template, &ctx) {
+                    Ok(html) => Arc::new(PageArtifacts {
+                        ids: super::links::ids_in(&html),
+                        search: super::extras::search_entry(&p.path, &p.url, &html),
+                        html,
+                    }),
+                    Err(e) => {
+                        failure = Some(crate::render::templates::chain(&e));
+                        Arc::new(PageArtifacts {
+                            html: String::new(),
+                            ids: Default::default(),
+                            search: None,
+                        })
+                    }
+                }
+            });
+            if failure.is_none() && artifacts.html.is_empty() {
+                failure = Some("rendering failed earlier with the same inputs".into());
+            }
+            match failure {
+                None => Ok(RenderedPage {
                     path: p.path,
                     url: p.url,
-                    html,
+                    artifacts,
                     links: p.links,
                     in_sitemap: p.in_sitemap,
                 }),
-                Err(e) => Err(Diagnostic::error(
+                Some(msg) => Err(Diagnostic::error(
                     Location::file(format!("templates/{}", p.template)),
-                    format!(
-                        "template error while rendering {}: {}",
-                        p.path,
-                        crate::render::templates::chain(&e)
-                    ),
+                    format!("template error while rendering {}: {msg}", p.path),
                 )),
             }
         })

@@ -23,7 +23,11 @@ pub fn service_stack(ds: &Dataset, service: &Service) -> String {
                 .filter(|c| c.layer == *layer)
                 .filter_map(|c| {
                     let cell = ds.cell(&c.id, service)?;
-                    (cell.owner != Owner::NotApplicable).then_some((c.id.as_str(), c.title.as_str(), cell.owner))
+                    (cell.owner != Owner::NotApplicable).then_some((
+                        c.id.as_str(),
+                        c.title.as_str(),
+                        cell.owner,
+                    ))
                 })
                 .collect::<Vec<_>>();
             (*layer, cells)
