@@ -57,19 +57,19 @@ impl<'a> Embedded<'a> {
     }
 }
 
-/// The error text without serde-saphyr's own position suffix or snippet (we print our own).
+/// The error text without serde-saphyr's own position prefix, snippet or API advice (we
+/// print our own position, in file coordinates): its user-facing message.
 fn clean_message(e: &serde_saphyr::Error) -> String {
+    use serde_saphyr::MessageFormatter as _;
     let text = e.to_string();
-    let first = text.lines().next().unwrap_or("").trim();
-    let first = match first.find(" at line ") {
-        Some(i) => &first[..i],
-        None => first,
-    };
-    let first = first.trim_start_matches("error: ").trim_end_matches(':');
+    let first = text.lines().next().unwrap_or("");
     if first.contains("alias") || first.contains("replay") {
         "YAML anchors and aliases are not allowed: write the value out".to_string()
     } else {
-        first.to_string()
+        serde_saphyr::UserMessageFormatter
+            .format_message(e)
+            .trim()
+            .to_string()
     }
 }
 
@@ -102,6 +102,8 @@ mod tests {
         let err = parse("name: a\ncolour: red\n", 3).unwrap_err();
         assert_eq!(err.location.line_col, Some((4, 1)), "{}", err.message);
         assert!(err.message.contains("colour"), "{}", err.message);
+        // Only our own (file) position is printed: not the block-relative one of the parser.
+        assert!(!err.message.contains("line "), "{}", err.message);
     }
 
     #[test]

@@ -93,7 +93,8 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// A template override read from `themes/<theme>/templates/` (name, text, path on disk).
+/// A template override read from `themes/<theme>/templates/` (name, text, path shown in
+/// diagnostics: `themes/<theme>/templates/<name>`, relative to the site root).
 pub type TemplateFile = (String, String, PathBuf);
 
 /// Reads the theme's template overrides (I/O edge; sorted, so builds are deterministic).
@@ -114,13 +115,21 @@ pub fn read_overrides(theme_dir: &Path) -> Result<Vec<TemplateFile>, Diagnostic>
             .expect("under dir")
             .to_string_lossy()
             .replace('\\', "/");
+        // Shown relative to the site root, like every other path in a diagnostic.
+        let shown = match theme_dir.file_name() {
+            Some(theme) => Path::new("themes")
+                .join(theme)
+                .join("templates")
+                .join(&name),
+            None => e.path().to_path_buf(),
+        };
         let text = std::fs::read_to_string(e.path()).map_err(|err| {
             Diagnostic::error(
-                Location::file(e.path()),
+                Location::file(&shown),
                 format!("cannot read template: {err}"),
             )
         })?;
-        out.push((name, text, e.path().to_path_buf()));
+        out.push((name, text, shown));
     }
     Ok(out)
 }
@@ -180,6 +189,8 @@ pub fn template_error(path: &Path, source: &str, err: &tera::Error) -> Diagnosti
     let message = text
         .lines()
         .map(str::trim)
+        // Tera puts the message itself on a `= …` line under the snippet.
+        .map(|l| l.strip_prefix("= ").unwrap_or(l))
         .filter(|l| {
             !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('=')
         })

@@ -201,6 +201,8 @@ fn export_rows<'a>(site: &'a Site<'_>) -> Vec<ExportRow<'a>> {
             });
         }
     }
+    // Sorted by service then control, as documented (not in dataset order).
+    rows.sort_by(|a, b| (a.service, a.control).cmp(&(b.service, b.control)));
     rows
 }
 
