@@ -1,0 +1,395 @@
+//! `srm-docs serve` against a real HTTP client on 127.0.0.1: first page, edits (plain and
+//! atomic), a broken edit shown as an overlay while the last good page stays up, bursts,
+//! traversal attempts, HEAD, 404, port handling, the SSE stream, and a headless Chromium
+//! that watches a page reload by itself.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A throwaway site folder with a few articles.
+struct TempSite(PathBuf);
+
+impl TempSite {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("srm-serve-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("content/articles")).unwrap();
+        std::fs::write(
+            dir.join("srm-docs.toml"),
+            "title = \"Serve test\"\nbase_url = \"http://localhost/\"\n",
+        )
+        .unwrap();
+        let site = TempSite(dir);
+        site.write(
+            "content/articles/alpha.md",
+            &article("Alpha", "The first text."),
+        );
+        site.write(
+            "content/articles/beta.md",
+            &article("Beta", "Links to [alpha](alpha.md)."),
+        );
+        site
+    }
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+    fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.path(rel), text).unwrap();
+    }
+    /// Writes a temporary file and renames it over the target, as many editors save.
+    fn atomic_write(&self, rel: &str, text: &str) {
+        let tmp = self.path(&format!("{rel}.tmp"));
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, self.path(rel)).unwrap();
+    }
+}
+
+impl Drop for TempSite {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn article(title: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: 2026-01-01\ntags: [test]\n---\n\n{body}\n")
+}
+
+/// A running `srm-docs serve`; killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(site: &TempSite, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_srm-docs"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(&site.0)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .strip_prefix("Serving at http://127.0.0.1:")
+            .and_then(|r| r.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .parse()
+            .unwrap();
+        Server { child, port }
+    }
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+    fn get(&self, path: &str) -> (u16, String) {
+        match ureq::get(&self.url(path)).call() {
+            Ok(r) => (r.status(), r.into_string().unwrap()),
+            Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+            Err(e) => panic!("GET {path}: {e}"),
+        }
+    }
+    /// Polls `path` until `pred` holds on its body (or panics after 10 s).
+    fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let (_, body) = self.get(path);
+            if pred(&body) {
+                return body;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting for {what} on {path}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    /// Sends a raw request line (for paths an HTTP client would normalise) and returns the status.
+    fn raw_status(&self, request_path: &str) -> u16 {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            s,
+            "GET {request_path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        let _ = s.read_to_string(&mut text);
+        text.split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serves_pages_head_and_404_from_memory() {
+    let site = TempSite::new("basic");
+    let server = Server::start(&site, &[]);
+    let (status, home) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("Alpha") && home.contains("__srm/events"),
+        "{home}"
+    );
+    let (status, page) = server.get("/articles/alpha/");
+    assert_eq!(status, 200);
+    assert!(page.contains("The first text."));
+    let head = ureq::head(&server.url("/articles/alpha/")).call().unwrap();
+    assert_eq!(head.status(), 200);
+    assert!(head.content_type().starts_with("text/html"));
+    let css = ureq::get(&server.url("/static/style.css")).call().unwrap();
+    assert_eq!(css.content_type(), "text/css");
+    let (status, missing) = server.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(missing.contains("<html"), "the site's 404 page is served");
+    assert!(
+        !site.path("public").exists(),
+        "serve never writes the build output"
+    );
+}
+
+#[test]
+fn traversal_attempts_are_rejected() {
+    let site = TempSite::new("traversal");
+    let server = Server::start(&site, &[]);
+    for path in [
+        "/../srm-docs.toml",
+        "/%2e%2e/srm-docs.toml",
+        "/articles/%2E%2E/%2e%2e/x",
+        "/a\\..\\b",
+        "/a%00b",
+    ] {
+        let status = server.raw_status(path);
+        assert!(status == 400 || status == 404, "{path} gave {status}");
+    }
+    let post = ureq::post(&server.url("/")).send_string("x");
+    assert!(matches!(post, Err(ureq::Error::Status(405, _))));
+}
+
+#[test]
+fn edits_show_up_and_update_dependent_pages() {
+    let site = TempSite::new("edit");
+    let server = Server::start(&site, &[]);
+    server.get("/");
+    site.write(
+        "content/articles/alpha.md",
+        &article("Alpha renamed", "Edited text."),
+    );
+    server.wait_for("/articles/alpha/", "the edit", |b| {
+        b.contains("Edited text.")
+    });
+    // Pages that list the article are rebuilt too, never stale.
+    server.wait_for("/", "the new title on the home page", |b| {
+        b.contains("Alpha renamed")
+    });
+    server.wait_for("/tags/test/", "the new title on the tag page", |b| {
+        b.contains("Alpha renamed")
+    });
+    site.atomic_write(
+        "content/articles/beta.md",
+        &article("Beta", "Saved atomically."),
+    );
+    server.wait_for("/articles/beta/", "the atomic save", |b| {
+        b.contains("Saved atomically.")
+    });
+}
+
+#[test]
+fn broken_edit_shows_overlay_and_keeps_last_good_page() {
+    let site = TempSite::new("broken");
+    let server = Server::start(&site, &[]);
+    server.get("/articles/alpha/");
+    site.write(
+        "content/articles/alpha.md",
+        "---\ntitle: Alpha\ncolour: red\n---\n\nBroken.\n",
+    );
+    let body = server.wait_for("/articles/alpha/", "the overlay", |b| {
+        b.contains("srm-error-overlay")
+    });
+    assert!(
+        body.contains("content/articles/alpha.md:3:1"),
+        "overlay names path:line:col"
+    );
+    assert!(
+        body.contains("The first text."),
+        "the last good content is still served"
+    );
+    site.write("content/articles/alpha.md", &article("Alpha", "Fixed."));
+    let body = server.wait_for("/articles/alpha/", "the fix", |b| b.contains("Fixed."));
+    assert!(!body.contains("srm-error-overlay"));
+}
+
+#[test]
+fn a_burst_of_writes_becomes_one_coherent_site() {
+    let site = TempSite::new("burst");
+    let server = Server::start(&site, &[]);
+    server.get("/");
+    for i in 0..200 {
+        site.write(
+            &format!("content/articles/burst-{i:03}.md"),
+            &article(&format!("Burst {i}"), "x"),
+        );
+    }
+    let index = server.wait_for("/articles/", "all 200 new articles", |b| {
+        b.matches("/articles/burst-").count() == 200
+    });
+    assert!(index.contains("Alpha"));
+    for i in [0, 99, 199] {
+        let (status, _) = server.get(&format!("/articles/burst-{i:03}/"));
+        assert_eq!(status, 200);
+    }
+}
+
+#[test]
+fn event_stream_announces_rebuilds() {
+    let site = TempSite::new("sse");
+    let server = Server::start(&site, &[]);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "GET /__srm/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    site.write("content/articles/alpha.md", &article("Alpha", "Announced."));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        reader
+            .read_line(&mut line)
+            .expect("an event before the timeout");
+        if line.starts_with("data: ") {
+            break;
+        }
+    }
+    assert!(
+        line.contains("\"errors\":false") && line.contains("articles/alpha/"),
+        "{line}"
+    );
+}
+
+#[test]
+fn port_in_use_is_a_clear_error() {
+    let site = TempSite::new("port");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_srm-docs"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(&site.0)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+fn chromium() -> Option<PathBuf> {
+    let path = Path::new("/usr/bin/chromium");
+    if path.exists() {
+        return Some(path.to_path_buf());
+    }
+    assert!(
+        std::env::var_os("SRM_REQUIRE_BROWSER").is_none(),
+        "SRM_REQUIRE_BROWSER is set but /usr/bin/chromium is missing"
+    );
+    eprintln!("skipped: /usr/bin/chromium not installed");
+    None
+}
+
+#[test]
+fn browser_reloads_shows_overlay_and_recovers() {
+    use headless_chrome::{Browser, LaunchOptions};
+    use std::ffi::OsStr;
+    let Some(path) = chromium() else { return };
+    let site = TempSite::new("browser");
+    let server = Server::start(&site, &[]);
+    let profile = site.path(".chromium-profile");
+    let options = LaunchOptions::default_builder()
+        .path(Some(path))
+        .sandbox(false)
+        .headless(true)
+        .user_data_dir(Some(profile))
+        .args(vec![
+            OsStr::new("--disable-background-networking"),
+            OsStr::new("--disable-component-update"),
+            OsStr::new("--disable-sync"),
+            OsStr::new("--no-first-run"),
+            OsStr::new("--disable-gpu"),
+        ])
+        .build()
+        .unwrap();
+    let browser = Browser::new(options).unwrap();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&server.url("/articles/alpha/"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let eval = |js: &str| -> String {
+        tab.evaluate(js, false)
+            .ok()
+            .and_then(|r| r.value)
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            })
+            .unwrap_or_default()
+    };
+    let wait = |what: &str, pred: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !pred() {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "browser never showed {what}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    // Wait until the page's event stream is connected before editing.
+    std::thread::sleep(Duration::from_millis(500));
+    site.write(
+        "content/articles/alpha.md",
+        &article("Alpha", "Seen by the browser."),
+    );
+    wait("the edit", &|| {
+        eval("document.body.innerText").contains("Seen by the browser.")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    site.write(
+        "content/articles/alpha.md",
+        "---\ntitle: [Alpha\n---\n\nbroken\n",
+    );
+    wait("the overlay", &|| {
+        eval("String(!!document.getElementById('srm-error-overlay'))") == "true"
+    });
+    assert!(
+        eval("document.getElementById('srm-error-overlay').innerText")
+            .contains("content/articles/alpha.md:")
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    site.write("content/articles/alpha.md", &article("Alpha", "Recovered."));
+    wait("the recovery", &|| {
+        eval("document.body.innerText").contains("Recovered.")
+            && eval("String(!!document.getElementById('srm-error-overlay'))") == "false"
+    });
+}
