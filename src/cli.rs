@@ -56,6 +56,12 @@ pub struct BuildArgs {
     /// Override `base_url` from the config.
     #[arg(long)]
     base_url: Option<String>,
+    /// Where the build cache lives (default: `.srm-cache` in the site folder).
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Build without reading or writing the cache.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Runs the parsed command line; returns the process exit code.
@@ -112,6 +118,25 @@ fn build(args: BuildArgs) -> i32 {
         }
     };
     let engine = Engine::default();
+    let cache_dir = (!args.no_cache).then(|| {
+        args.cache_dir
+            .clone()
+            .unwrap_or_else(|| config.root.join(".srm-cache"))
+    });
+    if let Some(dir) = &cache_dir {
+        let loaded = crate::cache::persist::load(dir, &engine.cache);
+        if let Some(why) = &loaded.rejected {
+            eprintln!("warning: build cache in {} ignored: {why}", dir.display());
+        }
+        if loaded.corrupt > 0 {
+            eprintln!(
+                "warning: build cache in {}: {} corrupt entr{} ignored",
+                dir.display(),
+                loaded.corrupt,
+                if loaded.corrupt == 1 { "y" } else { "ies" }
+            );
+        }
+    }
     let result = pipeline::build(
         &config,
         &sources,
@@ -132,6 +157,11 @@ fn build(args: BuildArgs) -> i32 {
     if let Err(e) = output.write_to(&config.output_dir) {
         eprintln!("error: cannot write {}: {e}", config.output_dir.display());
         return 1;
+    }
+    if let Some(dir) = &cache_dir {
+        if let Err(e) = crate::cache::persist::save(dir, &engine.cache) {
+            eprintln!("warning: cannot write the build cache to {}: {e}", dir.display());
+        }
     }
     let s = &result.stats;
     eprintln!(

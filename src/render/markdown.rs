@@ -49,7 +49,7 @@ impl Origin<'_> {
 }
 
 /// An entry of the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TocEntry {
     /// 2 or 3.
     pub level: u8,
@@ -60,7 +60,7 @@ pub struct TocEntry {
 }
 
 /// An internal link to check once the whole site exists.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PendingLink {
     /// Target page path (absolute, with base path), or `None` for the same page.
     pub path: Option<String>,
@@ -71,7 +71,7 @@ pub struct PendingLink {
 }
 
 /// Rendered Markdown.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// The HTML.
     pub html: String,

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Benchmark harness for srm-docs.
+#
+#   bench/run.sh [SIZE...]          default sizes: 1000 10000   (e.g. bench/run.sh 1000 10000 100000)
+#
+# For each size: generate (or reuse) a synthetic corpus in $SRM_BENCH_DIR/<n> with
+# bench/gen_corpus.py, run `srm-docs check` once (must report 0 errors), then $RUNS cold
+# builds (fresh --output dir, no .srm-cache) measured with GNU time (wall, user+sys CPU,
+# peak RSS); if `srm-docs build --help` offers --cache-dir, also one priming build and $RUNS
+# warm builds that keep the cache. Prints a Markdown table and the machine description.
+#
+# Environment: RUNS (default 5), SRM_BENCH_DIR (default /tmp/srm-bench), SEED (default 42),
+#              CHECK=0 to skip the `check` pass, KEEP_OUTPUT=1 to keep the last output dir,
+#              SRM_BIN=path to time an existing binary instead of running `cargo build --release`,
+#              QUIET_MAX (default 15) / QUIET_WAIT (default 600): before each run, wait up to
+#              QUIET_WAIT s until other processes use less than QUIET_MAX % of the CPUs.
+# Needs: cargo, python3 (3.11, stdlib only), GNU time at /usr/bin/time (Debian package `time`).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$HERE")
+RUNS=${RUNS:-5}
+WORK=${SRM_BENCH_DIR:-/tmp/srm-bench}
+SEED=${SEED:-42}
+CHECK=${CHECK:-1}
+KEEP_OUTPUT=${KEEP_OUTPUT:-0}
+GEN="$HERE/gen_corpus.py"
+TIME=/usr/bin/time
+
+if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000); fi
+for n in "${SIZES[@]}"; do
+    [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/run.sh [SIZE...]  (positive integers, got '$n')" >&2; exit 2; }
+done
+
+if ! [ -x "$TIME" ] || ! "$TIME" -f '%e' true >/dev/null 2>&1; then
+    echo "error: GNU time is missing at $TIME; install the Debian package \`time\` (apt-get install time)" >&2
+    exit 2
+fi
+command -v python3 >/dev/null || { echo "error: python3 is required" >&2; exit 2; }
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---------------------------------------------------------------- build the binary
+if [ -n "${SRM_BIN:-}" ]; then
+    BIN=$SRM_BIN
+    log "using SRM_BIN=$BIN (no cargo build)"
+else
+    log "cargo build --release (in $REPO)"
+    (cd "$REPO" && cargo build --release --quiet) || { echo "error: cargo build --release failed" >&2; exit 2; }
+    BIN="$REPO/target/release/srm-docs"
+fi
+[ -x "$BIN" ] || { echo "error: $BIN not found after cargo build" >&2; exit 2; }
+HAS_CACHE=0
+if "$BIN" build --help 2>/dev/null | grep -q -- '--cache-dir'; then HAS_CACHE=1; fi
+log "binary: $BIN ($("$BIN" --version 2>/dev/null || echo '?')); --cache-dir supported: $([ $HAS_CACHE = 1 ] && echo yes || echo no)"
+
+# The corpus depends on the generator, the bundled dataset it copies and the seed.
+GEN_HASH=$(cat "$GEN" "$REPO"/content/data/*.yaml | sha256sum | cut -c1-16)-seed$SEED
+mkdir -p "$WORK"
+
+# ---------------------------------------------------------------- helpers
+median() { sort -g | awk '{a[NR]=$1} END{ if (NR==0) {print "nan"; exit} if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
+
+# Share of the machine's CPU busy (percent) over 2 s, taken while srm-docs is not running:
+# other processes (compiles, tests) on the same machine distort the timings.
+cpu_busy() {
+    local a b
+    a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+    sleep 2
+    b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN{split(a,x," "); split(b,y," "); t=y[2]-x[2]; printf "%.0f\n", (t>0 ? 100*(y[1]-x[1])/t : 0)}'
+}
+
+# Waits (up to QUIET_WAIT seconds, default 600) until the machine is quiet (< QUIET_MAX %
+# busy, default 15); prints the busy share measured last.
+wait_quiet() {
+    local waited=0 busy
+    busy=$(cpu_busy)
+    while [ "$busy" -ge "${QUIET_MAX:-15}" ] && [ "$waited" -lt "${QUIET_WAIT:-600}" ]; do
+        [ $((waited % 60)) = 0 ] && log "machine busy (${busy}% CPU used by other processes); waiting for it to settle"
+        sleep 8; waited=$((waited + 10))
+        busy=$(cpu_busy)
+    done
+    echo "$busy"
+}
+
+# time_build OUT TIMEFILE ERRFILE [extra args...]: one measured build; returns srm-docs' exit code.
+time_build() {
+    local out=$1 tf=$2 ef=$3; shift 3
+    set +e
+    "$TIME" -f '%e %U %S %M' -o "$tf" "$BIN" build --root "$CORPUS" --output "$out" "$@" 2>"$ef" >/dev/null
+    local rc=$?
+    set -e
+    return $rc
+}
+
+RESULTS=$(mktemp)     # lines: size mode wall cpu rss_kib pages busy%_before
+FAILURES=$(mktemp)
+trap 'rm -f "$RESULTS" "$FAILURES"' EXIT
+
+# run_series SIZE MODE COUNT [extra build args...]
+run_series() {
+    local n=$1 mode=$2 count=$3; shift 3
+    local i out tf ef pages wall user sys rss cpu busy
+    for i in $(seq 1 "$count"); do
+        out="$WORK/out/$n-$mode-$i"
+        rm -rf "$out" "$WORK/out/.srm-cache"
+        if [ "$mode" = cold ]; then rm -rf "$CORPUS/.srm-cache" "$(dirname "$out")/.srm-cache"; fi
+        mkdir -p "$WORK/out"
+        tf="$WORK/out/time.txt"; ef="$WORK/out/stderr-$n-$mode-$i.txt"
+        busy=$(wait_quiet)
+        local rc=0
+        time_build "$out" "$tf" "$ef" "$@" || rc=$?
+        if [ $rc -ne 0 ]; then
+            log "FAILED: $mode build $i of $n articles (exit $rc); last lines of stderr:"
+            tail -n 20 "$ef" >&2
+            { echo "### $n articles, $mode build $i"; echo '```'; tail -n 40 "$ef"; echo '```'; } >>"$FAILURES"
+            return 1
+        fi
+        pages=$(find "$out" -name '*.html' -type f | wc -l)
+        read -r wall user sys rss <"$tf"
+        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')
+        echo "$n $mode $wall $cpu $rss $pages $busy" >>"$RESULTS"
+        log "$n $mode #$i: wall ${wall}s cpu ${cpu}s rss $((rss / 1024)) MiB, $pages html files (other load before: ${busy}%); srm-docs: $(grep -E '^built ' "$ef" | tail -1)"
+        if [ "$KEEP_OUTPUT" = 1 ] && [ "$i" = "$count" ]; then :; else rm -rf "$out"; fi
+    done
+}
+
+# ---------------------------------------------------------------- per size
+for n in "${SIZES[@]}"; do
+    CORPUS="$WORK/$n"
+    if [ -f "$CORPUS/.gen-hash" ] && [ "$(cat "$CORPUS/.gen-hash")" = "$GEN_HASH" ]; then
+        log "reusing corpus $CORPUS (generator hash $GEN_HASH)"
+    else
+        log "generating $n articles into $CORPUS"
+        rm -rf "$CORPUS" "$CORPUS.tmp"
+        "$TIME" -f '%e' -o "$WORK/gen-time-$n.txt" python3 "$GEN" --articles "$n" --out "$CORPUS.tmp" --seed "$SEED"
+        echo "$GEN_HASH" >"$CORPUS.tmp/.gen-hash"
+        mv "$CORPUS.tmp" "$CORPUS"
+        log "generated in $(cat "$WORK/gen-time-$n.txt") s"
+    fi
+    log "corpus: $(du -sh "$CORPUS/content/articles" | cut -f1) of Markdown"
+
+    if [ "$CHECK" = 1 ]; then
+        set +e
+        "$BIN" check --root "$CORPUS" 2>"$WORK/check-$n.txt"
+        rc=$?
+        set -e
+        summary=$(grep -E '^checked ' "$WORK/check-$n.txt" | tail -1)
+        log "check: ${summary:-no summary line} (exit $rc)"
+        if [ $rc -ne 0 ]; then
+            tail -n 20 "$WORK/check-$n.txt" >&2
+            { echo "### $n articles, check (exit $rc)"; echo '```'; tail -n 40 "$WORK/check-$n.txt"; echo '```'; } >>"$FAILURES"
+        fi
+    fi
+
+    log "$RUNS cold builds of $n articles"
+    run_series "$n" cold "$RUNS" || continue
+    if [ $HAS_CACHE = 1 ]; then
+        cache="$WORK/cache-$n"
+        rm -rf "$cache"
+        log "priming build with --cache-dir $cache (not counted)"
+        run_series "$n" prime 1 --cache-dir "$cache" || continue
+        log "$RUNS warm builds of $n articles (cache kept)"
+        run_series "$n" warm "$RUNS" --cache-dir "$cache" || continue
+    fi
+done
+rm -rf "$WORK/out"
+
+# ---------------------------------------------------------------- report
+med() { # med SIZE MODE COLUMN -> median
+    awk -v n="$1" -v m="$2" -v c="$3" '$1==n && $2==m {print $c}' "$RESULTS" | median
+}
+count() { awk -v n="$1" -v m="$2" '$1==n && $2==m' "$RESULTS" | wc -l; }
+
+{
+echo
+echo "## srm-docs benchmark"
+echo
+echo "Machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/{print $2}') GiB RAM (free -g total); $(uname -sr)"
+if [ -n "${SRM_BIN:-}" ]; then built="given as SRM_BIN"; else
+    built="built from commit $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$REPO" && git diff --quiet 2>/dev/null || echo ' + uncommitted changes')"; fi
+echo "Binary: $BIN ($("$BIN" --version 2>/dev/null || echo srm-docs), $built); corpus generator hash $GEN_HASH"
+echo "Cold = fresh output folder, no .srm-cache; OS page cache not dropped. Medians of $RUNS runs."
+echo
+echo "| articles | mode | runs | median wall (s) | median CPU user+sys (s) | CPU/wall | HTML pages | pages/s | median peak RSS (MiB) | other load before runs (max %) |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+for n in "${SIZES[@]}"; do
+    for mode in cold warm; do
+        c=$(count "$n" "$mode")
+        [ "$c" -gt 0 ] || continue
+        wall=$(med "$n" "$mode" 3); cpu=$(med "$n" "$mode" 4); rss=$(med "$n" "$mode" 5); pages=$(med "$n" "$mode" 6)
+        busy=$(awk -v n="$n" -v m="$mode" '$1==n && $2==m {print $7}' "$RESULTS" | sort -g | tail -1)
+        awk -v n="$n" -v m="$mode" -v c="$c" -v w="$wall" -v u="$cpu" -v r="$rss" -v p="$pages" -v b="$busy" 'BEGIN{
+            printf "| %d | %s | %d | %.2f | %.2f | %.2f | %d | %.0f | %.0f | %d |\n", n, m, c, w, u, (w>0?u/w:0), p, (w>0?p/w:0), r/1024, b }'
+    done
+done
+echo
+w1k=$(med 1000 cold 3); w10k=$(med 10000 cold 3); r10k=$(med 10000 cold 5)
+if [ "$w1k" != nan ] && [ "$w10k" != nan ]; then
+    awk -v a="$w1k" -v b="$w10k" 'BEGIN{printf "Scaling: 10k/1k median cold wall time = %.2f (10x the articles; 10.0 = linear)\n", b/a}'
+fi
+first=${SIZES[0]}; wf=$(med "$first" cold 3)
+for n in "${SIZES[@]}"; do
+    [ "$n" = "$first" ] && continue
+    wn=$(med "$n" cold 3)
+    [ "$wn" != nan ] && [ "$wf" != nan ] && awk -v a="$wf" -v b="$wn" -v n="$n" -v f="$first" 'BEGIN{printf "Scaling: %d/%d articles: wall x%.2f for x%.1f the articles\n", n, f, b/a, n/f}'
+done
+echo
+echo "Zola 0.21 -- reference figures from the issue, not measured here: 1k articles 2.8 s wall, 10k articles 22.8 s wall, 10k peak RSS 1,358 MiB."
+[ "$w1k" != nan ] && awk -v a="$w1k" 'BEGIN{printf "  srm-docs 1k cold wall / Zola reference 2.8 s = %.2f\n", a/2.8}'
+[ "$w10k" != nan ] && awk -v a="$w10k" 'BEGIN{printf "  srm-docs 10k cold wall / Zola reference 22.8 s = %.2f\n", a/22.8}'
+[ "$r10k" != nan ] && awk -v a="$r10k" 'BEGIN{printf "  srm-docs 10k peak RSS / Zola reference 1,358 MiB = %.2f\n", a/1024/1358}'
+echo "  (different machine and a different corpus: treat these ratios as orders of magnitude only)"
+if [ -s "$FAILURES" ]; then
+    echo
+    echo "## Failures"
+    cat "$FAILURES"
+fi
+} | tee "$WORK/last-results.md"
+
+[ -s "$FAILURES" ] && exit 1
+exit 0

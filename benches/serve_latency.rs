@@ -1,0 +1,137 @@
+//! Edit-to-visible latency of `srm-docs serve`: from the moment a write to an article returns
+//! to the first HTTP response that contains the edit. Runs on the bundled knowledge base and
+//! on a generated 1,000-article site (bench/gen_corpus.py), with plain writes and with
+//! write-then-rename saves, and prints p50 / p95 / max per case.
+//!
+//! Run: `cargo bench --bench serve_latency` (optionally `-- EDITS` to change the number of
+//! edits per case, default 40).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn get(port: u16, path: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx]
+}
+
+struct Serve(Child, u16);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(root: &Path) -> Serve {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_srm-docs"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let port = line.trim().rsplit(':').next().unwrap().trim_end_matches('/').parse().unwrap();
+    Serve(child, port)
+}
+
+/// Measures `edits` edits of `article` (relative to root), alternating the save style.
+fn measure(root: &Path, article: &str, url: &str, edits: usize) -> (Vec<f64>, Vec<f64>) {
+    let server = start(root);
+    assert!(get(server.1, url).contains("200 OK"), "{url} not served");
+    let path = root.join(article);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let (mut plain, mut renamed) = (Vec::new(), Vec::new());
+    for i in 0..edits {
+        let marker = format!("latency-marker-{i}-{}", std::process::id());
+        let text = format!("{original}\n\n{marker}\n");
+        let atomic = i % 2 == 1;
+        if atomic {
+            let tmp = root.join(format!("{article}.tmp"));
+            std::fs::write(&tmp, &text).unwrap();
+            std::fs::rename(&tmp, &path).unwrap();
+        } else {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let start = Instant::now();
+        loop {
+            if get(server.1, url).contains(&marker) {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "edit {i} never became visible");
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        if atomic { renamed.push(ms) } else { plain.push(ms) }
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    (plain, renamed)
+}
+
+fn report(name: &str, mut v: Vec<f64>) {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    println!(
+        "| {name} | {} | {:.1} | {:.1} | {:.1} |",
+        v.len(),
+        percentile(&v, 0.5),
+        percentile(&v, 0.95),
+        v.last().copied().unwrap_or(0.0)
+    );
+}
+
+fn main() {
+    let edits: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(40);
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let work = std::env::temp_dir().join(format!("srm-latency-{}", std::process::id()));
+    let bundled = work.join("bundled");
+    std::fs::create_dir_all(bundled.join("content")).unwrap();
+    copy_dir(&repo.join("content"), &bundled.join("content"));
+    std::fs::copy(repo.join("srm-docs.toml"), bundled.join("srm-docs.toml")).unwrap();
+    let generated = work.join("generated-1000");
+    let status = Command::new("python3")
+        .arg(repo.join("bench/gen_corpus.py"))
+        .args(["--articles", "1000", "--out"])
+        .arg(&generated)
+        .stdout(Stdio::null())
+        .status()
+        .expect("python3 runs bench/gen_corpus.py");
+    assert!(status.success(), "corpus generation failed");
+
+    println!("| case | edits | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|");
+    let (p, r) = measure(&bundled, "content/articles/ec2-responsibilities.md", "/articles/ec2-responsibilities/", edits);
+    report("bundled KB, plain write", p);
+    report("bundled KB, write + rename", r);
+    let (p, r) = measure(&generated, "content/articles/a-00500.md", "/articles/a-00500/", edits);
+    report("1,000 articles, plain write", p);
+    report("1,000 articles, write + rename", r);
+    let _ = std::fs::remove_dir_all(&work);
+}

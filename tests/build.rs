@@ -1,0 +1,330 @@
+//! `build` and `check` on small fixture sites: front matter, configuration, messy notes,
+//! encodings, code fences, links, atomic and deterministic output, sub-path base URLs,
+//! slugs, drafts, `init` and theme overrides. Each fixture under `tests/fixtures/` is one
+//! case of a few lines; every diagnostic is pinned at its `path:line:col`.
+
+mod common;
+
+use common::{assert_same_tree, attribute_urls, ids_in, run_bin, tree, SiteTest, TempDir};
+
+// ---- front matter and configuration -------------------------------------------------------
+
+#[test]
+fn front_matter_errors_are_reported_at_their_line_and_column_in_the_file() {
+    let site = SiteTest::fixture("frontmatter/errors");
+    site.run(["check"])
+        .fails()
+        .diagnostics_are(&[
+            "content/articles/bad-date.md:3:7: error: date `2025-13-45` is not YYYY-MM-DD",
+            "content/articles/unknown-key.md:3:1: error: unknown field `colour`, expected one of title, date, updated, summary, tags, authors, draft, slug, weight, services, controls, scenarios",
+        ])
+        .counts(2, 0);
+}
+
+#[test]
+fn unknown_config_key_is_a_configuration_error_at_its_position() {
+    let site = SiteTest::fixture("config/unknown-key");
+    for command in ["check", "build"] {
+        site.run([command])
+            .exit_code(2)
+            .stderr_has("srm-docs.toml:2:1: error: unknown field `colour`")
+            .stderr_has("2 | colour = \"red\"");
+    }
+    assert!(
+        !site.public().exists(),
+        "a configuration error writes nothing"
+    );
+}
+
+// ---- messy notes --------------------------------------------------------------------------
+
+#[test]
+fn note_without_front_matter_takes_its_title_from_the_first_heading() {
+    let site = SiteTest::fixture("notes/no-front-matter");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/note.md:3:1: warning: no title in front matter: using the first heading",
+    ]);
+    let page = site.page("articles/note/index.html");
+    assert!(page.contains("<title>The real title · "), "{page}");
+    assert_eq!(
+        page.matches("The real title</h1>").count(),
+        1,
+        "the heading became the page title and is not repeated"
+    );
+    assert!(page.contains("Some intro line"));
+}
+
+#[test]
+fn obsidian_header_gives_the_date_and_tags() {
+    let site = SiteTest::fixture("notes/obsidian");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/model.md:1:1: warning: no front matter: date 2025-06-15 taken from the day-first timestamp line",
+        "content/model.md:5:1: warning: no title in front matter: using the first heading",
+    ]);
+    let page = site.page("articles/model/index.html");
+    assert!(page.contains("<time datetime=\"2025-06-15\">2025-06-15</time>"));
+    assert!(page.contains("<h1>5 - Model</h1>"), "{page}");
+    assert!(
+        !page.contains("Status :"),
+        "the header is not part of the text"
+    );
+    for tag in ["aws", "security"] {
+        assert!(page.contains(&format!("href=\"/tags/{tag}/\"")), "{tag}");
+        let list = site.page(&format!("tags/{tag}/index.html"));
+        assert!(list.contains("href=\"/articles/model/\""), "{tag}");
+    }
+}
+
+#[test]
+fn mis_decoded_text_is_repaired_exactly() {
+    let site = SiteTest::fixture("mojibake/repaired");
+    let source = std::fs::read_to_string(site.path("content/shield.md")).unwrap();
+    assert!(source.contains("â”Œâ”€â”€â”") && source.contains("ðŸ›¡ï¸"));
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/shield.md: warning: repaired 5 mis-decoded sequence(s): the text was UTF-8 read as Windows-1252",
+    ]);
+    let page = site.page("articles/shield/index.html");
+    assert!(page.contains("<code>┌──┐\n│  │\n└──┘\n</code>"), "{page}");
+    assert!(page.contains("\u{1F6E1}\u{FE0F} Shield keeps the edge safe."));
+    assert!(!page.contains("â”") && !page.contains("ðŸ"));
+}
+
+#[test]
+fn mixed_genuine_and_mis_decoded_text_is_kept_with_a_warning() {
+    let site = SiteTest::fixture("mojibake/mixed");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/mixed.md:5:35: warning: text looks mis-decoded (UTF-8 read as Windows-1252) but cannot be repaired exactly; kept as is",
+    ]);
+    let page = site.page("articles/mixed/index.html");
+    assert!(page.contains("A genuine café and a damaged dash â€” here."));
+}
+
+#[test]
+fn file_that_is_not_utf8_is_an_error_naming_it() {
+    let site = SiteTest::fixture("encoding/not-utf8");
+    site.run(["check"]).fails().diagnostics_are(&[
+        "content/latin1.md:2:11: error: file is not valid UTF-8 (save it as UTF-8)",
+    ]);
+    site.run(["build"]).fails();
+    assert!(!site.public().exists(), "a failed build writes nothing");
+}
+
+// ---- code fences --------------------------------------------------------------------------
+
+#[test]
+fn ascii_art_in_a_fence_without_language_is_kept_byte_for_byte() {
+    let site = SiteTest::fixture("markdown/ascii-art");
+    site.run(["build"]).succeeds().clean();
+    let source = std::fs::read_to_string(site.path("content/art.md")).unwrap();
+    let art = source
+        .split_once("```\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(art, _)| art)
+        .unwrap();
+    assert!(art.contains('\t') && art.contains("  &") && art.contains('<'));
+    let escaped = art
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let page = site.page("articles/art/index.html");
+    assert!(
+        page.contains(&format!(
+            "<pre class=\"plain\"><code>{escaped}</code></pre>"
+        )),
+        "{page}"
+    );
+}
+
+#[test]
+fn mermaid_block_becomes_an_inline_svg_image() {
+    let site = SiteTest::fixture("markdown/mermaid");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("articles/flow/index.html");
+    let figure = "<figure class=\"diagram\">";
+    let svg_at = page.find(&format!("{figure}<svg")).expect("inline svg") + figure.len();
+    let svg_tag = &page[svg_at..page[svg_at..].find('>').unwrap() + svg_at];
+    assert!(svg_tag.contains("role=\"img\""), "{svg_tag}");
+    assert!(page.contains("<desc id=\"mermaid-1-desc\">flowchart LR"));
+    assert!(!page.contains("language-mermaid"), "not left as source");
+    assert!(
+        !page.contains("<script"),
+        "rendered at build time, no script"
+    );
+}
+
+#[test]
+fn unknown_code_language_warns_at_the_fence_line() {
+    let site = SiteTest::fixture("markdown/unknown-language");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/code.md:7:1: warning: unknown code language `klingon`: shown as plain text",
+    ]);
+    let page = site.page("articles/code/index.html");
+    assert!(page.contains("<pre class=\"code\" data-lang=\"klingon\"><code>Qapla'\n</code></pre>"));
+}
+
+// ---- links --------------------------------------------------------------------------------
+
+#[test]
+fn broken_md_links_and_anchors_are_all_reported_in_one_run() {
+    let site = SiteTest::fixture("links/broken");
+    site.run(["check"]).fails().counts(3, 0).diagnostics_are(&[
+        "content/articles/a.md:7:5: error: link to `missing.md`: no such article",
+        "content/articles/a.md:7:40: error: link to `/articles/b/#setup`: no such anchor on that page",
+        "content/articles/a.md:8:9: error: link to `/articles/a/#nowhere`: no such anchor on that page",
+    ]);
+}
+
+// ---- output -------------------------------------------------------------------------------
+
+#[test]
+fn failed_build_leaves_the_previous_output_byte_identical() {
+    let site = SiteTest::fixture("dataset/valid");
+    site.run(["build"]).succeeds();
+    let before = tree(&site.public());
+    assert!(before.contains_key("index.html") && before.len() > 20);
+    site.write(
+        "content/articles/broken.md",
+        "---\ntitle: Broken\n---\n\nSee [nothing](nothing.md).\n",
+    );
+    site.run(["build"])
+        .fails()
+        .stderr_has("content/articles/broken.md:5:5: error: link to `nothing.md`: no such article")
+        .stderr_has("left untouched");
+    assert_same_tree(&before, &tree(&site.public()));
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = SiteTest::fixture("dataset/valid");
+    let (one, two) = (site.scratch("one"), site.scratch("two"));
+    site.run(["build".as_ref(), "--output".as_ref(), one.as_os_str()])
+        .succeeds();
+    site.run(["build".as_ref(), "--output".as_ref(), two.as_os_str()])
+        .succeeds();
+    let first = tree(&one);
+    assert!(first.len() > 20);
+    assert_same_tree(&first, &tree(&two));
+}
+
+#[test]
+fn base_url_sub_path_prefixes_every_internal_link_and_every_link_resolves() {
+    let site = SiteTest::fixture("dataset/valid");
+    site.run(["build", "--base-url", "https://kb.example.com/docs/"])
+        .succeeds()
+        .clean();
+    let files = tree(&site.public());
+    let ids_of = |file: &str| -> Vec<String> { ids_in(&String::from_utf8_lossy(&files[file])) };
+    let mut checked = 0;
+    for (file, bytes) in &files {
+        if !file.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for url in attribute_urls(&html) {
+            checked += 1;
+            if url.starts_with("http://") || url.starts_with("https://") {
+                continue;
+            }
+            let (target, fragment) = match url.split_once('#') {
+                Some((t, f)) => (t, Some(f)),
+                None => (url.as_str(), None),
+            };
+            let target_file = if target.is_empty() {
+                file.clone()
+            } else {
+                let rel = target
+                    .strip_prefix("/docs/")
+                    .unwrap_or_else(|| panic!("{file}: `{url}` does not start with /docs/"));
+                let rel = rel.split('?').next().unwrap();
+                if rel.is_empty() || rel.ends_with('/') {
+                    format!("{rel}index.html")
+                } else {
+                    rel.to_string()
+                }
+            };
+            assert!(
+                files.contains_key(&target_file),
+                "{file}: `{url}` points at {target_file}, which was not built"
+            );
+            if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                assert!(
+                    ids_of(&target_file).iter().any(|id| id == f),
+                    "{file}: `{url}`: no id `{f}` in {target_file}"
+                );
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} links found");
+    let basics = site.page("articles/basics/index.html");
+    for link in [
+        "href=\"/docs/articles/patching/#checking-patch-state\"",
+        "href=\"/docs/matrix/\"",
+        "href=\"/docs/services/ec2/\"",
+        "href=\"#on-ec2\"",
+    ] {
+        assert!(basics.contains(link), "{link}");
+    }
+    let sitemap = site.page("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://kb.example.com/docs/articles/basics/</loc>"));
+}
+
+// ---- articles -----------------------------------------------------------------------------
+
+#[test]
+fn slug_collision_is_an_error_naming_both_files() {
+    let site = SiteTest::fixture("slugs/collision");
+    site.run(["check"]).fails().diagnostics_are(&[
+        "content/notes/intro.md: error: slug `intro` is already used by content/guides/intro.md: rename one file or set `slug:`",
+    ]);
+}
+
+#[test]
+fn drafts_are_built_only_with_the_drafts_flag() {
+    let site = SiteTest::fixture("drafts");
+    site.run(["build"]).succeeds().clean();
+    assert!(site.built("articles/published/index.html"));
+    assert!(!site.built("articles/unfinished/index.html"));
+    assert!(!site.page("articles/index.html").contains("Unfinished"));
+
+    site.run(["build", "--drafts"]).succeeds().clean();
+    assert!(site.built("articles/unfinished/index.html"));
+    assert!(site.page("articles/index.html").contains("Unfinished"));
+}
+
+#[test]
+fn init_creates_a_site_that_builds_and_checks_without_warnings() {
+    let dir = TempDir::new("init");
+    let root = dir.path().join("new-site");
+    run_bin(["init".as_ref(), root.as_os_str()], dir.path()).succeeds();
+    let root_arg = root.as_os_str();
+    run_bin(["check".as_ref(), "--root".as_ref(), root_arg], dir.path())
+        .succeeds()
+        .counts(0, 0);
+    run_bin(["build".as_ref(), "--root".as_ref(), root_arg], dir.path())
+        .succeeds()
+        .stderr_has("with 0 warning(s)");
+    assert!(root.join("public/articles/welcome/index.html").is_file());
+    assert!(root.join("public/services/ec2/index.html").is_file());
+    // A second `init` into the same folder refuses to overwrite.
+    run_bin(["init".as_ref(), root_arg], dir.path())
+        .exit_code(2)
+        .stderr_has("already exists");
+}
+
+#[test]
+fn template_override_with_a_syntax_error_names_the_template_file_and_line() {
+    let site = SiteTest::fixture("templates/syntax-error");
+    site.run(["check"])
+        .fails()
+        .stderr_has("themes/default/templates/article.html:3:22: error: template error: expected `or`, `and`, `not`")
+        .stderr_has("3 | <h1>{{ article.title }</h1>")
+        .counts(1, 0);
+    site.run(["build"]).fails();
+    assert!(!site.public().exists());
+}

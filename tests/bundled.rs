@@ -1,0 +1,91 @@
+//! The bundled knowledge base (the crate root's `content/`): it checks clean and builds a
+//! site of the promised size, with highlighted code in many languages, build-time Mermaid
+//! diagrams and the data exports.
+
+mod common;
+
+use common::{build_bundled, parse_csv, run_bin, tree, MANIFEST_DIR};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Number of `<section>/<id>/index.html` pages (the section's own index excluded).
+fn entity_pages(files: &BTreeMap<String, Vec<u8>>, section: &str) -> usize {
+    files
+        .keys()
+        .filter(|p| {
+            p.strip_prefix(&format!("{section}/"))
+                .and_then(|rest| rest.strip_suffix("/index.html"))
+                .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+        })
+        .count()
+}
+
+#[test]
+fn bundled_site_checks_with_no_errors_and_no_warnings() {
+    let dir = common::TempDir::new("bundled-check");
+    run_bin(["check", "--root", MANIFEST_DIR], dir.path())
+        .succeeds()
+        .clean()
+        .counts(0, 0);
+}
+
+#[test]
+fn bundled_site_builds_with_the_promised_content() {
+    let (_dir, out) = build_bundled("bundled-build");
+    let files = tree(&out);
+
+    let services = entity_pages(&files, "services");
+    let controls = entity_pages(&files, "controls");
+    let scenarios = entity_pages(&files, "scenarios");
+    let articles = entity_pages(&files, "articles");
+    let categories = entity_pages(&files, "categories");
+    assert!(services >= 20, "{services} services");
+    assert!(controls >= 30, "{controls} controls");
+    assert!(scenarios >= 12, "{scenarios} scenarios");
+    assert!(articles >= 12, "{articles} articles");
+    assert_eq!(categories, 3);
+
+    let article_html: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("articles/") && p.ends_with(".html"))
+        .map(|(_, b)| String::from_utf8(b.clone()).expect("UTF-8 page"))
+        .collect();
+    let mut languages = BTreeSet::new();
+    for html in &article_html {
+        let mut rest = html.as_str();
+        while let Some(i) = rest.find("<pre class=\"code\" data-lang=\"") {
+            rest = &rest[i + 29..];
+            let lang = &rest[..rest.find('"').unwrap()];
+            languages.insert(lang.to_string());
+        }
+    }
+    assert!(
+        languages.len() >= 6,
+        "code fences in only {} languages: {languages:?}",
+        languages.len()
+    );
+
+    let diagrams: usize = article_html
+        .iter()
+        .map(|h| h.matches("<figure class=\"diagram\"><svg").count())
+        .sum();
+    assert!(diagrams >= 1, "no Mermaid diagram rendered");
+    assert!(
+        !article_html.iter().any(|h| h.contains("language-mermaid")),
+        "a Mermaid diagram was left as source"
+    );
+
+    for export in ["data/matrix.json", "data/matrix.csv", "sitemap.xml", "atom.xml", "search-index.json"] {
+        assert!(
+            files.get(export).is_some_and(|b| !b.is_empty()),
+            "{export} missing"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&files["data/matrix.json"]).expect("matrix.json parses");
+    let rows = json["rows"].as_array().expect("rows").len();
+    let csv = parse_csv(std::str::from_utf8(&files["data/matrix.csv"]).unwrap());
+    assert_eq!(csv.len() - 1, rows, "CSV and JSON hold the same rows");
+    assert_eq!(rows, services * controls, "one row per service × control");
+    serde_json::from_slice::<serde_json::Value>(&files["search-index.json"])
+        .expect("search index parses");
+}
