@@ -88,11 +88,14 @@ pub struct PageArtifacts {
     pub search: Option<String>,
 }
 
+/// A parsed article (or `None` when it could not be parsed) with its diagnostics.
+pub type ParsedArticle = (Option<Article>, Diagnostics);
+
 /// The caches of every stage.
 #[derive(Default)]
 pub struct BuildCache {
     /// (path, bytes) → parsed article and its diagnostics.
-    pub articles: Memo<Key, Arc<(Option<Article>, Diagnostics)>>,
+    pub articles: Memo<Key, Arc<ParsedArticle>>,
     /// All dataset files → validated dataset and diagnostics.
     pub dataset: Memo<Key, Arc<(Dataset, Diagnostics)>>,
     /// (article text, link environment) → rendered Markdown.
@@ -214,7 +217,7 @@ pub mod persist {
         if tag != version_tag() {
             report.rejected = Some(format!(
                 "written by another version ({})",
-                String::from_utf8_lossy(&tag)
+                String::from_utf8_lossy(tag)
             ));
             return report;
         }

@@ -10,6 +10,10 @@
 //!      → write to staging dir + swap   |   serve from memory
 //! ```
 
+// Diagnostics travel on the error path only and carry a path, a position, the source line and
+// a hint; boxing them would add an allocation to every error for no measurable gain.
+#![allow(clippy::result_large_err)]
+
 pub mod cache;
 pub mod cli;
 pub mod config;

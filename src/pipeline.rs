@@ -171,7 +171,7 @@ pub fn parse_articles(
     cache: &BuildCache,
     diags: &mut Diagnostics,
 ) -> Vec<(String, Article)> {
-    let parsed: Vec<(String, Arc<(Option<Article>, Diagnostics)>)> = sources
+    let parsed: Vec<(String, Arc<crate::cache::ParsedArticle>)> = sources
         .markdown
         .par_iter()
         .map(|(path, bytes)| {

@@ -11,9 +11,12 @@ const WIDTH: usize = 720;
 const BAND: usize = 46;
 const LABEL: usize = 110;
 
+/// One cell of the stack: control id, control title, owner.
+type StackCell<'a> = (&'a str, &'a str, Owner);
+
 /// The SVG for one service.
 pub fn service_stack(ds: &Dataset, service: &Service) -> String {
-    let layers: Vec<(&str, Vec<(&str, &str, Owner)>)> = LAYERS
+    let layers: Vec<(&str, Vec<StackCell<'_>>)> = LAYERS
         .iter()
         .rev()
         .map(|layer| {
