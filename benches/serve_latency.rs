@@ -27,7 +27,11 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn get(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut out = String::new();
     let _ = s.read_to_string(&mut out);
     out
@@ -56,8 +60,17 @@ fn start(root: &Path) -> Serve {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let port = line.trim().rsplit(':').next().unwrap().trim_end_matches('/').parse().unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
     Serve(child, port)
 }
 
@@ -84,11 +97,18 @@ fn measure(root: &Path, article: &str, url: &str, edits: usize) -> (Vec<f64>, Ve
             if get(server.1, url).contains(&marker) {
                 break;
             }
-            assert!(start.elapsed() < Duration::from_secs(20), "edit {i} never became visible");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "edit {i} never became visible"
+            );
             std::thread::sleep(Duration::from_micros(500));
         }
         let ms = start.elapsed().as_secs_f64() * 1000.0;
-        if atomic { renamed.push(ms) } else { plain.push(ms) }
+        if atomic {
+            renamed.push(ms)
+        } else {
+            plain.push(ms)
+        }
         std::thread::sleep(Duration::from_millis(150));
     }
     (plain, renamed)
@@ -125,12 +145,28 @@ fn main() {
         .status()
         .expect("python3 runs bench/gen_corpus.py");
     assert!(status.success(), "corpus generation failed");
+    // Serve it at the root so both sites use the same URLs.
+    std::fs::write(
+        generated.join("srm-docs.toml"),
+        "title = \"Generated\"\nbase_url = \"http://localhost/\"\n",
+    )
+    .unwrap();
 
     println!("| case | edits | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|");
-    let (p, r) = measure(&bundled, "content/articles/ec2-responsibilities.md", "/articles/ec2-responsibilities/", edits);
+    let (p, r) = measure(
+        &bundled,
+        "content/articles/ec2-responsibilities.md",
+        "/articles/ec2-responsibilities/",
+        edits,
+    );
     report("bundled KB, plain write", p);
     report("bundled KB, write + rename", r);
-    let (p, r) = measure(&generated, "content/articles/a-00500.md", "/articles/a-00500/", edits);
+    let (p, r) = measure(
+        &generated,
+        "content/articles/a-00500.md",
+        "/articles/a-00500/",
+        edits,
+    );
     report("1,000 articles, plain write", p);
     report("1,000 articles, write + rename", r);
     let _ = std::fs::remove_dir_all(&work);

@@ -160,7 +160,10 @@ fn build(args: BuildArgs) -> i32 {
     }
     if let Some(dir) = &cache_dir {
         if let Err(e) = crate::cache::persist::save(dir, &engine.cache) {
-            eprintln!("warning: cannot write the build cache to {}: {e}", dir.display());
+            eprintln!(
+                "warning: cannot write the build cache to {}: {e}",
+                dir.display()
+            );
         }
     }
     let s = &result.stats;

@@ -326,6 +326,7 @@ pub fn build(
             extras::matrix_csv(&site).into_bytes(),
         );
     }
+    lap("extras", &mut stats);
     links::check(&rendered, &extra_paths, &mut diags);
     lap("links", &mut stats);
     stats.articles = site.articles.len();
@@ -334,6 +335,7 @@ pub fn build(
         output.insert(p.path, p.artifacts.html.as_bytes().to_vec());
     }
     engine.cache.prune();
+    lap("assemble", &mut stats);
     stats.files = output.files.len();
     stats.bytes = output.total_bytes();
     let output = (!diags.has_errors()).then_some(output);

@@ -100,7 +100,11 @@ fn quick_reference_prints_on_one_a4_page_and_one_letter_page() {
             }))
             .expect("print to PDF");
         assert!(pdf.starts_with(b"%PDF"), "{paper}: not a PDF");
-        assert_eq!(pdf_pages(&pdf), 1, "{paper}: the card must print on one page");
+        assert_eq!(
+            pdf_pages(&pdf),
+            1,
+            "{paper}: the card must print on one page"
+        );
     }
 }
 

@@ -74,7 +74,13 @@ fn bundled_site_builds_with_the_promised_content() {
         "a Mermaid diagram was left as source"
     );
 
-    for export in ["data/matrix.json", "data/matrix.csv", "sitemap.xml", "atom.xml", "search-index.json"] {
+    for export in [
+        "data/matrix.json",
+        "data/matrix.csv",
+        "sitemap.xml",
+        "atom.xml",
+        "search-index.json",
+    ] {
         assert!(
             files.get(export).is_some_and(|b| !b.is_empty()),
             "{export} missing"

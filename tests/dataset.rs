@@ -90,11 +90,20 @@ fn every_entity_of_a_valid_dataset_gets_its_page() {
         "sources/",
     ];
     for page in pages {
-        assert!(site.built(&format!("{page}index.html")), "{page} was not built");
+        assert!(
+            site.built(&format!("{page}index.html")),
+            "{page} was not built"
+        );
     }
     let ec2 = site.page("services/ec2/index.html");
-    assert!(ec2.contains("<h1>Amazon EC2</h1>"), "service page has its name");
-    assert!(ec2.contains("<svg class=\"stack\""), "and its responsibility stack");
+    assert!(
+        ec2.contains("<h1>Amazon EC2</h1>"),
+        "service page has its name"
+    );
+    assert!(
+        ec2.contains("<svg class=\"stack\""),
+        "and its responsibility stack"
+    );
     let walkthrough = site.page("scenarios/sc-unpatched-ec2/index.html");
     assert!(walkthrough.contains("href=\"/services/ec2/\""));
     assert!(walkthrough.contains("href=\"/categories/infrastructure/\""));
@@ -155,7 +164,10 @@ fn matrix_exports_parse_and_agree_row_for_row() {
         .map(|c| c.as_str().unwrap())
         .collect();
     let records = parse_csv(&csv_text);
-    assert_eq!(records[0], columns, "the CSV header is the JSON column list");
+    assert_eq!(
+        records[0], columns,
+        "the CSV header is the JSON column list"
+    );
     assert_eq!(
         columns,
         [
@@ -192,7 +204,12 @@ fn matrix_exports_parse_and_agree_row_for_row() {
 
     let keys: Vec<(&str, &str)> = rows
         .iter()
-        .map(|r| (r["service"].as_str().unwrap(), r["control"].as_str().unwrap()))
+        .map(|r| {
+            (
+                r["service"].as_str().unwrap(),
+                r["control"].as_str().unwrap(),
+            )
+        })
         .collect();
     let mut sorted = keys.clone();
     sorted.sort();

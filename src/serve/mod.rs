@@ -143,7 +143,10 @@ fn build_snapshot(
     opts: BuildOptions,
     previous: Option<&Snapshot>,
 ) -> (Snapshot, Vec<String>) {
-    let result = match pipeline::read_sources(config) {
+    let started = Instant::now();
+    let sources = pipeline::read_sources(config);
+    let read = started.elapsed();
+    let result = match sources {
         Ok(sources) => pipeline::build(config, &sources, engine, opts),
         Err(diagnostics) => pipeline::BuildResult {
             output: None,
@@ -152,6 +155,19 @@ fn build_snapshot(
         },
     };
     report(&result.diagnostics);
+    if std::env::var_os("SRM_TIMINGS").is_some() {
+        let stages: Vec<String> = result
+            .stats
+            .timings
+            .iter()
+            .map(|(n, d)| format!("{n} {:.1}ms", d.as_secs_f64() * 1e3))
+            .collect();
+        eprintln!(
+            "timings: read {:.1}ms, {}",
+            read.as_secs_f64() * 1e3,
+            stages.join(", ")
+        );
+    }
     match result.output {
         Some(output) => {
             let changed = match previous {
@@ -212,8 +228,7 @@ fn rebuild_loop(
     state: &State,
     watcher: &watch::SiteWatcher,
 ) {
-    while let Some(batch) =
-        watcher.next_batch(Duration::from_millis(15), Duration::from_millis(400))
+    while let Some(batch) = watcher.next_batch(Duration::from_millis(4), Duration::from_millis(250))
     {
         let started = Instant::now();
         let config = match Config::load(root) {

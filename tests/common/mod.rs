@@ -370,6 +370,8 @@ pub fn build_bundled(label: &str) -> (TempDir, PathBuf) {
             MANIFEST_DIR.into(),
             "--output".into(),
             out.clone().into(),
+            // Leave the repository's own build cache alone.
+            "--no-cache".into(),
         ],
         dir.path(),
     )
