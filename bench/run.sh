@@ -121,7 +121,7 @@ run_series() {
         read -r wall user sys rss <"$tf"
         cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')
         echo "$n $mode $wall $cpu $rss $pages $busy" >>"$RESULTS"
-        log "$n $mode #$i: wall ${wall}s cpu ${cpu}s rss $((rss / 1024)) MiB, $pages html files (other load before: ${busy}%); srm-docs: $(grep -E '^built ' "$ef" | tail -1)"
+        log "$n $mode #$i: wall ${wall}s cpu ${cpu}s rss $((rss / 1024)) MiB, $pages html files (other load before: ${busy}%); srm-docs: $(grep -E '^built ' "$ef" | tail -1 || true)"
         if [ "$KEEP_OUTPUT" = 1 ] && [ "$i" = "$count" ]; then :; else rm -rf "$out"; fi
     done
 }
@@ -146,7 +146,7 @@ for n in "${SIZES[@]}"; do
         "$BIN" check --root "$CORPUS" 2>"$WORK/check-$n.txt"
         rc=$?
         set -e
-        summary=$(grep -E '^checked ' "$WORK/check-$n.txt" | tail -1)
+        summary=$(grep -E '^checked ' "$WORK/check-$n.txt" | tail -1 || true)
         log "check: ${summary:-no summary line} (exit $rc)"
         if [ $rc -ne 0 ]; then
             tail -n 20 "$WORK/check-$n.txt" >&2

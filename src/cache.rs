@@ -42,6 +42,15 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
         v
     }
 
+    /// True when `key` is cached; marks it used so it survives pruning.
+    pub fn touch(&self, key: &K) -> bool {
+        let present = self.map.lock().expect("memo").contains_key(key);
+        if present {
+            self.used.lock().expect("memo").insert(key.clone());
+        }
+        present
+    }
+
     /// Stores a value without marking it used (cache entries loaded from disk).
     pub fn seed(&self, key: K, value: V) {
         self.map.lock().expect("memo").insert(key, value);
@@ -100,6 +109,8 @@ pub struct BuildCache {
     pub dataset: Memo<Key, Arc<(Dataset, Diagnostics)>>,
     /// (article text, link environment) → rendered Markdown.
     pub markdown: Memo<Key, Arc<Rendered>>,
+    /// (dataset text, its place, link environment) → rendered inline Markdown.
+    pub inline: Memo<Key, Arc<Rendered>>,
     /// (templates, site context, page context, body) → rendered page.
     pub pages: Memo<Key, Arc<PageArtifacts>>,
     /// Template sources → compiled Tera (or the template errors).
@@ -112,6 +123,7 @@ impl BuildCache {
         self.articles.prune();
         self.dataset.prune();
         self.markdown.prune();
+        self.inline.prune();
         self.pages.prune();
         self.templates.prune();
     }

@@ -2,6 +2,11 @@
 
 use clap::Parser;
 
+/// mimalloc: builds allocate many small strings and JSON values from several threads at
+/// once, where it is markedly faster than the system allocator and fragments less.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = srm_docs::cli::Cli::parse();
     std::process::exit(srm_docs::cli::run(cli));

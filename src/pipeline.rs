@@ -225,11 +225,15 @@ pub fn build(
         stats.timings.push((name, clock.elapsed()));
         clock = Instant::now();
     };
+    // The embedded theme counts too: a new binary with a changed template must not reuse
+    // pages cached by an older one.
     let templates_key = hash_parts(
-        sources
-            .templates
+        templates::DEFAULT_TEMPLATES
             .iter()
-            .flat_map(|(n, t, p)| [n.as_bytes(), t.as_bytes(), p.as_os_str().as_encoded_bytes()]),
+            .flat_map(|(n, t)| [n.as_bytes(), t.as_bytes()])
+            .chain(sources.templates.iter().flat_map(|(n, t, p)| {
+                [n.as_bytes(), t.as_bytes(), p.as_os_str().as_encoded_bytes()]
+            })),
     );
     let tera = engine.cache.templates.get_or(templates_key, || {
         Arc::new(templates::load(&sources.templates))
@@ -254,12 +258,15 @@ pub fn build(
     diags.extend(data.1.clone());
     let dataset: &Dataset = &data.0;
     lap("parse", &mut stats);
-    let site = Site::new(
+    let mut site = Site::new(
         config,
         articles.iter().map(|(p, a)| (p.as_str(), a)).collect(),
         dataset,
     );
-    let builder = pages::PageBuilder::new(&site, &engine.highlighter, &engine.cache);
+    site.data_key = data_key;
+    let site_ctx = pages::site_context(&site);
+    let salt = pages::render_salt(templates_key, &site_ctx);
+    let builder = pages::PageBuilder::new(&site, &engine.highlighter, &engine.cache, salt);
     let page_list = builder.all();
     diags.extend(builder.diagnostics.into_inner().expect("diags"));
     lap("markdown", &mut stats);
@@ -270,7 +277,6 @@ pub fn build(
             stats,
         };
     };
-    let site_ctx = pages::site_context(&site);
     let rendered = pages::render_pages(
         tera,
         templates_key,

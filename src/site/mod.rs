@@ -32,6 +32,8 @@ pub struct Site<'a> {
     /// Hash of everything a link can resolve to (base path, article slugs and paths, tags,
     /// dataset ids): rendered Markdown is reused only while this is unchanged.
     pub link_env: crate::cache::Key,
+    /// Hash of the dataset files (set by the pipeline): pages showing dataset names depend on it.
+    pub data_key: crate::cache::Key,
 }
 
 impl<'a> Site<'a> {
@@ -90,6 +92,7 @@ impl<'a> Site<'a> {
             tags,
             backlinks,
             link_env,
+            data_key: crate::cache::Key::from_bytes([0; 32]),
         }
     }
 

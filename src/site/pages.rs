@@ -26,6 +26,9 @@ pub struct Page {
     /// Rendered Markdown body and the key it was cached under (inserted as `article.html`
     /// only when the page must be rendered, so cache keys stay small).
     pub body: Option<(Arc<Rendered>, Key)>,
+    /// The page's cache key when it is already known from its inputs (then `context` is
+    /// `Null` if the page is cached); `None` means "hash the context".
+    pub key: Option<Key>,
     /// Internal links written in the page's Markdown.
     pub links: Vec<PendingLink>,
     /// Listed in `sitemap.xml`.
@@ -40,8 +43,10 @@ pub struct RenderedPage {
     pub url: String,
     /// The HTML, its ids and search entry (shared with the cache).
     pub artifacts: Arc<PageArtifacts>,
-    /// Internal links to check.
+    /// Internal links to check (from dataset text).
     pub links: Vec<PendingLink>,
+    /// The Markdown body, whose links are checked too.
+    pub body: Option<Arc<Rendered>>,
     /// Listed in the sitemap.
     pub in_sitemap: bool,
 }
@@ -49,6 +54,8 @@ pub struct RenderedPage {
 /// Builds contexts; collects Markdown links of the page being built and all diagnostics.
 pub struct PageBuilder<'s, 'a> {
     site: &'s Site<'a>,
+    salt: Key,
+    summaries: Vec<Value>,
     highlighter: &'s Highlighter,
     cache: &'s BuildCache,
     links: Mutex<Vec<PendingLink>>,
@@ -76,14 +83,33 @@ fn spread_label(s: Spread) -> &'static str {
 
 impl<'s, 'a> PageBuilder<'s, 'a> {
     /// A builder for one site.
-    pub fn new(site: &'s Site<'a>, highlighter: &'s Highlighter, cache: &'s BuildCache) -> Self {
-        PageBuilder {
+    /// `salt` identifies the templates and the site-wide context (see [`render_salt`]).
+    pub fn new(
+        site: &'s Site<'a>,
+        highlighter: &'s Highlighter,
+        cache: &'s BuildCache,
+        salt: Key,
+    ) -> Self {
+        let mut builder = PageBuilder {
             site,
+            salt,
+            summaries: Vec::new(),
             highlighter,
             cache,
             links: Mutex::new(Vec::new()),
             diagnostics: Mutex::new(Diagnostics::new()),
-        }
+        };
+        builder.summaries = (0..site.articles.len())
+            .map(|i| builder.make_summary(i))
+            .collect();
+        builder
+    }
+
+    fn source_key(&self, a: &crate::content::Article) -> Key {
+        hash_parts([
+            a.source.path.as_os_str().as_encoded_bytes(),
+            a.source.text.as_bytes(),
+        ])
     }
 
     fn take_links(&self) -> Vec<PendingLink> {
@@ -92,22 +118,36 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     /// Inline Markdown of a dataset text field.
     fn md(&self, text: &Text) -> String {
-        let r = markdown::render(
-            &text.md,
-            Origin::Value(&text.at),
-            &Settings {
-                highlighter: self.highlighter,
-                links: self.site,
-                drop_first_h1: false,
-                inline: true,
-            },
-        );
-        self.links.lock().expect("links").extend(r.links);
-        self.diagnostics
-            .lock()
-            .expect("diags")
-            .extend(r.diagnostics);
-        r.html
+        let (line, col) = text.at.line_col.unwrap_or((0, 0));
+        let key = hash_parts([
+            text.md.as_bytes(),
+            text.at.path.as_os_str().as_encoded_bytes(),
+            &(line as u64).to_le_bytes(),
+            &(col as u64).to_le_bytes(),
+            self.site.link_env.as_bytes(),
+        ]);
+        let r = self.cache.inline.get_or(key, || {
+            Arc::new(markdown::render(
+                &text.md,
+                Origin::Value(&text.at),
+                &Settings {
+                    highlighter: self.highlighter,
+                    links: self.site,
+                    drop_first_h1: false,
+                    inline: true,
+                },
+            ))
+        });
+        if !r.links.is_empty() {
+            self.links.lock().expect("links").extend(r.links.iter().cloned());
+        }
+        if !r.diagnostics.is_empty() {
+            self.diagnostics
+                .lock()
+                .expect("diags")
+                .extend(r.diagnostics.clone());
+        }
+        r.html.clone()
     }
 
     fn opt_md(&self, text: &Option<Text>) -> Value {
@@ -173,6 +213,10 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     /// Summary of an article for lists.
     pub fn article_summary(&self, i: usize) -> Value {
+        self.summaries[i].clone()
+    }
+
+    fn make_summary(&self, i: usize) -> Value {
         let a = self.site.articles[i];
         json!({
             "title": a.title,
@@ -209,6 +253,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             template,
             context,
             body: None,
+            key: None,
             links: self.take_links(),
             in_sitemap: template != "404.html",
         }
@@ -216,10 +261,16 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     /// All pages of the site.
     pub fn all(&self) -> Vec<Page> {
+        let t = std::time::Instant::now();
         let mut pages = self.article_pages();
+        let t1 = t.elapsed();
         pages.extend(self.list_pages());
+        let t2 = t.elapsed();
         if !self.site.dataset.services.is_empty() || !self.site.dataset.controls.is_empty() {
             pages.extend(self.dataset_pages());
+        }
+        if std::env::var_os("SRM_TIMINGS").is_some() {
+            eprintln!("pages: articles {t1:?}, lists {:?}, dataset {:?}", t2 - t1, t.elapsed() - t2);
         }
         pages
     }
@@ -258,8 +309,9 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                         },
                     ))
                 });
-                self.diagnostics.lock().expect("diags").extend(r.diagnostics.clone());
-                let links = r.links.clone();
+                if !r.diagnostics.is_empty() {
+                    self.diagnostics.lock().expect("diags").extend(r.diagnostics.clone());
+                }
                 for (kind, refs) in [
                     (Kind::Service, &a.services),
                     (Kind::Control, &a.controls),
@@ -277,6 +329,22 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                             );
                         }
                     }
+                }
+                // Everything the page shows comes from this article, its neighbours (prev/next),
+                // the dataset and the link environment: hash those instead of the context.
+                let path = format!("articles/{}/index.html", a.slug);
+                let neighbour = |j: Option<usize>| j.and_then(|j| site.articles.get(j)).map_or([0u8; 32], |n| *self.source_key(n).as_bytes());
+                let input = hash_parts([
+                    self.salt.as_bytes().as_slice(),
+                    key.as_bytes(),
+                    &neighbour(i.checked_sub(1)),
+                    &neighbour(Some(i + 1)),
+                    site.data_key.as_bytes(),
+                    path.as_bytes(),
+                ]);
+                let url = site.article_url(a);
+                if self.cache.pages.touch(&input) {
+                    return Page { path, url, template: "article.html", context: Value::Null, body: Some((r, key)), key: Some(input), links: Vec::new(), in_sitemap: true };
                 }
                 let known = |kind: Kind, refs: &[crate::content::IdRef]| -> Vec<String> {
                     let ids = site.dataset.ids(kind);
@@ -300,14 +368,14 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     "prev": i.checked_sub(1).map(|p| self.article_summary(p)),
                     "next": (i + 1 < site.articles.len()).then(|| self.article_summary(i + 1)),
                 });
-                let url = site.article_url(a);
                 Page {
-                    path: format!("articles/{}/index.html", a.slug),
+                    path,
                     url,
                     template: "article.html",
                     context: ctx,
                     body: Some((r, key)),
-                    links,
+                    key: Some(input),
+                    links: Vec::new(),
                     in_sitemap: true,
                 }
             })
@@ -326,7 +394,6 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 "home.html",
                 json!({
                     "page": {"title": site.config.title, "description": site.config.description},
-                    "articles": all,
                     "categories": ds.categories.iter().map(|c| {
                         let mut v = self.category_ref(&c.id);
                         v["summary"] = Value::String(self.md(&c.summary));
@@ -334,12 +401,14 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                         v
                     }).collect::<Vec<_>>(),
                     "counts": {"services": ds.services.len(), "controls": ds.controls.len(), "scenarios": ds.scenarios.len(), "articles": site.articles.len()},
-                }),
+                })
+                .with("articles", Value::Array(all.clone())),
             ),
             self.page(
                 "articles/index.html",
                 "list.html",
-                json!({"page": {"title": "Articles", "description": "Every article in this knowledge base."}, "items": all}),
+                json!({"page": {"title": "Articles", "description": "Every article in this knowledge base."}})
+                    .with("items", Value::Array(all)),
             ),
             self.page(
                 "tags/index.html",
@@ -358,8 +427,8 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 "list.html",
                 json!({
                     "page": {"title": format!("Tagged “{name}”"), "description": format!("Articles tagged {name}.")},
-                    "items": list.iter().map(|&i| self.article_summary(i)).collect::<Vec<_>>(),
-                }),
+                })
+                .with("items", list.iter().map(|&i| self.article_summary(i)).collect()),
             ));
         }
         pages
@@ -431,12 +500,12 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     "sources": self.sources(&s.sources),
                     "helps_with": s.helps_with.iter().map(|c| self.control_ref(c)).collect::<Vec<_>>(),
                 },
-                "rows": rows,
                 "conflicts": self.conflicts(&conflict_ids),
                 "stack_svg": super::stack::service_stack(ds, s),
                 "scenarios": self.scenarios_touching(Kind::Service, &s.id),
-                "articles": self.backlinks(Kind::Service, &s.id),
-            });
+            })
+            .with("rows", Value::Array(rows))
+            .with("articles", self.backlinks(Kind::Service, &s.id));
             pages.push(self.page(
                 &format!("services/{}/index.html", s.id),
                 "service.html",
@@ -528,9 +597,9 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 "tools": tools,
                 "misconceptions": myths,
                 "scenarios": self.scenarios_touching(Kind::Control, &c.id),
-                "articles": self.backlinks(Kind::Control, &c.id),
                 "row_sources": self.sources(&row.sources),
-            });
+            })
+            .with("articles", self.backlinks(Kind::Control, &c.id));
             pages.push(self.page(
                 &format!("controls/{}/index.html", c.id),
                 "control.html",
@@ -664,8 +733,8 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     "updates": self.updates(&s.updates),
                     "sources": self.sources(&s.sources),
                 },
-                "articles": self.backlinks(Kind::Scenario, &s.id),
-            });
+            })
+            .with("articles", self.backlinks(Kind::Scenario, &s.id));
             pages.push(self.page(
                 &format!("scenarios/{}/index.html", s.id),
                 "scenario.html",
@@ -831,6 +900,65 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
     }
 }
 
+/// Adds a field to a JSON object by moving the value in (`json!` would deep-copy it).
+trait With {
+    fn with(self, key: &str, value: Value) -> Value;
+}
+
+impl With for Value {
+    fn with(mut self, key: &str, value: Value) -> Value {
+        if let Value::Object(map) = &mut self {
+            map.insert(key.to_string(), value);
+        }
+        self
+    }
+}
+
+/// Identifies the template set and the site-wide context: part of every page's cache key.
+pub fn render_salt(templates_key: Key, site_ctx: &Value) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(templates_key.as_bytes());
+    hash_value(site_ctx, &mut h);
+    h.finalize()
+}
+
+/// Feeds a JSON value into a hasher without serialising it (page cache keys).
+fn hash_value(v: &Value, h: &mut blake3::Hasher) {
+    match v {
+        Value::Null => {
+            h.update(b"n");
+        }
+        Value::Bool(b) => {
+            h.update(if *b { b"t" } else { b"f" });
+        }
+        Value::Number(n) => {
+            h.update(b"#");
+            h.update(n.to_string().as_bytes());
+        }
+        Value::String(s) => {
+            h.update(b"s");
+            h.update(&(s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
+        Value::Array(a) => {
+            h.update(b"[");
+            h.update(&(a.len() as u64).to_le_bytes());
+            for x in a {
+                hash_value(x, h);
+            }
+        }
+        Value::Object(m) => {
+            h.update(b"{");
+            h.update(&(m.len() as u64).to_le_bytes());
+            for (k, x) in m {
+                h.update(&(k.len() as u64).to_le_bytes());
+                h.update(k.as_bytes());
+                hash_value(x, h);
+            }
+        }
+    }
+}
+
 /// CSS class for an owner (`owner-aws`, …).
 pub fn owner_class(o: Owner) -> &'static str {
     match o {
@@ -896,22 +1024,23 @@ pub fn render_pages(
     cache: &BuildCache,
     diags: &mut Diagnostics,
 ) -> Vec<RenderedPage> {
-    let site_json = site_ctx.to_string();
+    let salt = render_salt(templates_key, site_ctx);
     let results: Vec<Result<RenderedPage, Diagnostic>> = pages
         .into_par_iter()
         .map(|p| {
-            let ctx_json = p.context.to_string();
-            let body_key = p.body.as_ref().map(|(_, k)| *k);
-            let key = hash_parts([
-                templates_key.as_bytes().as_slice(),
-                site_json.as_bytes(),
-                p.template.as_bytes(),
-                p.path.as_bytes(),
-                ctx_json.as_bytes(),
-                body_key
-                    .as_ref()
-                    .map_or(&[][..], |k| k.as_bytes().as_slice()),
-            ]);
+            let key = p.key.unwrap_or_else(|| {
+                let mut h = blake3::Hasher::new();
+                h.update(salt.as_bytes());
+                for part in [p.template, p.path.as_str()] {
+                    h.update(&(part.len() as u64).to_le_bytes());
+                    h.update(part.as_bytes());
+                }
+                hash_value(&p.context, &mut h);
+                if let Some((_, body_key)) = &p.body {
+                    h.update(body_key.as_bytes());
+                }
+                h.finalize()
+            });
             let mut failure = None;
             let artifacts = cache.pages.get_or(key, || {
                 let mut context = p.context.clone();
@@ -946,6 +1075,7 @@ pub fn render_pages(
                     url: p.url,
                     artifacts,
                     links: p.links,
+                    body: p.body.map(|(b, _)| b),
                     in_sitemap: p.in_sitemap,
                 }),
                 Some(msg) => Err(Diagnostic::error(
