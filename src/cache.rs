@@ -95,6 +95,29 @@ pub struct PageArtifacts {
     pub ids: HashSet<String>,
     /// Its search-index entry, as JSON text.
     pub search: Option<String>,
+    /// Internal links written in the page's dataset text (checked on every build).
+    pub links: Vec<crate::render::markdown::PendingLink>,
+}
+
+impl AsRef<[u8]> for PageArtifacts {
+    fn as_ref(&self) -> &[u8] {
+        self.html.as_bytes()
+    }
+}
+
+/// What is remembered of a page of a cached group: enough to reuse it without its context.
+#[derive(Debug, Clone)]
+pub struct PageStub {
+    /// Output path.
+    pub path: String,
+    /// URL path.
+    pub url: String,
+    /// Template name.
+    pub template: &'static str,
+    /// Key of the rendered page in [`BuildCache::pages`].
+    pub key: Key,
+    /// Listed in the sitemap.
+    pub in_sitemap: bool,
 }
 
 /// A parsed article (or `None` when it could not be parsed) with its diagnostics.
@@ -113,6 +136,10 @@ pub struct BuildCache {
     pub inline: Memo<Key, Arc<Rendered>>,
     /// (templates, site context, page context, body) → rendered page.
     pub pages: Memo<Key, Arc<PageArtifacts>>,
+    /// (name, inputs) → generated file such as a data export or the highlight stylesheet.
+    pub extras: Memo<Key, Arc<Vec<u8>>>,
+    /// Inputs of a group of pages (lists, dataset pages) → the pages it produced.
+    pub groups: Memo<Key, Arc<Vec<PageStub>>>,
     /// Template sources → compiled Tera (or the template errors).
     pub templates: Memo<Key, Arc<Result<tera::Tera, Vec<crate::diagnostics::Diagnostic>>>>,
 }
@@ -126,6 +153,8 @@ impl BuildCache {
         self.inline.prune();
         self.pages.prune();
         self.templates.prune();
+        self.groups.prune();
+        self.extras.prune();
     }
 }
 

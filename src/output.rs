@@ -7,11 +7,21 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Shared, immutable file content: a byte vector or anything that exposes bytes (a cached
+/// rendered page), so building and serving a site copies no page.
+pub type Blob = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 /// Every file of a built site, keyed by `/`-separated relative path.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Output {
     /// Path → content. Shared so the preview server can swap whole sites cheaply.
-    pub files: BTreeMap<String, Arc<Vec<u8>>>,
+    pub files: BTreeMap<String, Blob>,
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.files.keys()).finish()
+    }
 }
 
 impl Output {
@@ -20,9 +30,19 @@ impl Output {
         self.files.insert(path.into(), Arc::new(bytes.into()));
     }
 
+    /// Adds or replaces a file with shared content.
+    pub fn insert_shared(&mut self, path: impl Into<String>, blob: Blob) {
+        self.files.insert(path.into(), blob);
+    }
+
+    /// The bytes of a file.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(|b| (**b).as_ref())
+    }
+
     /// Total size in bytes.
     pub fn total_bytes(&self) -> usize {
-        self.files.values().map(|b| b.len()).sum()
+        self.files.values().map(|b| (**b).as_ref().len()).sum()
     }
 
     /// Number of HTML pages.
@@ -80,7 +100,7 @@ impl Output {
         }
         self.files
             .par_iter()
-            .try_for_each(|(path, bytes)| std::fs::write(root.join(path), bytes.as_slice()))
+            .try_for_each(|(path, bytes)| std::fs::write(root.join(path), (**bytes).as_ref()))
     }
 }
 

@@ -31,6 +31,22 @@ pub struct Sources {
     pub templates: Vec<TemplateFile>,
     /// Theme static overrides: (path relative to `static/`, bytes).
     pub statics: Vec<(String, Vec<u8>)>,
+    /// Size, modification time and content hash of every file under `content/`, so a
+    /// rebuild re-reads and re-hashes only files that changed.
+    pub stamps: HashMap<std::path::PathBuf, Stamp>,
+    /// The site root the stamps' paths start with.
+    pub root: std::path::PathBuf,
+}
+
+/// What identifies one version of a file without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// Length in bytes.
+    pub len: u64,
+    /// Modification time.
+    pub modified: Option<std::time::SystemTime>,
+    /// Hash of the path (relative to the root) and the bytes.
+    pub key: crate::cache::Key,
 }
 
 /// Things built once per process and reused by every build.
@@ -83,11 +99,35 @@ fn rel(root: &Path, p: &Path) -> String {
 
 /// Reads every input of the site under `config.root` (the I/O edge).
 pub fn read_sources(config: &Config) -> Result<Sources, Diagnostics> {
+    read_sources_reusing(config, None, &[])
+}
+
+/// Like [`read_sources`], but reuses the bytes of `previous` for files whose size and
+/// modification time are unchanged and that are not in `changed` (the watcher's batch).
+pub fn read_sources_reusing(
+    config: &Config,
+    previous: Option<&Sources>,
+    changed: &[std::path::PathBuf],
+) -> Result<Sources, Diagnostics> {
+    let old: HashMap<&str, &Vec<u8>> = previous
+        .map(|p| {
+            p.markdown
+                .iter()
+                .chain(&p.data)
+                .map(|(k, v)| (k.as_str(), v))
+                .chain(p.assets.iter().map(|(k, v)| (k.as_str(), v)))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut diags = Diagnostics::new();
-    let mut sources = Sources::default();
+    let mut sources = Sources {
+        root: config.root.clone(),
+        ..Sources::default()
+    };
     let root = &config.root;
     let content = root.join("content");
     let output = config.output_dir.canonicalize().ok();
+    let data_dir = content.join("data");
     if content.is_dir() {
         for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
             let entry = match entry {
@@ -107,22 +147,44 @@ pub fn read_sources(config: &Config) -> Result<Sources, Diagnostics> {
             if output.as_deref().is_some_and(|o| path.starts_with(o)) {
                 continue;
             }
-            let bytes = match std::fs::read(path) {
-                Ok(b) => b,
-                Err(e) => {
-                    diags.push(Diagnostic::error(
-                        Location::file(rel(root, path)),
-                        format!("cannot read: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            let in_data = path.starts_with(content.join("data"));
+            let in_data = path.starts_with(&data_dir);
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let key_path = match (in_data, ext) {
+                (true, "yaml" | "yml") | (false, "md" | "markdown") => rel(root, path),
+                _ => rel(&content, path),
+            };
+            let meta = entry.metadata().ok();
+            let (len, modified) = (
+                meta.as_ref().map_or(0, |m| m.len()),
+                meta.and_then(|m| m.modified().ok()),
+            );
+            let unchanged = previous
+                .and_then(|p| p.stamps.get(path))
+                .filter(|s| s.len == len && s.modified == modified && modified.is_some())
+                .filter(|_| !changed.iter().any(|c| c == path));
+            let (bytes, key) = match (unchanged, old.get(key_path.as_str())) {
+                (Some(stamp), Some(bytes)) => ((*bytes).clone(), stamp.key),
+                _ => match std::fs::read(path) {
+                    Ok(b) => {
+                        let key = crate::cache::hash_parts([key_path.as_bytes(), b.as_slice()]);
+                        (b, key)
+                    }
+                    Err(e) => {
+                        diags.push(Diagnostic::error(
+                            Location::file(rel(root, path)),
+                            format!("cannot read: {e}"),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            sources
+                .stamps
+                .insert(path.to_path_buf(), Stamp { len, modified, key });
             match (in_data, ext) {
-                (true, "yaml" | "yml") => sources.data.push((rel(root, path), bytes)),
-                (false, "md" | "markdown") => sources.markdown.push((rel(root, path), bytes)),
-                _ => sources.assets.push((rel(&content, path), bytes)),
+                (true, "yaml" | "yml") => sources.data.push((key_path, bytes)),
+                (false, "md" | "markdown") => sources.markdown.push((key_path, bytes)),
+                _ => sources.assets.push((key_path, bytes)),
             }
         }
     }
@@ -164,6 +226,15 @@ fn is_hidden(path: &Path, base: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// The content hash of a source file: from its stamp when read, else computed.
+fn stamp_key(sources: &Sources, rel_path: &str, bytes: &[u8]) -> crate::cache::Key {
+    sources
+        .stamps
+        .get(&sources.root.join(rel_path))
+        .map(|s| s.key)
+        .unwrap_or_else(|| hash_parts([rel_path.as_bytes(), bytes]))
+}
+
 /// Parses every article (in parallel, memoised by path and bytes), reporting slug collisions.
 pub fn parse_articles(
     sources: &Sources,
@@ -171,26 +242,29 @@ pub fn parse_articles(
     cache: &BuildCache,
     diags: &mut Diagnostics,
 ) -> Vec<(String, Article)> {
-    let parsed: Vec<(String, Arc<crate::cache::ParsedArticle>)> = sources
+    let parsed: Vec<(String, crate::cache::Key, Arc<crate::cache::ParsedArticle>)> = sources
         .markdown
         .par_iter()
         .map(|(path, bytes)| {
-            let key = hash_parts([path.as_bytes(), bytes.as_slice()]);
+            let key = stamp_key(sources, path, bytes);
             let entry = cache.articles.get_or(key, || {
                 let mut d = Diagnostics::new();
                 let a = parse_article(path, bytes, &mut d);
                 Arc::new((a, d))
             });
-            (path.clone(), entry)
+            (path.clone(), key, entry)
         })
         .collect();
     let mut out: Vec<(String, Article)> = Vec::new();
     let mut slugs: HashMap<String, String> = HashMap::new();
-    for (path, entry) in parsed {
-        diags.extend(entry.1.clone());
-        let Some(article) = entry.0.clone() else {
+    for (path, source_key, entry) in parsed {
+        if !entry.1.is_empty() {
+            diags.extend(entry.1.clone());
+        }
+        let Some(mut article) = entry.0.clone() else {
             continue;
         };
+        article.source_key = source_key;
         if article.draft && !opts.drafts {
             continue;
         }
@@ -288,6 +362,7 @@ pub fn build(
     lap("templates", &mut stats);
     let mut output = Output::default();
     let mut extra_paths = Vec::new();
+    let mut extra_paths_shared = Vec::new();
     let mut add = |output: &mut Output, path: &str, bytes: Vec<u8>| {
         extra_paths.push(format!("{}{}", config.base_path, path));
         output.insert(path, bytes);
@@ -298,13 +373,29 @@ pub fn build(
     for (path, bytes) in &sources.statics {
         add(&mut output, &format!("static/{path}"), bytes.clone());
     }
-    add(
+    let memo = |name: &str, inputs: &[&[u8]], make: &dyn Fn() -> String| -> crate::output::Blob {
+        let key = hash_parts([name.as_bytes()].into_iter().chain(inputs.iter().copied()));
+        engine
+            .cache
+            .extras
+            .get_or(key, || Arc::new(make().into_bytes()))
+    };
+    let mut add_shared = |output: &mut Output, path: &str, blob: crate::output::Blob| {
+        extra_paths_shared.push(format!("{}{}", config.base_path, path));
+        output.insert_shared(path, blob);
+    };
+    add_shared(
         &mut output,
         "static/highlight.css",
-        engine
-            .highlighter
-            .stylesheet(&config.light_theme, &config.dark_theme)
-            .into_bytes(),
+        memo(
+            "highlight.css",
+            &[config.light_theme.as_bytes(), config.dark_theme.as_bytes()],
+            &|| {
+                engine
+                    .highlighter
+                    .stylesheet(&config.light_theme, &config.dark_theme)
+            },
+        ),
     );
     for (path, bytes) in &sources.assets {
         add(&mut output, path, bytes.clone());
@@ -321,24 +412,26 @@ pub fn build(
         extras::search_index(&rendered).into_bytes(),
     );
     if !dataset.services.is_empty() {
-        add(
+        let data = [site.data_key.as_bytes().as_slice()];
+        add_shared(
             &mut output,
             "data/matrix.json",
-            extras::matrix_json(&site).into_bytes(),
+            memo("matrix.json", &data, &|| extras::matrix_json(&site)),
         );
-        add(
+        add_shared(
             &mut output,
             "data/matrix.csv",
-            extras::matrix_csv(&site).into_bytes(),
+            memo("matrix.csv", &data, &|| extras::matrix_csv(&site)),
         );
     }
+    extra_paths.extend(extra_paths_shared);
     lap("extras", &mut stats);
     links::check(&rendered, &extra_paths, &mut diags);
     lap("links", &mut stats);
     stats.articles = site.articles.len();
     stats.pages = rendered.len();
     for p in rendered {
-        output.insert(p.path, p.artifacts.html.as_bytes().to_vec());
+        output.insert_shared(p.path, p.artifacts);
     }
     engine.cache.prune();
     lap("assemble", &mut stats);

@@ -52,6 +52,8 @@ pub struct Article {
     pub scenarios: Vec<IdRef>,
     /// Byte offset of the Markdown body in `source.text`.
     pub body_offset: usize,
+    /// Hash of the file's path and bytes (set by the pipeline; keys every derived result).
+    pub source_key: blake3::Hash,
 }
 
 impl Article {
@@ -99,6 +101,7 @@ pub fn parse_article(path: &str, bytes: &[u8], diags: &mut Diagnostics) -> Optio
         controls: Vec::new(),
         scenarios: Vec::new(),
         body_offset: 0,
+        source_key: blake3::Hash::from_bytes([0; 32]),
     };
     let source = article.source.clone();
     let mut slug_override = None;

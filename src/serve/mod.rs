@@ -84,7 +84,8 @@ pub fn run(args: ServeArgs) -> i32 {
         drafts: args.common.drafts,
     };
     let engine = Engine::default();
-    let (snapshot, _) = build_snapshot(&config, &engine, opts, None);
+    let mut sources = None;
+    let (snapshot, _) = build_snapshot(&config, &engine, opts, None, &mut sources, &[]);
     let addr = format!("{}:{}", args.bind, args.port);
     let server = match tiny_http::Server::http(&addr) {
         Ok(s) => Arc::new(s),
@@ -131,7 +132,7 @@ pub fn run(args: ServeArgs) -> i32 {
             .arg(format!("http://{local}{}", config.base_path))
             .spawn();
     }
-    rebuild_loop(&root, &engine, opts, &state, &watcher);
+    rebuild_loop(&root, &engine, opts, &state, &watcher, &mut sources);
     0
 }
 
@@ -142,12 +143,18 @@ fn build_snapshot(
     engine: &Engine,
     opts: BuildOptions,
     previous: Option<&Snapshot>,
+    last_sources: &mut Option<pipeline::Sources>,
+    changed: &[std::path::PathBuf],
 ) -> (Snapshot, Vec<String>) {
     let started = Instant::now();
-    let sources = pipeline::read_sources(config);
+    let sources = pipeline::read_sources_reusing(config, last_sources.as_ref(), changed);
     let read = started.elapsed();
     let result = match sources {
-        Ok(sources) => pipeline::build(config, &sources, engine, opts),
+        Ok(sources) => {
+            let result = pipeline::build(config, &sources, engine, opts);
+            *last_sources = Some(sources);
+            result
+        }
         Err(diagnostics) => pipeline::BuildResult {
             output: None,
             diagnostics,
@@ -208,7 +215,7 @@ fn changed_paths(old: &Output, new: &Output) -> Vec<String> {
         let same = old
             .files
             .get(path)
-            .is_some_and(|b| Arc::ptr_eq(b, bytes) || b == bytes);
+            .is_some_and(|b| Arc::ptr_eq(b, bytes) || (**b).as_ref() == (**bytes).as_ref());
         if !same {
             changed.push(path.trim_end_matches("index.html").to_string());
         }
@@ -227,6 +234,7 @@ fn rebuild_loop(
     opts: BuildOptions,
     state: &State,
     watcher: &watch::SiteWatcher,
+    sources: &mut Option<pipeline::Sources>,
 ) {
     while let Some(batch) = watcher.next_batch(Duration::from_millis(4), Duration::from_millis(250))
     {
@@ -247,7 +255,9 @@ fn rebuild_loop(
         };
         *state.base_path.write().expect("base") = config.base_path.clone();
         let previous = state.snapshot.read().expect("snapshot").clone();
-        let (snap, changed) = build_snapshot(&config, engine, opts, Some(&previous));
+        let paths: Vec<std::path::PathBuf> = batch.iter().map(|(p, _)| p.clone()).collect();
+        let (snap, changed) =
+            build_snapshot(&config, engine, opts, Some(&previous), sources, &paths);
         let failed = !snap.errors.is_empty();
         let all = batch.iter().any(|(_, c)| *c == watch::Change::Config);
         let message =
@@ -314,7 +324,7 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
 
 /// A file's bytes; HTML pages get the reload client and, after a failed build, the overlay.
 fn page_body(snap: &Snapshot, key: &str) -> Vec<u8> {
-    let Some(bytes) = snap.output.files.get(key) else {
+    let Some(bytes) = snap.output.get(key) else {
         return Vec::new();
     };
     if !key.ends_with(".html") {

@@ -29,7 +29,7 @@ pub fn check(pages: &[RenderedPage], extra_paths: &[String], diags: &mut Diagnos
         .collect();
     for page in pages {
         let body_links = page.body.as_ref().map_or(&[][..], |b| b.links.as_slice());
-        for link in page.links.iter().chain(body_links) {
+        for link in page.artifacts.links.iter().chain(body_links) {
             let target = link.path.as_deref().unwrap_or(&page.url);
             let target_page = target.split('?').next().unwrap_or(target);
             let ids = anchors.get(target_page).or_else(|| {

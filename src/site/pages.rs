@@ -3,7 +3,7 @@
 //! here; Tera renders the pages in parallel in [`render_pages`].
 
 use super::Site;
-use crate::cache::{hash_parts, BuildCache, Key, PageArtifacts};
+use crate::cache::{hash_parts, BuildCache, Key, PageArtifacts, PageStub};
 use crate::dataset::{Cell, Kind, Owner, Spread, Text, Update};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::render::highlight::Highlighter;
@@ -43,8 +43,6 @@ pub struct RenderedPage {
     pub url: String,
     /// The HTML, its ids and search entry (shared with the cache).
     pub artifacts: Arc<PageArtifacts>,
-    /// Internal links to check (from dataset text).
-    pub links: Vec<PendingLink>,
     /// The Markdown body, whose links are checked too.
     pub body: Option<Arc<Rendered>>,
     /// Listed in the sitemap.
@@ -56,6 +54,9 @@ pub struct PageBuilder<'s, 'a> {
     site: &'s Site<'a>,
     salt: Key,
     summaries: Vec<Value>,
+    /// Hash of each article's list entry (title, URL, date, summary, tags): list pages and
+    /// backlinks depend on these, not on article bodies.
+    summary_keys: Vec<Key>,
     highlighter: &'s Highlighter,
     cache: &'s BuildCache,
     links: Mutex<Vec<PendingLink>>,
@@ -94,6 +95,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             site,
             salt,
             summaries: Vec::new(),
+            summary_keys: Vec::new(),
             highlighter,
             cache,
             links: Mutex::new(Vec::new()),
@@ -102,14 +104,16 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
         builder.summaries = (0..site.articles.len())
             .map(|i| builder.make_summary(i))
             .collect();
+        builder.summary_keys = builder
+            .summaries
+            .iter()
+            .map(|v| {
+                let mut h = blake3::Hasher::new();
+                hash_value(v, &mut h);
+                h.finalize()
+            })
+            .collect();
         builder
-    }
-
-    fn source_key(&self, a: &crate::content::Article) -> Key {
-        hash_parts([
-            a.source.path.as_os_str().as_encoded_bytes(),
-            a.source.text.as_bytes(),
-        ])
     }
 
     fn take_links(&self) -> Vec<PendingLink> {
@@ -139,7 +143,10 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             ))
         });
         if !r.links.is_empty() {
-            self.links.lock().expect("links").extend(r.links.iter().cloned());
+            self.links
+                .lock()
+                .expect("links")
+                .extend(r.links.iter().cloned());
         }
         if !r.diagnostics.is_empty() {
             self.diagnostics
@@ -245,6 +252,82 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             })
     }
 
+    /// The summary keys of some articles, as one byte string.
+    fn summary_inputs(&self, indexes: impl IntoIterator<Item = usize>) -> Vec<u8> {
+        indexes
+            .into_iter()
+            .flat_map(|i| *self.summary_keys[i].as_bytes())
+            .collect()
+    }
+
+    /// Builds a group of pages, or — when a group with the same inputs was built before and
+    /// all its pages are still cached — returns them without building any context.
+    fn cached_group(
+        &self,
+        name: &str,
+        inputs: &[&[u8]],
+        build: impl FnOnce() -> Vec<Page>,
+    ) -> Vec<Page> {
+        let mut h = blake3::Hasher::new();
+        h.update(self.salt.as_bytes());
+        h.update(self.site.data_key.as_bytes());
+        h.update(self.site.link_env.as_bytes());
+        for part in [name.as_bytes()].iter().chain(inputs) {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+        let group_key = h.finalize();
+        if self.cache.groups.touch(&group_key) {
+            let stubs = self.cache.groups.get_or(group_key, || Arc::new(Vec::new()));
+            if stubs.iter().all(|s| self.cache.pages.touch(&s.key)) {
+                return stubs
+                    .iter()
+                    .map(|s| Page {
+                        path: s.path.clone(),
+                        url: s.url.clone(),
+                        template: s.template,
+                        context: Value::Null,
+                        body: None,
+                        key: Some(s.key),
+                        links: Vec::new(),
+                        in_sitemap: s.in_sitemap,
+                    })
+                    .collect();
+            }
+        }
+        let mut pages = build();
+        for p in &mut pages {
+            p.key = Some(page_key(self.salt, p));
+        }
+        let stubs: Vec<PageStub> = pages
+            .iter()
+            .map(|p| PageStub {
+                path: p.path.clone(),
+                url: p.url.clone(),
+                template: p.template,
+                key: p.key.expect("just set"),
+                in_sitemap: p.in_sitemap,
+            })
+            .collect();
+        self.cache.groups.seed(group_key, Arc::new(stubs));
+        self.cache.groups.touch(&group_key);
+        pages
+    }
+
+    /// Hash of the backlinks map (which articles name which entity).
+    fn backlinks_digest(&self) -> Vec<u8> {
+        let mut entries: Vec<String> = self
+            .site
+            .backlinks
+            .iter()
+            .map(|((k, id), list)| format!("{k:?}:{id}:{list:?}"))
+            .collect();
+        entries.sort();
+        crate::cache::hash_parts(entries.iter().map(|e| e.as_bytes()))
+            .as_bytes()
+            .to_vec()
+    }
+
     fn page(&self, path: &str, template: &'static str, context: Value) -> Page {
         let url = self.site.url(path.trim_end_matches("index.html"));
         Page {
@@ -261,16 +344,14 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     /// All pages of the site.
     pub fn all(&self) -> Vec<Page> {
-        let t = std::time::Instant::now();
         let mut pages = self.article_pages();
-        let t1 = t.elapsed();
-        pages.extend(self.list_pages());
-        let t2 = t.elapsed();
+        let summaries = self.summary_inputs(0..self.site.articles.len());
+        pages.extend(self.cached_group("lists", &[&summaries], || self.list_pages()));
         if !self.site.dataset.services.is_empty() || !self.site.dataset.controls.is_empty() {
-            pages.extend(self.dataset_pages());
-        }
-        if std::env::var_os("SRM_TIMINGS").is_some() {
-            eprintln!("pages: articles {t1:?}, lists {:?}, dataset {:?}", t2 - t1, t.elapsed() - t2);
+            let backlinks = self.backlinks_digest();
+            pages.extend(self.cached_group("dataset", &[&summaries, &backlinks], || {
+                self.dataset_pages()
+            }));
         }
         pages
     }
@@ -287,8 +368,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     .map(|p| p.to_string_lossy().replace('\\', "/"))
                     .unwrap_or_default();
                 let key = hash_parts([
-                    a.source.path.to_string_lossy().as_bytes(),
-                    a.source.text.as_bytes(),
+                    a.source_key.as_bytes().as_slice(),
                     &(a.body_offset as u64).to_le_bytes(),
                     &[u8::from(a.title_from_heading)],
                     site.link_env.as_bytes(),
@@ -333,7 +413,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 // Everything the page shows comes from this article, its neighbours (prev/next),
                 // the dataset and the link environment: hash those instead of the context.
                 let path = format!("articles/{}/index.html", a.slug);
-                let neighbour = |j: Option<usize>| j.and_then(|j| site.articles.get(j)).map_or([0u8; 32], |n| *self.source_key(n).as_bytes());
+                let neighbour = |j: Option<usize>| j.and_then(|j| site.articles.get(j)).map_or([0u8; 32], |n| *n.source_key.as_bytes());
                 let input = hash_parts([
                     self.salt.as_bytes().as_slice(),
                     key.as_bytes(),
@@ -914,6 +994,21 @@ impl With for Value {
     }
 }
 
+/// A page's cache key from its context (and body key): what it shows, hashed.
+fn page_key(salt: Key, p: &Page) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(salt.as_bytes());
+    for part in [p.template, p.path.as_str()] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    hash_value(&p.context, &mut h);
+    if let Some((_, body_key)) = &p.body {
+        h.update(body_key.as_bytes());
+    }
+    h.finalize()
+}
+
 /// Identifies the template set and the site-wide context: part of every page's cache key.
 pub fn render_salt(templates_key: Key, site_ctx: &Value) -> Key {
     let mut h = blake3::Hasher::new();
@@ -1028,19 +1123,7 @@ pub fn render_pages(
     let results: Vec<Result<RenderedPage, Diagnostic>> = pages
         .into_par_iter()
         .map(|p| {
-            let key = p.key.unwrap_or_else(|| {
-                let mut h = blake3::Hasher::new();
-                h.update(salt.as_bytes());
-                for part in [p.template, p.path.as_str()] {
-                    h.update(&(part.len() as u64).to_le_bytes());
-                    h.update(part.as_bytes());
-                }
-                hash_value(&p.context, &mut h);
-                if let Some((_, body_key)) = &p.body {
-                    h.update(body_key.as_bytes());
-                }
-                h.finalize()
-            });
+            let key = p.key.unwrap_or_else(|| page_key(salt, &p));
             let mut failure = None;
             let artifacts = cache.pages.get_or(key, || {
                 let mut context = p.context.clone();
@@ -1052,6 +1135,7 @@ pub fn render_pages(
                 ctx.insert("current_url", &p.url);
                 match tera.render(p.template, &ctx) {
                     Ok(html) => Arc::new(PageArtifacts {
+                        links: p.links.clone(),
                         ids: super::links::ids_in(&html),
                         search: super::extras::search_entry(&p.path, &p.url, &html),
                         html,
@@ -1059,6 +1143,7 @@ pub fn render_pages(
                     Err(e) => {
                         failure = Some(crate::render::templates::chain(&e));
                         Arc::new(PageArtifacts {
+                            links: Vec::new(),
                             html: String::new(),
                             ids: Default::default(),
                             search: None,
@@ -1074,7 +1159,6 @@ pub fn render_pages(
                     path: p.path,
                     url: p.url,
                     artifacts,
-                    links: p.links,
                     body: p.body.map(|(b, _)| b),
                     in_sitemap: p.in_sitemap,
                 }),
