@@ -102,23 +102,75 @@ pub fn read_sources(config: &Config) -> Result<Sources, Diagnostics> {
     read_sources_reusing(config, None, &[])
 }
 
+/// The fast path of a rebuild: when every changed path is an existing, already known file
+/// under `content/`, only those files are read again; nothing is walked.
+fn reread_changed(
+    mut previous: Sources,
+    changed: &[std::path::PathBuf],
+) -> Result<Sources, Sources> {
+    let content = previous.root.join("content");
+    let known = changed
+        .iter()
+        .all(|p| p.starts_with(&content) && previous.stamps.contains_key(p) && p.is_file());
+    if !known || changed.is_empty() {
+        return Err(previous);
+    }
+    for path in changed {
+        let Ok(bytes) = std::fs::read(path) else {
+            return Err(previous);
+        };
+        let meta = std::fs::metadata(path).ok();
+        let rel_root = rel(&previous.root, path);
+        let rel_content = rel(&content, path);
+        let slot = previous
+            .markdown
+            .iter_mut()
+            .chain(previous.data.iter_mut())
+            .find(|(k, _)| *k == rel_root)
+            .or_else(|| previous.assets.iter_mut().find(|(k, _)| *k == rel_content));
+        let Some((key_path, slot)) = slot else {
+            return Err(previous);
+        };
+        let key = hash_parts([key_path.as_bytes(), bytes.as_slice()]);
+        *slot = bytes;
+        previous.stamps.insert(
+            path.clone(),
+            Stamp {
+                len: meta.as_ref().map_or(0, |m| m.len()),
+                modified: meta.and_then(|m| m.modified().ok()),
+                key,
+            },
+        );
+    }
+    Ok(previous)
+}
+
 /// Like [`read_sources`], but reuses the bytes of `previous` for files whose size and
 /// modification time are unchanged and that are not in `changed` (the watcher's batch).
 pub fn read_sources_reusing(
     config: &Config,
-    previous: Option<&Sources>,
+    previous: Option<Sources>,
     changed: &[std::path::PathBuf],
 ) -> Result<Sources, Diagnostics> {
-    let old: HashMap<&str, &Vec<u8>> = previous
-        .map(|p| {
-            p.markdown
-                .iter()
-                .chain(&p.data)
-                .map(|(k, v)| (k.as_str(), v))
-                .chain(p.assets.iter().map(|(k, v)| (k.as_str(), v)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let previous = match previous.filter(|p| p.root == config.root) {
+        Some(p) => match reread_changed(p, changed) {
+            Ok(updated) => return Ok(updated),
+            Err(p) => Some(p),
+        },
+        None => None,
+    };
+    let (mut old, old_stamps): (HashMap<String, Vec<u8>>, HashMap<std::path::PathBuf, Stamp>) =
+        match previous {
+            Some(p) => (
+                p.markdown
+                    .into_iter()
+                    .chain(p.data)
+                    .chain(p.assets)
+                    .collect(),
+                p.stamps,
+            ),
+            None => Default::default(),
+        };
     let mut diags = Diagnostics::new();
     let mut sources = Sources {
         root: config.root.clone(),
@@ -158,12 +210,12 @@ pub fn read_sources_reusing(
                 meta.as_ref().map_or(0, |m| m.len()),
                 meta.and_then(|m| m.modified().ok()),
             );
-            let unchanged = previous
-                .and_then(|p| p.stamps.get(path))
+            let unchanged = old_stamps
+                .get(path)
                 .filter(|s| s.len == len && s.modified == modified && modified.is_some())
                 .filter(|_| !changed.iter().any(|c| c == path));
-            let (bytes, key) = match (unchanged, old.get(key_path.as_str())) {
-                (Some(stamp), Some(bytes)) => ((*bytes).clone(), stamp.key),
+            let (bytes, key) = match (unchanged, old.remove(key_path.as_str())) {
+                (Some(stamp), Some(bytes)) => (bytes, stamp.key),
                 _ => match std::fs::read(path) {
                     Ok(b) => {
                         let key = crate::cache::hash_parts([key_path.as_bytes(), b.as_slice()]);
@@ -400,16 +452,50 @@ pub fn build(
     for (path, bytes) in &sources.assets {
         add(&mut output, path, bytes.clone());
     }
-    add(
+    lap("statics", &mut stats);
+    // Keyed by what they list: every page's key (and URL), and every article's source.
+    let pages_key = hash_parts(rendered.iter().flat_map(|p| {
+        [
+            p.key.as_bytes().as_slice(),
+            p.url.as_bytes(),
+            if p.in_sitemap { b"1" } else { b"0" },
+        ]
+    }));
+    let articles_key = hash_parts(
+        site.articles
+            .iter()
+            .map(|a| a.source_key.as_bytes().as_slice()),
+    );
+    let cfg_key = format!(
+        "{}|{}|{}|{}",
+        config.base_url, config.title, config.description, config.language
+    );
+    add_shared(
         &mut output,
         "sitemap.xml",
-        extras::sitemap(&site, &rendered).into_bytes(),
+        memo(
+            "sitemap.xml",
+            &[pages_key.as_bytes(), cfg_key.as_bytes()],
+            &|| extras::sitemap(&site, &rendered),
+        ),
     );
-    add(&mut output, "atom.xml", extras::atom(&site).into_bytes());
-    add(
+    lap("sitemap", &mut stats);
+    add_shared(
+        &mut output,
+        "atom.xml",
+        memo(
+            "atom.xml",
+            &[articles_key.as_bytes(), cfg_key.as_bytes()],
+            &|| extras::atom(&site),
+        ),
+    );
+    lap("atom", &mut stats);
+    add_shared(
         &mut output,
         "search-index.json",
-        extras::search_index(&rendered).into_bytes(),
+        memo("search-index.json", &[pages_key.as_bytes()], &|| {
+            extras::search_index(&rendered)
+        }),
     );
     if !dataset.services.is_empty() {
         let data = [site.data_key.as_bytes().as_slice()];

@@ -147,7 +147,7 @@ fn build_snapshot(
     changed: &[std::path::PathBuf],
 ) -> (Snapshot, Vec<String>) {
     let started = Instant::now();
-    let sources = pipeline::read_sources_reusing(config, last_sources.as_ref(), changed);
+    let sources = pipeline::read_sources_reusing(config, last_sources.take(), changed);
     let read = started.elapsed();
     let result = match sources {
         Ok(sources) => {

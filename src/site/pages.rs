@@ -45,6 +45,8 @@ pub struct RenderedPage {
     pub artifacts: Arc<PageArtifacts>,
     /// The Markdown body, whose links are checked too.
     pub body: Option<Arc<Rendered>>,
+    /// The page's cache key (a hash of everything it shows).
+    pub key: Key,
     /// Listed in the sitemap.
     pub in_sitemap: bool,
 }
@@ -362,11 +364,6 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             .into_par_iter()
             .map(|i| {
                 let a = site.articles[i];
-                let dir = std::path::Path::new(&a.source.path)
-                    .parent()
-                    .and_then(|p| p.strip_prefix("content").ok())
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-                    .unwrap_or_default();
                 let key = hash_parts([
                     a.source_key.as_bytes().as_slice(),
                     &(a.body_offset as u64).to_le_bytes(),
@@ -374,6 +371,11 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     site.link_env.as_bytes(),
                 ]);
                 let r = self.cache.markdown.get_or(key, || {
+                    let dir = std::path::Path::new(&a.source.path)
+                        .parent()
+                        .and_then(|p| p.strip_prefix("content").ok())
+                        .map(|p| p.to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_default();
                     Arc::new(markdown::render(
                         a.body(),
                         Origin::File {
@@ -1159,6 +1161,7 @@ pub fn render_pages(
                     path: p.path,
                     url: p.url,
                     artifacts,
+                    key,
                     body: p.body.map(|(b, _)| b),
                     in_sitemap: p.in_sitemap,
                 }),
