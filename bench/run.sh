@@ -50,9 +50,16 @@ else
     BIN="$REPO/target/release/srm-docs"
 fi
 [ -x "$BIN" ] || { echo "error: $BIN not found after cargo build" >&2; exit 2; }
+# Time a private copy: other people rebuilding target/release mid-benchmark must not change
+# the binary between runs.
+mkdir -p "$WORK/bin"
+SNAP="$WORK/bin/srm-docs-$(sha256sum "$BIN" | cut -c1-12)"
+[ -x "$SNAP" ] || cp "$BIN" "$SNAP"
+BIN_ORIG=$BIN
+BIN=$SNAP
 HAS_CACHE=0
 if "$BIN" build --help 2>/dev/null | grep -q -- '--cache-dir'; then HAS_CACHE=1; fi
-log "binary: $BIN ($("$BIN" --version 2>/dev/null || echo '?')); --cache-dir supported: $([ $HAS_CACHE = 1 ] && echo yes || echo no)"
+log "binary: $BIN (copy of $BIN_ORIG; $("$BIN" --version 2>/dev/null || echo '?')); --cache-dir supported: $([ $HAS_CACHE = 1 ] && echo yes || echo no)"
 
 # The corpus depends on the generator, the bundled dataset it copies and the seed.
 GEN_HASH=$(cat "$GEN" "$REPO"/content/data/*.yaml | sha256sum | cut -c1-16)-seed$SEED
@@ -87,30 +94,42 @@ wait_quiet() {
 # time_build OUT TIMEFILE ERRFILE [extra args...]: one measured build; returns srm-docs' exit code.
 time_build() {
     local out=$1 tf=$2 ef=$3; shift 3
+    local j0 j1 rc
+    j0=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)
     set +e
     "$TIME" -f '%e %U %S %M' -o "$tf" "$BIN" build --root "$CORPUS" --output "$out" "$@" 2>"$ef" >/dev/null
-    local rc=$?
+    rc=$?
     set -e
+    j1=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)
+    echo "$((j1 - j0))" >"$tf.jiffies"   # whole-machine busy time during the run, 1/100 s
     return $rc
 }
 
-RESULTS=$(mktemp)     # lines: size mode wall cpu rss_kib pages busy%_before
+RESULTS=$(mktemp)     # lines: size mode wall cpu rss_kib pages busy%_before other%_during
 FAILURES=$(mktemp)
-trap 'rm -f "$RESULTS" "$FAILURES"' EXIT
+KILLED=$(mktemp)
+trap 'rm -f "$RESULTS" "$FAILURES" "$KILLED"' EXIT
 
 # run_series SIZE MODE COUNT [extra build args...]
 run_series() {
     local n=$1 mode=$2 count=$3; shift 3
-    local i out tf ef pages wall user sys rss cpu busy
+    local i out tf ef pages wall user sys rss cpu busy other attempt
     for i in $(seq 1 "$count"); do
         out="$WORK/out/$n-$mode-$i"
-        rm -rf "$out" "$WORK/out/.srm-cache"
-        if [ "$mode" = cold ]; then rm -rf "$CORPUS/.srm-cache" "$(dirname "$out")/.srm-cache"; fi
         mkdir -p "$WORK/out"
         tf="$WORK/out/time.txt"; ef="$WORK/out/stderr-$n-$mode-$i.txt"
-        busy=$(wait_quiet)
         local rc=0
-        time_build "$out" "$tf" "$ef" "$@" || rc=$?
+        for attempt in 1 2 3; do
+            rm -rf "$out"
+            if [ "$mode" = cold ]; then rm -rf "$CORPUS/.srm-cache" "$(dirname "$out")/.srm-cache"; fi
+            busy=$(wait_quiet)
+            rc=0
+            time_build "$out" "$tf" "$ef" "$@" || rc=$?
+            # Killed by a signal from outside (exit 128+n, e.g. 143 = SIGTERM): not a result; retry.
+            [ $rc -gt 128 ] && [ $attempt -lt 3 ] || break
+            log "$mode build $i of $n articles was killed by signal $((rc - 128)) (exit $rc) from outside; retrying"
+            echo "- $n articles, $mode build $i: killed by signal $((rc - 128)) (exit $rc) from outside the harness, retried" >>"$KILLED"
+        done
         if [ $rc -ne 0 ]; then
             log "FAILED: $mode build $i of $n articles (exit $rc); last lines of stderr:"
             tail -n 20 "$ef" >&2
@@ -120,8 +139,10 @@ run_series() {
         pages=$(find "$out" -name '*.html' -type f | wc -l)
         read -r wall user sys rss <"$tf"
         cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')
-        echo "$n $mode $wall $cpu $rss $pages $busy" >>"$RESULTS"
-        log "$n $mode #$i: wall ${wall}s cpu ${cpu}s rss $((rss / 1024)) MiB, $pages html files (other load before: ${busy}%); srm-docs: $(grep -E '^built ' "$ef" | tail -1 || true)"
+        # CPU used by other processes during the run, as a share of all CPUs.
+        other=$(awk -v j="$(cat "$tf.jiffies")" -v c="$cpu" -v w="$wall" -v p="$(nproc)" 'BEGIN{o=(j/100-c)/(p*w)*100; if (o<0) o=0; printf "%.0f", o}')
+        echo "$n $mode $wall $cpu $rss $pages $busy $other" >>"$RESULTS"
+        log "$n $mode #$i: wall ${wall}s cpu ${cpu}s rss $((rss / 1024)) MiB, $pages html files (other load before/during: ${busy}%/${other}%); srm-docs: $(grep -E '^built ' "$ef" | tail -1 || true)"
         if [ "$KEEP_OUTPUT" = 1 ] && [ "$i" = "$count" ]; then :; else rm -rf "$out"; fi
     done
 }
@@ -142,10 +163,13 @@ for n in "${SIZES[@]}"; do
     log "corpus: $(du -sh "$CORPUS/content/articles" | cut -f1) of Markdown"
 
     if [ "$CHECK" = 1 ]; then
-        set +e
-        "$BIN" check --root "$CORPUS" 2>"$WORK/check-$n.txt"
-        rc=$?
-        set -e
+        for attempt in 1 2 3; do
+            rc=0
+            "$BIN" check --root "$CORPUS" 2>"$WORK/check-$n.txt" || rc=$?
+            [ $rc -gt 128 ] && [ $attempt -lt 3 ] || break
+            log "check of $n articles was killed by signal $((rc - 128)) from outside; retrying"
+            echo "- $n articles, check: killed by signal $((rc - 128)) (exit $rc) from outside the harness, retried" >>"$KILLED"
+        done
         summary=$(grep -E '^checked ' "$WORK/check-$n.txt" | tail -1 || true)
         log "check: ${summary:-no summary line} (exit $rc)"
         if [ $rc -ne 0 ]; then
@@ -181,18 +205,20 @@ echo "Machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1),
 if [ -n "${SRM_BIN:-}" ]; then built="given as SRM_BIN"; else
     built="built from commit $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$REPO" && git diff --quiet 2>/dev/null || echo ' + uncommitted changes')"; fi
 echo "Binary: $BIN ($("$BIN" --version 2>/dev/null || echo srm-docs), $built); corpus generator hash $GEN_HASH"
-echo "Cold = fresh output folder, no .srm-cache; OS page cache not dropped. Medians of $RUNS runs."
+echo "Cold = fresh output folder, no .srm-cache; warm = same --cache-dir kept across runs after one priming build. OS page cache not dropped. Medians of $RUNS runs."
+echo "\"Other load\" = CPU time used by other processes while srm-docs ran, as a share of all CPUs (before each run the harness waits for < ${QUIET_MAX:-15} % for up to ${QUIET_WAIT:-600} s)."
 echo
-echo "| articles | mode | runs | median wall (s) | median CPU user+sys (s) | CPU/wall | HTML pages | pages/s | median peak RSS (MiB) | other load before runs (max %) |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| articles | mode | runs | median wall (s) | median CPU user+sys (s) | CPU/wall | HTML pages | pages/s | median peak RSS (MiB) | min–max wall (s) | other load during runs (max %) |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${SIZES[@]}"; do
     for mode in cold warm; do
         c=$(count "$n" "$mode")
         [ "$c" -gt 0 ] || continue
         wall=$(med "$n" "$mode" 3); cpu=$(med "$n" "$mode" 4); rss=$(med "$n" "$mode" 5); pages=$(med "$n" "$mode" 6)
-        busy=$(awk -v n="$n" -v m="$mode" '$1==n && $2==m {print $7}' "$RESULTS" | sort -g | tail -1)
-        awk -v n="$n" -v m="$mode" -v c="$c" -v w="$wall" -v u="$cpu" -v r="$rss" -v p="$pages" -v b="$busy" 'BEGIN{
-            printf "| %d | %s | %d | %.2f | %.2f | %.2f | %d | %.0f | %.0f | %d |\n", n, m, c, w, u, (w>0?u/w:0), p, (w>0?p/w:0), r/1024, b }'
+        busy=$(awk -v n="$n" -v m="$mode" '$1==n && $2==m {print $8}' "$RESULTS" | sort -g | tail -1)
+        range=$(awk -v n="$n" -v m="$mode" '$1==n && $2==m {print $3}' "$RESULTS" | sort -g | awk 'NR==1{a=$1} {b=$1} END{printf "%.2f–%.2f", a, b}')
+        awk -v n="$n" -v m="$mode" -v c="$c" -v w="$wall" -v u="$cpu" -v r="$rss" -v p="$pages" -v b="$busy" -v g="$range" 'BEGIN{
+            printf "| %d | %s | %d | %.2f | %.2f | %.2f | %d | %.0f | %.0f | %s | %d |\n", n, m, c, w, u, (w>0?u/w:0), p, (w>0?p/w:0), r/1024, g, b }'
     done
 done
 echo
@@ -212,6 +238,11 @@ echo "Zola 0.21 -- reference figures from the issue, not measured here: 1k artic
 [ "$w10k" != nan ] && awk -v a="$w10k" 'BEGIN{printf "  srm-docs 10k cold wall / Zola reference 22.8 s = %.2f\n", a/22.8}'
 [ "$r10k" != nan ] && awk -v a="$r10k" 'BEGIN{printf "  srm-docs 10k peak RSS / Zola reference 1,358 MiB = %.2f\n", a/1024/1358}'
 echo "  (different machine and a different corpus: treat these ratios as orders of magnitude only)"
+if [ -s "$KILLED" ]; then
+    echo
+    echo "Runs killed from outside and retried:"
+    cat "$KILLED"
+fi
 if [ -s "$FAILURES" ]; then
     echo
     echo "## Failures"

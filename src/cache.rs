@@ -19,6 +19,7 @@ pub type Key = blake3::Hash;
 pub struct Memo<K, V> {
     map: Mutex<HashMap<K, V>>,
     used: Mutex<HashSet<K>>,
+    misses: std::sync::atomic::AtomicUsize,
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> Default for Memo<K, V> {
@@ -26,6 +27,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Default for Memo<K, V> {
         Memo {
             map: Mutex::new(HashMap::new()),
             used: Mutex::new(HashSet::new()),
+            misses: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 }
@@ -38,8 +40,19 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
             return v.clone();
         }
         let v = make();
+        self.misses
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.map.lock().expect("memo").insert(key, v.clone());
         v
+    }
+
+    /// The cached value for `key`, if any; marks it used so it survives pruning.
+    pub fn peek(&self, key: &K) -> Option<V> {
+        let value = self.map.lock().expect("memo").get(key).cloned();
+        if value.is_some() {
+            self.used.lock().expect("memo").insert(key.clone());
+        }
+        value
     }
 
     /// True when `key` is cached; marks it used so it survives pruning.
@@ -75,6 +88,11 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
             .retain(|k, _| used.contains(k));
     }
 
+    /// How many values were computed (not found) since this memo was created.
+    pub fn misses(&self) -> usize {
+        self.misses.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.map.lock().expect("memo").len()
@@ -95,8 +113,11 @@ pub struct PageArtifacts {
     pub ids: HashSet<String>,
     /// Its search-index entry, as JSON text.
     pub search: Option<String>,
-    /// Internal links written in the page's dataset text (checked on every build).
+    /// Internal links written in the page's Markdown and dataset text (checked on every
+    /// build, since their targets may change).
     pub links: Vec<crate::render::markdown::PendingLink>,
+    /// Warnings found while rendering its Markdown (repeated on every build that reuses it).
+    pub diagnostics: Diagnostics,
 }
 
 impl AsRef<[u8]> for PageArtifacts {
@@ -214,7 +235,6 @@ mod tests {
 /// as a cold build's.
 pub mod persist {
     use super::{BuildCache, Key, PageArtifacts};
-    use crate::render::markdown::Rendered;
     use std::io::{self, Read};
     use std::path::Path;
     use std::sync::Arc;
@@ -238,104 +258,95 @@ pub mod persist {
         pub rejected: Option<String>,
     }
 
-    /// Loads `dir/build-cache.bin` into the memo tables (a missing file is simply empty).
+    /// Loads `dir/build-cache.bin` into the page table (a missing file is simply empty).
+    /// Entries are read one at a time, so loading never holds the whole file in memory.
     pub fn load(dir: &Path, cache: &BuildCache) -> LoadReport {
         let mut report = LoadReport::default();
-        let bytes = match std::fs::read(dir.join(FILE)) {
-            Ok(b) => b,
-            Err(_) => return report,
+        let Ok(file) = std::fs::File::open(dir.join(FILE)) else {
+            return report;
         };
-        let mut r = &bytes[..];
+        let mut r = io::BufReader::with_capacity(1 << 20, file);
         let mut magic = [0u8; 8];
         if r.read_exact(&mut magic).is_err() || &magic != MAGIC {
             report.rejected = Some("not an srm-docs cache file".into());
             return report;
         }
-        let Some(tag) = read_block(&mut r) else {
+        let mut buf = Vec::new();
+        if read_chunk(&mut r, &mut buf).is_err() {
             report.rejected = Some("truncated header".into());
             return report;
-        };
-        if tag != version_tag() {
+        }
+        if buf != version_tag() {
             report.rejected = Some(format!(
                 "written by another version ({})",
-                String::from_utf8_lossy(tag)
+                String::from_utf8_lossy(&buf)
             ));
             return report;
         }
-        while !r.is_empty() {
+        loop {
             let mut head = [0u8; 1 + 32 + 32];
-            if r.read_exact(&mut head).is_err() {
+            match r.read_exact(&mut head) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+                Err(_) => {
+                    report.corrupt += 1;
+                    break;
+                }
+            }
+            if read_chunk(&mut r, &mut buf).is_err() {
                 report.corrupt += 1;
                 break;
             }
-            let Some(payload) = read_block(&mut r) else {
-                report.corrupt += 1;
-                break;
-            };
             let key = Key::from_bytes(head[1..33].try_into().expect("32 bytes"));
             let sum: [u8; 32] = head[33..].try_into().expect("32 bytes");
-            if blake3::hash(payload) != Key::from_bytes(sum) {
+            if blake3::hash(&buf) != Key::from_bytes(sum) || head[0] != b'P' {
                 report.corrupt += 1;
                 continue;
             }
-            let ok = match head[0] {
-                b'M' => postcard::from_bytes::<Rendered>(payload)
-                    .map(|v| cache.markdown.seed(key, Arc::new(v)))
-                    .is_ok(),
-                b'P' => postcard::from_bytes::<PageArtifacts>(payload)
-                    .map(|v| cache.pages.seed(key, Arc::new(v)))
-                    .is_ok(),
-                _ => false,
-            };
-            if ok {
-                report.loaded += 1;
-            } else {
-                report.corrupt += 1;
+            match postcard::from_bytes::<PageArtifacts>(&buf) {
+                Ok(v) => {
+                    cache.pages.seed(key, Arc::new(v));
+                    report.loaded += 1;
+                }
+                Err(_) => report.corrupt += 1,
             }
         }
         report
     }
 
-    fn read_block<'a>(r: &mut &'a [u8]) -> Option<&'a [u8]> {
+    /// Reads a length-prefixed chunk into `buf` (refusing absurd lengths).
+    fn read_chunk(r: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<()> {
         let mut len = [0u8; 8];
-        r.read_exact(&mut len).ok()?;
-        let len = usize::try_from(u64::from_le_bytes(len)).ok()?;
-        if r.len() < len {
-            return None;
+        r.read_exact(&mut len)?;
+        let len = u64::from_le_bytes(len);
+        if len > 1 << 32 {
+            return Err(io::Error::other("chunk too large"));
         }
-        let (block, rest) = r.split_at(len);
-        *r = rest;
-        Some(block)
+        buf.clear();
+        buf.resize(len as usize, 0);
+        r.read_exact(buf)
     }
 
-    fn push_block(out: &mut Vec<u8>, block: &[u8]) {
-        out.extend_from_slice(&(block.len() as u64).to_le_bytes());
-        out.extend_from_slice(block);
-    }
-
-    fn push_entry(out: &mut Vec<u8>, kind: u8, key: &Key, payload: &[u8]) {
-        out.push(kind);
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(blake3::hash(payload).as_bytes());
-        push_block(out, payload);
-    }
-
-    /// Writes the entries of the last build to `dir/build-cache.bin` (temp file + rename).
+    /// Writes the pages of the last build to `dir/build-cache.bin`, streaming entry by entry
+    /// into a temporary file that is renamed into place when complete.
     pub fn save(dir: &Path, cache: &BuildCache) -> io::Result<()> {
-        let mut out = Vec::new();
-        out.extend_from_slice(MAGIC);
-        push_block(&mut out, &version_tag());
-        for (key, v) in cache.markdown.entries() {
-            let payload = postcard::to_stdvec(&*v).map_err(io::Error::other)?;
-            push_entry(&mut out, b'M', &key, &payload);
-        }
-        for (key, v) in cache.pages.entries() {
-            let payload = postcard::to_stdvec(&*v).map_err(io::Error::other)?;
-            push_entry(&mut out, b'P', &key, &payload);
-        }
+        use std::io::Write;
         std::fs::create_dir_all(dir)?;
         let tmp = dir.join(format!("{FILE}.tmp-{}", std::process::id()));
-        std::fs::write(&tmp, &out)?;
+        let mut w = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        w.write_all(MAGIC)?;
+        let tag = version_tag();
+        w.write_all(&(tag.len() as u64).to_le_bytes())?;
+        w.write_all(&tag)?;
+        for (key, v) in cache.pages.entries() {
+            let payload = postcard::to_stdvec(&*v).map_err(io::Error::other)?;
+            w.write_all(b"P")?;
+            w.write_all(key.as_bytes())?;
+            w.write_all(blake3::hash(&payload).as_bytes())?;
+            w.write_all(&(payload.len() as u64).to_le_bytes())?;
+            w.write_all(&payload)?;
+        }
+        w.into_inner().map_err(|e| e.into_error())?;
         std::fs::rename(&tmp, dir.join(FILE))
     }
 }

@@ -117,14 +117,20 @@ fn build(args: BuildArgs) -> i32 {
             return 1;
         }
     };
-    let engine = Engine::default();
+    let engine = Engine {
+        highlighter: crate::render::highlight::Highlighter::without_block_cache(),
+        cache: Default::default(),
+    };
     let cache_dir = (!args.no_cache).then(|| {
         args.cache_dir
             .clone()
             .unwrap_or_else(|| config.root.join(".srm-cache"))
     });
+    let load_started = std::time::Instant::now();
+    let mut loaded_pages = 0;
     if let Some(dir) = &cache_dir {
         let loaded = crate::cache::persist::load(dir, &engine.cache);
+        loaded_pages = loaded.loaded;
         if let Some(why) = &loaded.rejected {
             eprintln!("warning: build cache in {} ignored: {why}", dir.display());
         }
@@ -137,6 +143,13 @@ fn build(args: BuildArgs) -> i32 {
             );
         }
     }
+    if std::env::var_os("SRM_TIMINGS").is_some() {
+        eprintln!(
+            "timing: read+cache load {:.1} ms (cache {:.1} ms)",
+            started.elapsed().as_secs_f64() * 1e3,
+            load_started.elapsed().as_secs_f64() * 1e3
+        );
+    }
     let result = pipeline::build(
         &config,
         &sources,
@@ -146,6 +159,11 @@ fn build(args: BuildArgs) -> i32 {
         },
     );
     report(&result.diagnostics);
+    if std::env::var_os("SRM_TIMINGS").is_some() {
+        for (stage, d) in &result.stats.timings {
+            eprintln!("timing: {stage} {:.1} ms", d.as_secs_f64() * 1e3);
+        }
+    }
     let (errors, warnings) = result.diagnostics.counts();
     let Some(output) = result.output else {
         eprintln!(
@@ -154,11 +172,20 @@ fn build(args: BuildArgs) -> i32 {
         );
         return 1;
     };
+    let write_started = std::time::Instant::now();
     if let Err(e) = output.write_to(&config.output_dir) {
         eprintln!("error: cannot write {}: {e}", config.output_dir.display());
         return 1;
     }
-    if let Some(dir) = &cache_dir {
+    if std::env::var_os("SRM_TIMINGS").is_some() {
+        eprintln!(
+            "timing: write {:.1} ms",
+            write_started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    // Rewrite the cache only when this build computed something new or dropped old pages.
+    let cache_stale = engine.cache.pages.misses() > 0 || engine.cache.pages.len() != loaded_pages;
+    if let Some(dir) = cache_dir.as_ref().filter(|_| cache_stale) {
         if let Err(e) = crate::cache::persist::save(dir, &engine.cache) {
             eprintln!(
                 "warning: cannot write the build cache to {}: {e}",

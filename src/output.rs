@@ -64,7 +64,8 @@ impl Output {
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
-        if let Err(e) = self.write_tree(&staging) {
+        let previous = dir.is_dir().then_some(dir);
+        if let Err(e) = self.write_tree(&staging, previous) {
             let _ = std::fs::remove_dir_all(&staging);
             return Err(e);
         }
@@ -85,7 +86,10 @@ impl Output {
         Ok(())
     }
 
-    fn write_tree(&self, root: &Path) -> io::Result<()> {
+    /// Writes every file under `root`. A file whose bytes equal the same path in `previous`
+    /// (the live output) is hard-linked instead of written: on a rebuild most pages are
+    /// unchanged, and reading to compare costs far less than writing.
+    fn write_tree(&self, root: &Path, previous: Option<&Path>) -> io::Result<()> {
         use rayon::prelude::*;
         let mut dirs: Vec<PathBuf> = self
             .files
@@ -98,9 +102,20 @@ impl Output {
         for d in &dirs {
             std::fs::create_dir_all(d)?;
         }
-        self.files
-            .par_iter()
-            .try_for_each(|(path, bytes)| std::fs::write(root.join(path), (**bytes).as_ref()))
+        self.files.par_iter().try_for_each(|(path, bytes)| {
+            let bytes: &[u8] = (**bytes).as_ref();
+            let target = root.join(path);
+            if let Some(old) = previous.map(|p| p.join(path)) {
+                let same_len = std::fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64);
+                if same_len
+                    && std::fs::read(&old).is_ok_and(|b| b == bytes)
+                    && std::fs::hard_link(&old, &target).is_ok()
+                {
+                    return Ok(());
+                }
+            }
+            std::fs::write(target, bytes)
+        })
     }
 }
 

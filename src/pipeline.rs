@@ -512,7 +512,17 @@ pub fn build(
     }
     extra_paths.extend(extra_paths_shared);
     lap("extras", &mut stats);
-    links::check(&rendered, &extra_paths, &mut diags);
+    let sources_by_path: HashMap<&Path, &crate::source::SourceFile> = site
+        .articles
+        .iter()
+        .map(|a| (a.source.path.as_path(), a.source.as_ref()))
+        .collect();
+    let line_text = |path: &Path, line: usize| -> Option<String> {
+        sources_by_path
+            .get(path)
+            .map(|f| f.line_text(line).to_string())
+    };
+    links::check(&rendered, &extra_paths, &line_text, &mut diags);
     lap("links", &mut stats);
     stats.articles = site.articles.len();
     stats.pages = rendered.len();

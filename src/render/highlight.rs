@@ -62,6 +62,7 @@ pub struct Highlighter {
     syntaxes: SyntaxSet,
     roles: Vec<(&'static str, Scope)>,
     cache: Mutex<HashMap<(String, blake3::Hash), Highlighted>>,
+    caching: bool,
 }
 
 impl Default for Highlighter {
@@ -81,6 +82,24 @@ impl Highlighter {
             syntaxes: two_face::syntax::extra_newlines(),
             roles,
             cache: Mutex::new(HashMap::new()),
+            caching: true,
+        }
+    }
+
+    /// A highlighter without the block cache: for one-shot builds, where blocks rarely repeat
+    /// and whole articles are cached anyway, so the cache would only hold memory.
+    pub fn without_block_cache() -> Self {
+        Highlighter {
+            caching: false,
+            ..Self::new()
+        }
+    }
+
+    /// Empties the block cache (the preview server calls it when it grows past a bound).
+    pub fn clear_cache_if_larger_than(&self, entries: usize) {
+        let mut cache = self.cache.lock().expect("cache lock");
+        if cache.len() > entries {
+            cache.clear();
         }
     }
 
@@ -105,19 +124,26 @@ impl Highlighter {
 
     /// Highlights `code` as `lang`, using the cache.
     pub fn highlight(&self, lang: &str, code: &str) -> Highlighted {
+        if !self.caching {
+            return self.highlight_uncached(lang, code);
+        }
         let key = (lang.to_string(), blake3::hash(code.as_bytes()));
         if let Some(hit) = self.cache.lock().expect("cache lock").get(&key) {
             return hit.clone();
         }
-        let result = match self.syntax(lang) {
-            Some(syntax) => Highlighted::Code(self.tokens_html(syntax, code).into()),
-            None => Highlighted::UnknownLanguage(escape_html(code).into()),
-        };
+        let result = self.highlight_uncached(lang, code);
         self.cache
             .lock()
             .expect("cache lock")
             .insert(key, result.clone());
         result
+    }
+
+    fn highlight_uncached(&self, lang: &str, code: &str) -> Highlighted {
+        match self.syntax(lang) {
+            Some(syntax) => Highlighted::Code(self.tokens_html(syntax, code).into()),
+            None => Highlighted::UnknownLanguage(escape_html(code).into()),
+        }
     }
 
     fn tokens_html(&self, syntax: &syntect::parsing::SyntaxReference, code: &str) -> String {

@@ -40,6 +40,16 @@ pub enum Origin<'a> {
 }
 
 impl Origin<'_> {
+    /// Like `location` but without the line's text, for links that are usually fine: there
+    /// can be hundreds of thousands of them, and the text is looked up again on error.
+    fn link_location(&self, offset: usize) -> Location {
+        let mut loc = self.location(offset);
+        if matches!(self, Origin::File { .. }) {
+            loc.line_text = None;
+        }
+        loc
+    }
+
     fn location(&self, offset: usize) -> Location {
         match self {
             Origin::File { file, base, .. } => Location::at(file, base + offset),
@@ -270,7 +280,7 @@ fn rewrite_link(
         out.links.push(PendingLink {
             path,
             fragment: fragment.clone(),
-            location: origin.location(offset),
+            location: origin.link_location(offset),
         });
     };
     if target.is_empty() {

@@ -255,6 +255,7 @@ fn rebuild_loop(
         };
         *state.base_path.write().expect("base") = config.base_path.clone();
         let previous = state.snapshot.read().expect("snapshot").clone();
+        engine.highlighter.clear_cache_if_larger_than(50_000);
         let paths: Vec<std::path::PathBuf> = batch.iter().map(|(p, _)| p.clone()).collect();
         let (snap, changed) =
             build_snapshot(&config, engine, opts, Some(&previous), sources, &paths);

@@ -22,14 +22,34 @@ pub fn ids_in(html: &str) -> HashSet<String> {
 
 /// Checks every pending link of every page; extra URL paths (files such as feeds) count as
 /// existing pages without anchors.
-pub fn check(pages: &[RenderedPage], extra_paths: &[String], diags: &mut Diagnostics) {
+///
+/// `line_text(path, line)` recovers the text of a line for the caret display (link locations
+/// do not carry it, to keep large sites small in memory).
+pub fn check(
+    pages: &[RenderedPage],
+    extra_paths: &[String],
+    line_text: &dyn Fn(&std::path::Path, usize) -> Option<String>,
+    diags: &mut Diagnostics,
+) {
+    let mut found = Diagnostics::new();
+    check_links(pages, extra_paths, &mut found);
+    for mut d in found.sorted() {
+        if d.location.line_text.is_none() {
+            if let Some((line, _)) = d.location.line_col {
+                d.location.line_text = line_text(&d.location.path, line);
+            }
+        }
+        diags.push(d);
+    }
+}
+
+fn check_links(pages: &[RenderedPage], extra_paths: &[String], diags: &mut Diagnostics) {
     let anchors: HashMap<&str, &HashSet<String>> = pages
         .iter()
         .map(|p| (p.url.as_str(), &p.artifacts.ids))
         .collect();
     for page in pages {
-        let body_links = page.body.as_ref().map_or(&[][..], |b| b.links.as_slice());
-        for link in page.artifacts.links.iter().chain(body_links) {
+        for link in &page.artifacts.links {
             let target = link.path.as_deref().unwrap_or(&page.url);
             let target_page = target.split('?').next().unwrap_or(target);
             let ids = anchors.get(target_page).or_else(|| {

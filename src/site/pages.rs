@@ -370,30 +370,6 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     &[u8::from(a.title_from_heading)],
                     site.link_env.as_bytes(),
                 ]);
-                let r = self.cache.markdown.get_or(key, || {
-                    let dir = std::path::Path::new(&a.source.path)
-                        .parent()
-                        .and_then(|p| p.strip_prefix("content").ok())
-                        .map(|p| p.to_string_lossy().replace('\\', "/"))
-                        .unwrap_or_default();
-                    Arc::new(markdown::render(
-                        a.body(),
-                        Origin::File {
-                            file: &a.source,
-                            base: a.body_offset,
-                            dir: &dir,
-                        },
-                        &Settings {
-                            highlighter: self.highlighter,
-                            links: site,
-                            drop_first_h1: a.title_from_heading,
-                            inline: false,
-                        },
-                    ))
-                });
-                if !r.diagnostics.is_empty() {
-                    self.diagnostics.lock().expect("diags").extend(r.diagnostics.clone());
-                }
                 for (kind, refs) in [
                     (Kind::Service, &a.services),
                     (Kind::Control, &a.controls),
@@ -425,8 +401,36 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     path.as_bytes(),
                 ]);
                 let url = site.article_url(a);
-                if self.cache.pages.touch(&input) {
-                    return Page { path, url, template: "article.html", context: Value::Null, body: Some((r, key)), key: Some(input), links: Vec::new(), in_sitemap: true };
+                if let Some(cached) = self.cache.pages.peek(&input) {
+                    // The page is cached: its Markdown is not even rendered.
+                    if !cached.diagnostics.is_empty() {
+                        self.diagnostics.lock().expect("diags").extend(cached.diagnostics.clone());
+                    }
+                    return Page { path, url, template: "article.html", context: Value::Null, body: None, key: Some(input), links: Vec::new(), in_sitemap: true };
+                }
+                let r = self.cache.markdown.get_or(key, || {
+                    let dir = std::path::Path::new(&a.source.path)
+                        .parent()
+                        .and_then(|p| p.strip_prefix("content").ok())
+                        .map(|p| p.to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_default();
+                    Arc::new(markdown::render(
+                        a.body(),
+                        Origin::File {
+                            file: &a.source,
+                            base: a.body_offset,
+                            dir: &dir,
+                        },
+                        &Settings {
+                            highlighter: self.highlighter,
+                            links: site,
+                            drop_first_h1: a.title_from_heading,
+                            inline: false,
+                        },
+                    ))
+                });
+                if !r.diagnostics.is_empty() {
+                    self.diagnostics.lock().expect("diags").extend(r.diagnostics.clone());
                 }
                 let known = |kind: Kind, refs: &[crate::content::IdRef]| -> Vec<String> {
                     let ids = site.dataset.ids(kind);
@@ -1137,7 +1141,17 @@ pub fn render_pages(
                 ctx.insert("current_url", &p.url);
                 match tera.render(p.template, &ctx) {
                     Ok(html) => Arc::new(PageArtifacts {
-                        links: p.links.clone(),
+                        links: p
+                            .links
+                            .iter()
+                            .chain(p.body.iter().flat_map(|(b, _)| b.links.iter()))
+                            .cloned()
+                            .collect(),
+                        diagnostics: p
+                            .body
+                            .as_ref()
+                            .map(|(b, _)| b.diagnostics.clone())
+                            .unwrap_or_default(),
                         ids: super::links::ids_in(&html),
                         search: super::extras::search_entry(&p.path, &p.url, &html),
                         html,
@@ -1146,6 +1160,7 @@ pub fn render_pages(
                         failure = Some(crate::render::templates::chain(&e));
                         Arc::new(PageArtifacts {
                             links: Vec::new(),
+                            diagnostics: Default::default(),
                             html: String::new(),
                             ids: Default::default(),
                             search: None,
