@@ -340,3 +340,32 @@ fn template_override_with_a_syntax_error_names_the_template_file_and_line() {
     site.run(["build"]).fails();
     assert!(!site.public().exists());
 }
+
+#[test]
+fn a_corrupt_or_foreign_cache_is_detected_ignored_and_never_changes_the_output() {
+    let site = SiteTest::fixture("dataset/valid");
+    let build_into = |name: &str| {
+        let out = site.scratch(name);
+        let run = site.run([
+            "build".into(),
+            "--output".into(),
+            out.clone().into_os_string(),
+        ]);
+        run.succeeds();
+        (run, tree(&out))
+    };
+    let (_, cold) = build_into("cold");
+    let cache = site.path(".srm-cache/build-cache.bin");
+    let mut bytes = std::fs::read(&cache).expect("the build wrote a cache");
+    let last = bytes.len() - 10;
+    bytes[last] ^= 0xff; // inside the last entry's payload: its checksum no longer matches
+    std::fs::write(&cache, &bytes).unwrap();
+    let (run, damaged) = build_into("damaged");
+    run.stderr_has("1 corrupt entry ignored");
+    assert_same_tree(&cold, &damaged);
+
+    std::fs::write(&cache, b"not a cache at all").unwrap();
+    let (run, foreign) = build_into("foreign");
+    run.stderr_has("ignored: not an srm-docs cache file");
+    assert_same_tree(&cold, &foreign);
+}
