@@ -126,6 +126,12 @@ fn report(name: &str, mut v: Vec<f64>) {
 }
 
 fn main() {
+    // `cargo test --all-targets` also runs bench targets, without `--bench`: skip there so
+    // the test suite stays fast; `cargo bench` passes `--bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("serve_latency: skipped (run it with `cargo bench --bench serve_latency`)");
+        return;
+    }
     let edits: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
