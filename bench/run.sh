@@ -188,6 +188,8 @@ for n in "${SIZES[@]}"; do
         log "$RUNS warm builds of $n articles (cache kept)"
         run_series "$n" warm "$RUNS" --cache-dir "$cache" || continue
     fi
+    # The caches are rebuilt by every invocation; do not leave gigabytes behind (100k: ~2 GB each).
+    rm -rf "$CORPUS/.srm-cache" "$WORK/cache-$n"
 done
 rm -rf "$WORK/out"
 
