@@ -45,11 +45,6 @@ impl Output {
         self.files.values().map(|b| (**b).as_ref().len()).sum()
     }
 
-    /// Number of HTML pages.
-    pub fn page_count(&self) -> usize {
-        self.files.keys().filter(|k| k.ends_with(".html")).count()
-    }
-
     /// Writes everything to `dir` atomically: staging folder, then rename over the old one.
     pub fn write_to(&self, dir: &Path) -> io::Result<()> {
         let parent = dir

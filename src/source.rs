@@ -2,7 +2,7 @@
 //! needs. Text is normalised once on load (BOM stripped, CRLF → LF) so that every later stage
 //! can count lines the same way the writer's editor does.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One text file of the site, already decoded and normalised.
 #[derive(Debug, Clone)]
@@ -104,11 +104,6 @@ impl SourceFile {
             .get(idx + 1)
             .map_or(self.text.len(), |&e| e - 1);
         &self.text[start..end.max(start)]
-    }
-
-    /// The path relative to `root` when it lies inside it.
-    pub fn display_path(&self) -> &Path {
-        &self.path
     }
 }
 
