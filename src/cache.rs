@@ -20,6 +20,8 @@ pub struct Memo<K, V> {
     map: Mutex<HashMap<K, V>>,
     used: Mutex<HashSet<K>>,
     misses: std::sync::atomic::AtomicUsize,
+    /// When false, [`Memo::get_or`] computes without storing (one-shot builds).
+    keeps: bool,
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> Default for Memo<K, V> {
@@ -28,13 +30,28 @@ impl<K: Hash + Eq + Clone, V: Clone> Default for Memo<K, V> {
             map: Mutex::new(HashMap::new()),
             used: Mutex::new(HashSet::new()),
             misses: std::sync::atomic::AtomicUsize::new(0),
+            keeps: true,
         }
     }
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
+    /// A memo that never stores: `get_or` always computes. For a stage whose results a
+    /// one-shot build uses exactly once, so keeping them would only hold memory.
+    pub fn passthrough() -> Self {
+        Memo {
+            keeps: false,
+            ..Self::default()
+        }
+    }
+
     /// The cached value for `key`, or `make()` stored under it.
     pub fn get_or(&self, key: K, make: impl FnOnce() -> V) -> V {
+        if !self.keeps {
+            self.misses
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return make();
+        }
         self.used.lock().expect("memo").insert(key.clone());
         if let Some(v) = self.map.lock().expect("memo").get(&key) {
             return v.clone();
@@ -166,6 +183,15 @@ pub struct BuildCache {
 }
 
 impl BuildCache {
+    /// Caches for a single build (`build`, `check`): rendered article Markdown is used once,
+    /// right before its page is templated, so it is not kept; everything else is as usual.
+    pub fn one_shot() -> Self {
+        BuildCache {
+            markdown: Memo::passthrough(),
+            ..Self::default()
+        }
+    }
+
     /// Prunes every stage after a build.
     pub fn prune(&self) {
         self.articles.prune();
@@ -192,6 +218,15 @@ pub fn hash_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passthrough_memo_always_computes() {
+        let m: Memo<u32, u32> = Memo::passthrough();
+        assert_eq!(m.get_or(1, || 10), 10);
+        assert_eq!(m.get_or(1, || 11), 11);
+        assert_eq!(m.misses(), 2);
+        assert!(m.is_empty());
+    }
 
     #[test]
     fn memo_reuses_and_prunes() {

@@ -117,10 +117,7 @@ fn build(args: BuildArgs) -> i32 {
             return 1;
         }
     };
-    let engine = Engine {
-        highlighter: crate::render::highlight::Highlighter::without_block_cache(),
-        cache: Default::default(),
-    };
+    let engine = Engine::one_shot();
     let cache_dir = (!args.no_cache).then(|| {
         args.cache_dir
             .clone()
@@ -159,11 +156,6 @@ fn build(args: BuildArgs) -> i32 {
         },
     );
     report(&result.diagnostics);
-    if std::env::var_os("SRM_TIMINGS").is_some() {
-        for (stage, d) in &result.stats.timings {
-            eprintln!("timing: {stage} {:.1} ms", d.as_secs_f64() * 1e3);
-        }
-    }
     let (errors, warnings) = result.diagnostics.counts();
     let Some(output) = result.output else {
         eprintln!(
@@ -179,8 +171,9 @@ fn build(args: BuildArgs) -> i32 {
     }
     if std::env::var_os("SRM_TIMINGS").is_some() {
         eprintln!(
-            "timing: write {:.1} ms",
-            write_started.elapsed().as_secs_f64() * 1e3
+            "timing: write {:.1} ms (rss {} MiB)",
+            write_started.elapsed().as_secs_f64() * 1e3,
+            pipeline::resident_mib()
         );
     }
     // Rewrite the cache only when this build computed something new or dropped old pages.
@@ -221,7 +214,7 @@ fn check(args: CommonArgs) -> i32 {
     let result = pipeline::build(
         &config,
         &sources,
-        &Engine::default(),
+        &Engine::one_shot(),
         BuildOptions {
             drafts: args.drafts,
         },

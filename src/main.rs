@@ -4,6 +4,8 @@ use clap::Parser;
 
 /// mimalloc: builds allocate many small strings and JSON values from several threads at
 /// once, where it is markedly faster than the system allocator and fragments less.
+/// (`--no-default-features` builds with the system allocator, for heap profilers.)
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

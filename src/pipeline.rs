@@ -58,6 +58,17 @@ pub struct Engine {
     pub cache: BuildCache,
 }
 
+impl Engine {
+    /// An engine for a single build (`build`, `check`): no highlighted-block cache and no
+    /// memo of rendered Markdown, which one build uses once and the next never sees.
+    pub fn one_shot() -> Self {
+        Engine {
+            highlighter: Highlighter::without_block_cache(),
+            cache: BuildCache::one_shot(),
+        }
+    }
+}
+
 /// Switches for one build.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BuildOptions {
@@ -337,6 +348,18 @@ pub fn parse_articles(
     out
 }
 
+/// Resident memory of this process in MiB (0 where `/proc` is missing): for `SRM_TIMINGS`.
+pub fn resident_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096 / (1 << 20))
+}
+
+/// Articles rendered per slice (see [`build`]): large enough to keep both cores busy,
+/// small enough that the slice's Markdown bodies are a few megabytes.
+const ARTICLE_SLICE: usize = 256;
+
 /// Builds the whole site from its sources. Pure: no file is read or written.
 pub fn build(
     config: &Config,
@@ -348,6 +371,13 @@ pub fn build(
     let mut stats = Stats::default();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, stats: &mut Stats| {
+        if std::env::var_os("SRM_TIMINGS").is_some() {
+            eprintln!(
+                "timing: {name} {:.1} ms (rss {} MiB)",
+                clock.elapsed().as_secs_f64() * 1e3,
+                resident_mib()
+            );
+        }
         stats.timings.push((name, clock.elapsed()));
         clock = Instant::now();
     };
@@ -393,25 +423,36 @@ pub fn build(
     let site_ctx = pages::site_context(&site);
     let salt = pages::render_salt(templates_key, &site_ctx);
     let builder = pages::PageBuilder::new(&site, &engine.highlighter, &engine.cache, salt);
-    let page_list = builder.all();
+    // Articles are rendered (Markdown, then Tera) one slice at a time: only one slice's
+    // Markdown bodies and contexts are alive at once, whatever the size of the site.
+    let tera = tera.as_ref().as_ref().ok();
+    let mut rendered = Vec::with_capacity(site.articles.len() + 64);
+    let mut render = |pages: Vec<pages::Page>, diags: &mut Diagnostics| {
+        if let Some(tera) = tera {
+            rendered.extend(pages::render_pages(
+                tera,
+                templates_key,
+                &site_ctx,
+                pages,
+                &engine.cache,
+                diags,
+            ));
+        }
+    };
+    for start in (0..site.articles.len()).step_by(ARTICLE_SLICE) {
+        let end = (start + ARTICLE_SLICE).min(site.articles.len());
+        render(builder.article_pages(start..end), &mut diags);
+    }
+    render(builder.other_pages(), &mut diags);
     diags.extend(builder.diagnostics.into_inner().expect("diags"));
-    lap("markdown", &mut stats);
-    let Ok(tera) = tera.as_ref() else {
+    lap("pages", &mut stats);
+    if tera.is_none() {
         return BuildResult {
             output: None,
             diagnostics: diags,
             stats,
         };
-    };
-    let rendered = pages::render_pages(
-        tera,
-        templates_key,
-        &site_ctx,
-        page_list,
-        &engine.cache,
-        &mut diags,
-    );
-    lap("templates", &mut stats);
+    }
     let mut output = Output::default();
     let mut extra_paths = Vec::new();
     let mut extra_paths_shared = Vec::new();

@@ -43,8 +43,6 @@ pub struct RenderedPage {
     pub url: String,
     /// The HTML, its ids and search entry (shared with the cache).
     pub artifacts: Arc<PageArtifacts>,
-    /// The Markdown body, whose links are checked too.
-    pub body: Option<Arc<Rendered>>,
     /// The page's cache key (a hash of everything it shows).
     pub key: Key,
     /// Listed in the sitemap.
@@ -344,11 +342,20 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
         }
     }
 
-    /// All pages of the site.
-    pub fn all(&self) -> Vec<Page> {
-        let mut pages = self.article_pages();
+    /// The pages of articles `range` (in site order). Callers render them in slices so that
+    /// only one slice's Markdown bodies are in memory at a time.
+    pub fn article_pages(&self, range: std::ops::Range<usize>) -> Vec<Page> {
+        let site = self.site;
+        range
+            .into_par_iter()
+            .map(|i| self.article_page(site, i))
+            .collect()
+    }
+
+    /// Every page that is not an article: lists, tags and the pages built from the dataset.
+    pub fn other_pages(&self) -> Vec<Page> {
         let summaries = self.summary_inputs(0..self.site.articles.len());
-        pages.extend(self.cached_group("lists", &[&summaries], || self.list_pages()));
+        let mut pages = self.cached_group("lists", &[&summaries], || self.list_pages());
         if !self.site.dataset.services.is_empty() || !self.site.dataset.controls.is_empty() {
             let backlinks = self.backlinks_digest();
             pages.extend(self.cached_group("dataset", &[&summaries, &backlinks], || {
@@ -358,114 +365,134 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
         pages
     }
 
-    fn article_pages(&self) -> Vec<Page> {
-        let site = self.site;
-        (0..site.articles.len())
-            .into_par_iter()
-            .map(|i| {
-                let a = site.articles[i];
-                let key = hash_parts([
-                    a.source_key.as_bytes().as_slice(),
-                    &(a.body_offset as u64).to_le_bytes(),
-                    &[u8::from(a.title_from_heading)],
-                    site.link_env.as_bytes(),
-                ]);
-                for (kind, refs) in [
-                    (Kind::Service, &a.services),
-                    (Kind::Control, &a.controls),
-                    (Kind::Scenario, &a.scenarios),
-                ] {
-                    let ids = site.dataset.ids(kind);
-                    for rf in refs {
-                        if !ids.contains(&rf.id.as_str()) {
-                            self.diagnostics.lock().expect("diags").push(
-                                Diagnostic::error(
-                                    rf.location.clone(),
-                                    format!("unknown {} `{}`", kind.noun(), rf.id),
-                                )
-                                .with_help(crate::diagnostics::did_you_mean(&rf.id, ids.iter().copied())),
-                            );
-                        }
-                    }
+    /// The page of article `i`: its cache key from its inputs, and (unless that page is
+    /// cached) its rendered Markdown and context.
+    fn article_page(&self, site: &Site<'_>, i: usize) -> Page {
+        let a = site.articles[i];
+        let key = hash_parts([
+            a.source_key.as_bytes().as_slice(),
+            &(a.body_offset as u64).to_le_bytes(),
+            &[u8::from(a.title_from_heading)],
+            site.link_env.as_bytes(),
+        ]);
+        for (kind, refs) in [
+            (Kind::Service, &a.services),
+            (Kind::Control, &a.controls),
+            (Kind::Scenario, &a.scenarios),
+        ] {
+            let ids = site.dataset.ids(kind);
+            for rf in refs {
+                if !ids.contains(&rf.id.as_str()) {
+                    self.diagnostics.lock().expect("diags").push(
+                        Diagnostic::error(
+                            rf.location.clone(),
+                            format!("unknown {} `{}`", kind.noun(), rf.id),
+                        )
+                        .with_help(crate::diagnostics::did_you_mean(
+                            &rf.id,
+                            ids.iter().copied(),
+                        )),
+                    );
                 }
-                // Everything the page shows comes from this article, its neighbours (prev/next),
-                // the dataset and the link environment: hash those instead of the context.
-                let path = format!("articles/{}/index.html", a.slug);
-                let neighbour = |j: Option<usize>| j.and_then(|j| site.articles.get(j)).map_or([0u8; 32], |n| *n.source_key.as_bytes());
-                let input = hash_parts([
-                    self.salt.as_bytes().as_slice(),
-                    key.as_bytes(),
-                    &neighbour(i.checked_sub(1)),
-                    &neighbour(Some(i + 1)),
-                    site.data_key.as_bytes(),
-                    path.as_bytes(),
-                ]);
-                let url = site.article_url(a);
-                if let Some(cached) = self.cache.pages.peek(&input) {
-                    // The page is cached: its Markdown is not even rendered.
-                    if !cached.diagnostics.is_empty() {
-                        self.diagnostics.lock().expect("diags").extend(cached.diagnostics.clone());
-                    }
-                    return Page { path, url, template: "article.html", context: Value::Null, body: None, key: Some(input), links: Vec::new(), in_sitemap: true };
-                }
-                let r = self.cache.markdown.get_or(key, || {
-                    let dir = std::path::Path::new(&a.source.path)
-                        .parent()
-                        .and_then(|p| p.strip_prefix("content").ok())
-                        .map(|p| p.to_string_lossy().replace('\\', "/"))
-                        .unwrap_or_default();
-                    Arc::new(markdown::render(
-                        a.body(),
-                        Origin::File {
-                            file: &a.source,
-                            base: a.body_offset,
-                            dir: &dir,
-                        },
-                        &Settings {
-                            highlighter: self.highlighter,
-                            links: site,
-                            drop_first_h1: a.title_from_heading,
-                            inline: false,
-                        },
-                    ))
-                });
-                if !r.diagnostics.is_empty() {
-                    self.diagnostics.lock().expect("diags").extend(r.diagnostics.clone());
-                }
-                let known = |kind: Kind, refs: &[crate::content::IdRef]| -> Vec<String> {
-                    let ids = site.dataset.ids(kind);
-                    refs.iter().filter(|r| ids.contains(&r.id.as_str())).map(|r| r.id.clone()).collect()
-                };
-                let ctx = json!({
-                    "page": {"title": a.title, "description": a.summary},
-                    "article": {
-                        "title": a.title,
-                        "url": site.article_url(a),
-                        "date": a.date,
-                        "updated": a.updated,
-                        "summary": a.summary,
-                        "authors": a.authors,
-                        "tags": self.tag_refs(&a.tags),
-                        "toc": r.toc,
-                        "services": known(Kind::Service, &a.services).iter().map(|id| self.service_ref(id)).collect::<Vec<_>>(),
-                        "controls": known(Kind::Control, &a.controls).iter().map(|id| self.control_ref(id)).collect::<Vec<_>>(),
-                        "scenarios": known(Kind::Scenario, &a.scenarios).iter().map(|id| self.scenario_ref(id)).collect::<Vec<_>>(),
-                    },
-                    "prev": i.checked_sub(1).map(|p| self.article_summary(p)),
-                    "next": (i + 1 < site.articles.len()).then(|| self.article_summary(i + 1)),
-                });
-                Page {
-                    path,
-                    url,
-                    template: "article.html",
-                    context: ctx,
-                    body: Some((r, key)),
-                    key: Some(input),
-                    links: Vec::new(),
-                    in_sitemap: true,
-                }
-            })
-            .collect()
+            }
+        }
+        // Everything the page shows comes from this article, its neighbours (prev/next),
+        // the dataset and the link environment: hash those instead of the context.
+        let path = format!("articles/{}/index.html", a.slug);
+        let neighbour = |j: Option<usize>| {
+            j.and_then(|j| site.articles.get(j))
+                .map_or([0u8; 32], |n| *n.source_key.as_bytes())
+        };
+        let input = hash_parts([
+            self.salt.as_bytes().as_slice(),
+            key.as_bytes(),
+            &neighbour(i.checked_sub(1)),
+            &neighbour(Some(i + 1)),
+            site.data_key.as_bytes(),
+            path.as_bytes(),
+        ]);
+        let url = site.article_url(a);
+        if let Some(cached) = self.cache.pages.peek(&input) {
+            // The page is cached: its Markdown is not even rendered.
+            if !cached.diagnostics.is_empty() {
+                self.diagnostics
+                    .lock()
+                    .expect("diags")
+                    .extend(cached.diagnostics.clone());
+            }
+            return Page {
+                path,
+                url,
+                template: "article.html",
+                context: Value::Null,
+                body: None,
+                key: Some(input),
+                links: Vec::new(),
+                in_sitemap: true,
+            };
+        }
+        let r = self.cache.markdown.get_or(key, || {
+            let dir = std::path::Path::new(&a.source.path)
+                .parent()
+                .and_then(|p| p.strip_prefix("content").ok())
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            Arc::new(markdown::render(
+                a.body(),
+                Origin::File {
+                    file: &a.source,
+                    base: a.body_offset,
+                    dir: &dir,
+                },
+                &Settings {
+                    highlighter: self.highlighter,
+                    links: site,
+                    drop_first_h1: a.title_from_heading,
+                    inline: false,
+                },
+            ))
+        });
+        if !r.diagnostics.is_empty() {
+            self.diagnostics
+                .lock()
+                .expect("diags")
+                .extend(r.diagnostics.clone());
+        }
+        let known = |kind: Kind, refs: &[crate::content::IdRef]| -> Vec<String> {
+            let ids = site.dataset.ids(kind);
+            refs.iter()
+                .filter(|r| ids.contains(&r.id.as_str()))
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        let ctx = json!({
+            "page": {"title": a.title, "description": a.summary},
+            "article": {
+                "title": a.title,
+                "url": site.article_url(a),
+                "date": a.date,
+                "updated": a.updated,
+                "summary": a.summary,
+                "authors": a.authors,
+                "tags": self.tag_refs(&a.tags),
+                "toc": r.toc,
+                "services": known(Kind::Service, &a.services).iter().map(|id| self.service_ref(id)).collect::<Vec<_>>(),
+                "controls": known(Kind::Control, &a.controls).iter().map(|id| self.control_ref(id)).collect::<Vec<_>>(),
+                "scenarios": known(Kind::Scenario, &a.scenarios).iter().map(|id| self.scenario_ref(id)).collect::<Vec<_>>(),
+            },
+            "prev": i.checked_sub(1).map(|p| self.article_summary(p)),
+            "next": (i + 1 < site.articles.len()).then(|| self.article_summary(i + 1)),
+        });
+        Page {
+            path,
+            url,
+            template: "article.html",
+            context: ctx,
+            body: Some((r, key)),
+            key: Some(input),
+            links: Vec::new(),
+            in_sitemap: true,
+        }
     }
 
     fn list_pages(&self) -> Vec<Page> {
@@ -1140,7 +1167,7 @@ pub fn render_pages(
                 ctx.insert("site", site_ctx);
                 ctx.insert("current_url", &p.url);
                 match tera.render(p.template, &ctx) {
-                    Ok(html) => Arc::new(PageArtifacts {
+                    Ok(mut html) => Arc::new(PageArtifacts {
                         links: p
                             .links
                             .iter()
@@ -1154,7 +1181,11 @@ pub fn render_pages(
                             .unwrap_or_default(),
                         ids: super::links::ids_in(&html),
                         search: super::extras::search_entry(&p.path, &p.url, &html),
-                        html,
+                        // Kept until written: no growth slack held for thousands of pages.
+                        html: {
+                            html.shrink_to_fit();
+                            html
+                        },
                     }),
                     Err(e) => {
                         failure = Some(crate::render::templates::chain(&e));
@@ -1177,7 +1208,6 @@ pub fn render_pages(
                     url: p.url,
                     artifacts,
                     key,
-                    body: p.body.map(|(b, _)| b),
                     in_sitemap: p.in_sitemap,
                 }),
                 Some(msg) => Err(Diagnostic::error(
