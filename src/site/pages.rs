@@ -345,10 +345,9 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
     /// The pages of articles `range` (in site order). Callers render them in slices so that
     /// only one slice's Markdown bodies are in memory at a time.
     pub fn article_pages(&self, range: std::ops::Range<usize>) -> Vec<Page> {
-        let site = self.site;
         range
             .into_par_iter()
-            .map(|i| self.article_page(site, i))
+            .map(|i| self.article_page(i))
             .collect()
     }
 
@@ -367,7 +366,8 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     /// The page of article `i`: its cache key from its inputs, and (unless that page is
     /// cached) its rendered Markdown and context.
-    fn article_page(&self, site: &Site<'_>, i: usize) -> Page {
+    fn article_page(&self, i: usize) -> Page {
+        let site = self.site;
         let a = site.articles[i];
         let key = hash_parts([
             a.source_key.as_bytes().as_slice(),
