@@ -45,6 +45,11 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
         }
     }
 
+    /// Turns storing on or off (see [`Memo::passthrough`]); seeded entries stay.
+    pub fn set_keeps(&mut self, keeps: bool) {
+        self.keeps = keeps;
+    }
+
     /// The cached value for `key`, or `make()` stored under it.
     pub fn get_or(&self, key: K, make: impl FnOnce() -> V) -> V {
         if !self.keeps {
@@ -183,11 +188,13 @@ pub struct BuildCache {
 }
 
 impl BuildCache {
-    /// Caches for a single build (`build`, `check`): rendered article Markdown is used once,
-    /// right before its page is templated, so it is not kept; everything else is as usual.
+    /// Caches for a single build (`build`, `check`): rendered article Markdown and rendered
+    /// pages are used once (pages go straight to a [`crate::pipeline::PageSink`]), so they
+    /// are not kept; `build` turns the page table back on when it loads a persistent cache.
     pub fn one_shot() -> Self {
         BuildCache {
             markdown: Memo::passthrough(),
+            pages: Memo::passthrough(),
             ..Self::default()
         }
     }
@@ -270,9 +277,9 @@ mod tests {
 /// as a cold build's.
 pub mod persist {
     use super::{BuildCache, Key, PageArtifacts};
-    use std::io::{self, Read};
+    use std::io::{self, Read, Write};
     use std::path::Path;
-    use std::sync::Arc;
+    use std::sync::{Arc, Mutex};
 
     const MAGIC: &[u8; 8] = b"SRMCACHE";
     const FORMAT: u32 = 1;
@@ -365,23 +372,131 @@ pub mod persist {
     /// Writes the pages of the last build to `dir/build-cache.bin`, streaming entry by entry
     /// into a temporary file that is renamed into place when complete.
     pub fn save(dir: &Path, cache: &BuildCache) -> io::Result<()> {
-        use std::io::Write;
-        std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!("{FILE}.tmp-{}", std::process::id()));
-        let mut w = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        w.write_all(MAGIC)?;
-        let tag = version_tag();
-        w.write_all(&(tag.len() as u64).to_le_bytes())?;
-        w.write_all(&tag)?;
+        let w = Writer::create(dir)?;
         for (key, v) in cache.pages.entries() {
-            let payload = postcard::to_stdvec(&*v).map_err(io::Error::other)?;
-            w.write_all(b"P")?;
-            w.write_all(key.as_bytes())?;
-            w.write_all(blake3::hash(&payload).as_bytes())?;
-            w.write_all(&(payload.len() as u64).to_le_bytes())?;
-            w.write_all(&payload)?;
+            w.append(&key, &v)?;
         }
-        w.into_inner().map_err(|e| e.into_error())?;
-        std::fs::rename(&tmp, dir.join(FILE))
+        w.finish()
+    }
+
+    /// A cache file being written while a build renders its pages: entries are appended as
+    /// they come (from any thread) into a temporary file, renamed into place by
+    /// [`Writer::finish`]; dropped unfinished (a failed build), the temporary file is removed
+    /// and the previous cache stays.
+    pub struct Writer {
+        dir: std::path::PathBuf,
+        tmp: std::path::PathBuf,
+        out: Mutex<Option<io::BufWriter<std::fs::File>>>,
+    }
+
+    impl Writer {
+        /// Starts a new cache file in `dir`.
+        pub fn create(dir: &Path) -> io::Result<Self> {
+            std::fs::create_dir_all(dir)?;
+            let tmp = dir.join(format!("{FILE}.tmp-{}", std::process::id()));
+            let mut w = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+            w.write_all(MAGIC)?;
+            let tag = version_tag();
+            w.write_all(&(tag.len() as u64).to_le_bytes())?;
+            w.write_all(&tag)?;
+            Ok(Writer {
+                dir: dir.to_path_buf(),
+                tmp,
+                out: Mutex::new(Some(w)),
+            })
+        }
+
+        /// Appends one rendered page (encoded and checksummed before taking the lock).
+        pub fn append(&self, key: &Key, page: &PageArtifacts) -> io::Result<()> {
+            let payload = postcard::to_stdvec(page).map_err(io::Error::other)?;
+            let sum = blake3::hash(&payload);
+            let mut guard = self.out.lock().expect("cache writer");
+            let w = guard
+                .as_mut()
+                .ok_or_else(|| io::Error::other("the cache file was abandoned"))?;
+            let written = w
+                .write_all(b"P")
+                .and_then(|()| w.write_all(key.as_bytes()))
+                .and_then(|()| w.write_all(sum.as_bytes()))
+                .and_then(|()| w.write_all(&(payload.len() as u64).to_le_bytes()))
+                .and_then(|()| w.write_all(&payload));
+            if written.is_err() {
+                // A half-written entry would break the framing: abandon the file.
+                *guard = None;
+                let _ = std::fs::remove_file(&self.tmp);
+            }
+            written
+        }
+
+        /// Flushes the file and puts it in place of the previous cache.
+        pub fn finish(self) -> io::Result<()> {
+            let w = self
+                .out
+                .lock()
+                .expect("cache writer")
+                .take()
+                .ok_or_else(|| io::Error::other("the cache file was abandoned"))?;
+            let placed = w
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .and_then(|_| std::fs::rename(&self.tmp, self.dir.join(FILE)));
+            if placed.is_err() {
+                let _ = std::fs::remove_file(&self.tmp);
+            }
+            placed
+        }
+    }
+
+    impl Drop for Writer {
+        fn drop(&mut self) {
+            if self.out.get_mut().map(|o| o.is_some()).unwrap_or(true) {
+                let _ = std::fs::remove_file(&self.tmp);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::cache::hash_parts;
+
+        fn page(html: &str) -> PageArtifacts {
+            PageArtifacts {
+                html: html.into(),
+                ids: ["top".to_string()].into_iter().collect(),
+                search: Some("{}".into()),
+                links: Vec::new(),
+                diagnostics: Default::default(),
+            }
+        }
+
+        #[test]
+        fn a_streamed_cache_loads_back_and_an_abandoned_one_keeps_the_previous() {
+            let dir = std::env::temp_dir().join(format!("srm-cache-w-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            let (k1, k2) = (hash_parts([b"1".as_slice()]), hash_parts([b"2".as_slice()]));
+            let w = Writer::create(&dir).unwrap();
+            w.append(&k1, &page("<p>one</p>")).unwrap();
+            w.append(&k2, &page("<p>two</p>")).unwrap();
+            w.finish().unwrap();
+            let cache = BuildCache::default();
+            let report = load(&dir, &cache);
+            assert_eq!((report.loaded, report.corrupt), (2, 0));
+            assert_eq!(cache.pages.peek(&k2).unwrap().html, "<p>two</p>");
+            {
+                let w = Writer::create(&dir).unwrap();
+                w.append(&k1, &page("<p>changed</p>")).unwrap();
+                // Dropped unfinished: a failed build.
+            }
+            let names: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(names, [FILE], "no temporary file is left");
+            let cache = BuildCache::default();
+            assert_eq!(load(&dir, &cache).loaded, 2);
+            assert_eq!(cache.pages.peek(&k1).unwrap().html, "<p>one</p>");
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
     }
 }

@@ -1,8 +1,10 @@
 //! Command-line interface (clap derive) and the commands behind it. Each command returns an
 //! exit code: 0 success, 1 content errors, 2 usage or configuration errors.
 
+use crate::cache::{Key, PageArtifacts};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
+use crate::output::StagedDir;
 use crate::pipeline::{self, BuildOptions, Engine};
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -117,13 +119,19 @@ fn build(args: BuildArgs) -> i32 {
             return 1;
         }
     };
-    let engine = Engine::one_shot();
+    if timings_wanted() {
+        eprintln!(
+            "timing: read {:.1} ms (rss {} MiB)",
+            started.elapsed().as_secs_f64() * 1e3,
+            pipeline::resident_mib()
+        );
+    }
+    let mut engine = Engine::one_shot();
     let cache_dir = (!args.no_cache).then(|| {
         args.cache_dir
             .clone()
             .unwrap_or_else(|| config.root.join(".srm-cache"))
     });
-    let load_started = std::time::Instant::now();
     let mut loaded_pages = 0;
     if let Some(dir) = &cache_dir {
         let loaded = crate::cache::persist::load(dir, &engine.cache);
@@ -140,22 +148,46 @@ fn build(args: BuildArgs) -> i32 {
             );
         }
     }
-    if std::env::var_os("SRM_TIMINGS").is_some() {
-        eprintln!(
-            "timing: read+cache load {:.1} ms (cache {:.1} ms)",
-            started.elapsed().as_secs_f64() * 1e3,
-            load_started.elapsed().as_secs_f64() * 1e3
-        );
+    // With a cache loaded, pages are looked up and the table is saved again if it changed;
+    // without one, each page goes to a new cache file as it is rendered and is not kept.
+    let cache_writer = match &cache_dir {
+        Some(dir) if loaded_pages == 0 => match crate::cache::persist::Writer::create(dir) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                eprintln!(
+                    "warning: cannot write the build cache to {}: {e}",
+                    dir.display()
+                );
+                None
+            }
+        },
+        _ => None,
+    };
+    if loaded_pages > 0 {
+        engine.cache.pages.set_keeps(true);
     }
-    let result = pipeline::build(
+    let staged = match StagedDir::begin(&config.output_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", config.output_dir.display());
+            return 1;
+        }
+    };
+    let sink = DiskSink {
+        output: &staged,
+        cache: cache_writer.as_ref(),
+    };
+    let result = pipeline::build_into(
         &config,
         &sources,
         &engine,
         BuildOptions {
             drafts: args.common.drafts,
         },
+        Some(&sink),
     );
     report(&result.diagnostics);
+    print_timings(&result.stats);
     let (errors, warnings) = result.diagnostics.counts();
     let Some(output) = result.output else {
         eprintln!(
@@ -165,26 +197,36 @@ fn build(args: BuildArgs) -> i32 {
         return 1;
     };
     let write_started = std::time::Instant::now();
-    if let Err(e) = output.write_to(&config.output_dir) {
+    if let Err(e) = staged.write_output(&output).and_then(|()| staged.commit()) {
         eprintln!("error: cannot write {}: {e}", config.output_dir.display());
         return 1;
     }
-    if std::env::var_os("SRM_TIMINGS").is_some() {
-        eprintln!(
-            "timing: write {:.1} ms (rss {} MiB)",
-            write_started.elapsed().as_secs_f64() * 1e3,
-            pipeline::resident_mib()
-        );
-    }
-    // Rewrite the cache only when this build computed something new or dropped old pages.
-    let cache_stale = engine.cache.pages.misses() > 0 || engine.cache.pages.len() != loaded_pages;
-    if let Some(dir) = cache_dir.as_ref().filter(|_| cache_stale) {
-        if let Err(e) = crate::cache::persist::save(dir, &engine.cache) {
+    if let (Some(dir), Some(w)) = (&cache_dir, cache_writer) {
+        if let Err(e) = w.finish() {
             eprintln!(
                 "warning: cannot write the build cache to {}: {e}",
                 dir.display()
             );
         }
+    } else if let Some(dir) = &cache_dir {
+        // Rewrite a loaded cache only when this build computed something new or dropped
+        // old pages.
+        let stale = engine.cache.pages.misses() > 0 || engine.cache.pages.len() != loaded_pages;
+        if stale {
+            if let Err(e) = crate::cache::persist::save(dir, &engine.cache) {
+                eprintln!(
+                    "warning: cannot write the build cache to {}: {e}",
+                    dir.display()
+                );
+            }
+        }
+    }
+    if timings_wanted() {
+        eprintln!(
+            "timing: write+cache {:.1} ms (rss {} MiB)",
+            write_started.elapsed().as_secs_f64() * 1e3,
+            pipeline::resident_mib()
+        );
     }
     let s = &result.stats;
     eprintln!(
@@ -199,6 +241,45 @@ fn build(args: BuildArgs) -> i32 {
     0
 }
 
+/// Where `build` puts each page as soon as it is rendered: the staged output folder and,
+/// on a cold build, the new cache file.
+struct DiskSink<'a> {
+    output: &'a StagedDir,
+    cache: Option<&'a crate::cache::persist::Writer>,
+}
+
+impl pipeline::PageSink for DiskSink<'_> {
+    fn page(&self, path: &str, key: Key, page: &PageArtifacts) -> Result<(), String> {
+        self.output
+            .write(path, page.html.as_bytes())
+            .map_err(|e| e.to_string())?;
+        if let Some(cache) = self.cache {
+            // A page missing from the cache only costs a re-render next time.
+            let _ = cache.append(&key, page);
+        }
+        Ok(())
+    }
+}
+
+/// True when `SRM_TIMINGS` asks for per-stage timings on stderr.
+fn timings_wanted() -> bool {
+    std::env::var_os("SRM_TIMINGS").is_some()
+}
+
+/// Prints the stage timings of a build when `SRM_TIMINGS` is set.
+fn print_timings(stats: &pipeline::Stats) {
+    if timings_wanted() {
+        for t in &stats.timings {
+            eprintln!(
+                "timing: {} {:.1} ms (rss {} MiB)",
+                t.stage,
+                t.elapsed.as_secs_f64() * 1e3,
+                t.rss_mib
+            );
+        }
+    }
+}
+
 fn check(args: CommonArgs) -> i32 {
     let config = match load_config(&args.root) {
         Ok(c) => c,
@@ -211,15 +292,17 @@ fn check(args: CommonArgs) -> i32 {
             return 1;
         }
     };
-    let result = pipeline::build(
+    let result = pipeline::build_into(
         &config,
         &sources,
         &Engine::one_shot(),
         BuildOptions {
             drafts: args.drafts,
         },
+        Some(&pipeline::DiscardPages),
     );
     report(&result.diagnostics);
+    print_timings(&result.stats);
     let (errors, warnings) = result.diagnostics.counts();
     eprintln!(
         "checked {} pages ({} articles): {errors} error(s), {warnings} warning(s)",

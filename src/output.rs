@@ -47,6 +47,27 @@ impl Output {
 
     /// Writes everything to `dir` atomically: staging folder, then rename over the old one.
     pub fn write_to(&self, dir: &Path) -> io::Result<()> {
+        let staged = StagedDir::begin(dir)?;
+        staged.write_output(self)?;
+        staged.commit()
+    }
+}
+
+/// A site being written: files go into a staging folder beside the target (`.NAME.staging-PID`)
+/// while the build runs, and [`StagedDir::commit`] swaps it in whole. Dropped without a
+/// commit (a failed build), the staging folder is removed and the live folder is untouched.
+pub struct StagedDir {
+    target: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    /// The live output, to hard-link files whose bytes did not change.
+    previous: Option<PathBuf>,
+    committed: bool,
+}
+
+impl StagedDir {
+    /// Creates an empty staging folder for `dir`.
+    pub fn begin(dir: &Path) -> io::Result<Self> {
         let parent = dir
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -59,58 +80,70 @@ impl Output {
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
-        let previous = dir.is_dir().then_some(dir);
-        if let Err(e) = self.write_tree(&staging, previous) {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
+        std::fs::create_dir_all(&staging)?;
+        Ok(StagedDir {
+            target: dir.to_path_buf(),
+            previous: dir.is_dir().then(|| dir.to_path_buf()),
+            staging,
+            old,
+            committed: false,
+        })
+    }
+
+    /// Writes one file (`/`-separated path relative to the site root). A file whose bytes
+    /// equal the same path in the live output is hard-linked instead: on a rebuild most
+    /// pages are unchanged, and reading to compare costs far less than writing.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.staging.join(path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir)?;
         }
-        let had_old = dir.exists();
-        if had_old {
-            std::fs::rename(dir, &old)?;
-        }
-        if let Err(e) = std::fs::rename(&staging, dir) {
-            if had_old {
-                let _ = std::fs::rename(&old, dir);
+        if let Some(old) = self.previous.as_ref().map(|p| p.join(path)) {
+            let same_len = std::fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64);
+            if same_len
+                && std::fs::read(&old).is_ok_and(|b| b == bytes)
+                && std::fs::hard_link(&old, &target).is_ok()
+            {
+                return Ok(());
             }
-            let _ = std::fs::remove_dir_all(&staging);
+        }
+        std::fs::write(target, bytes)
+    }
+
+    /// Writes every file of `output`, in parallel.
+    pub fn write_output(&self, output: &Output) -> io::Result<()> {
+        use rayon::prelude::*;
+        output
+            .files
+            .par_iter()
+            .try_for_each(|(path, bytes)| self.write(path, (**bytes).as_ref()))
+    }
+
+    /// Replaces the target folder with the staging folder.
+    pub fn commit(mut self) -> io::Result<()> {
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &self.old)?;
+        }
+        if let Err(e) = std::fs::rename(&self.staging, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&self.old, &self.target);
+            }
             return Err(e);
         }
+        self.committed = true;
         if had_old {
-            let _ = std::fs::remove_dir_all(&old);
+            let _ = std::fs::remove_dir_all(&self.old);
         }
         Ok(())
     }
+}
 
-    /// Writes every file under `root`. A file whose bytes equal the same path in `previous`
-    /// (the live output) is hard-linked instead of written: on a rebuild most pages are
-    /// unchanged, and reading to compare costs far less than writing.
-    fn write_tree(&self, root: &Path, previous: Option<&Path>) -> io::Result<()> {
-        use rayon::prelude::*;
-        let mut dirs: Vec<PathBuf> = self
-            .files
-            .keys()
-            .filter_map(|p| Path::new(p).parent().map(|d| root.join(d)))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        std::fs::create_dir_all(root)?;
-        for d in &dirs {
-            std::fs::create_dir_all(d)?;
+impl Drop for StagedDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
         }
-        self.files.par_iter().try_for_each(|(path, bytes)| {
-            let bytes: &[u8] = (**bytes).as_ref();
-            let target = root.join(path);
-            if let Some(old) = previous.map(|p| p.join(path)) {
-                let same_len = std::fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64);
-                if same_len
-                    && std::fs::read(&old).is_ok_and(|b| b == bytes)
-                    && std::fs::hard_link(&old, &target).is_ok()
-                {
-                    return Ok(());
-                }
-            }
-            std::fs::write(target, bytes)
-        })
     }
 }
 
@@ -136,6 +169,37 @@ mod tests {
         assert!(!dir.join("x/stale.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn an_uncommitted_staged_dir_leaves_the_live_folder_as_it_was() {
+        let tmp = std::env::temp_dir().join(format!("srm-staged-test-{}", std::process::id()));
+        let dir = tmp.join("public");
+        let mut live = Output::default();
+        live.insert("index.html", "good");
+        live.write_to(&dir).unwrap();
+        {
+            let staged = StagedDir::begin(&dir).unwrap();
+            staged.write("index.html", b"half").unwrap();
+            staged.write("articles/a/index.html", b"new").unwrap();
+            // Dropped without commit: a failed build.
+        }
+        assert_eq!(std::fs::read(dir.join("index.html")).unwrap(), b"good");
+        assert!(!dir.join("articles").exists());
+        let names: Vec<_> = std::fs::read_dir(&tmp)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"], "the staging folder is removed");
+        let staged = StagedDir::begin(&dir).unwrap();
+        staged.write("index.html", b"good").unwrap();
+        staged.write("articles/a/index.html", b"new").unwrap();
+        staged.commit().unwrap();
+        assert_eq!(
+            std::fs::read(dir.join("articles/a/index.html")).unwrap(),
+            b"new"
+        );
         std::fs::remove_dir_all(&tmp).unwrap();
     }
 }

@@ -3,7 +3,7 @@
 //! → [`Output`]. Everything after [`read_sources`] is a pure function of its inputs, so
 //! `serve` reruns it from memory and tests run it without files.
 
-use crate::cache::{hash_parts, BuildCache};
+use crate::cache::{hash_parts, BuildCache, Key, PageArtifacts};
 use crate::config::Config;
 use crate::content::{parse_article, Article};
 use crate::dataset::{self, Dataset};
@@ -87,8 +87,19 @@ pub struct Stats {
     pub files: usize,
     /// Bytes written.
     pub bytes: usize,
-    /// Time per stage.
-    pub timings: Vec<(&'static str, Duration)>,
+    /// Time and memory per stage, in order.
+    pub timings: Vec<StageTiming>,
+}
+
+/// How long one stage of a build took and the process's resident memory after it.
+#[derive(Debug, Clone)]
+pub struct StageTiming {
+    /// Stage name (`parse`, `pages`, …).
+    pub stage: &'static str,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Resident memory in MiB when the stage ended (0 where unknown).
+    pub rss_mib: u64,
 }
 
 /// The result of a build: the site (when there were no errors) and every diagnostic.
@@ -348,7 +359,7 @@ pub fn parse_articles(
     out
 }
 
-/// Resident memory of this process in MiB (0 where `/proc` is missing): for `SRM_TIMINGS`.
+/// Resident memory of this process in MiB (0 where `/proc` is missing): for stage timings.
 pub fn resident_mib() -> u64 {
     std::fs::read_to_string("/proc/self/statm")
         .ok()
@@ -360,25 +371,66 @@ pub fn resident_mib() -> u64 {
 /// small enough that the slice's Markdown bodies are a few megabytes.
 const ARTICLE_SLICE: usize = 256;
 
-/// Builds the whole site from its sources. Pure: no file is read or written.
+/// Where a build hands each rendered page as soon as it exists (`build` writes it into the
+/// staged output folder and the cache, `check` drops it), so a large site never holds all
+/// its HTML in memory. A build without a sink (`serve`, tests) keeps every page in the
+/// returned [`Output`].
+pub trait PageSink: Sync {
+    /// Takes one page: its output path (relative to the site root), cache key and artifacts.
+    fn page(&self, path: &str, key: Key, page: &PageArtifacts) -> Result<(), String>;
+}
+
+/// A sink that keeps nothing: for `check`, which needs every page's links and ids but not
+/// its HTML.
+pub struct DiscardPages;
+
+impl PageSink for DiscardPages {
+    fn page(&self, _: &str, _: Key, _: &PageArtifacts) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// What later stages (links, search, sitemap) need of a page whose HTML went to a sink.
+fn without_html(page: &PageArtifacts) -> PageArtifacts {
+    PageArtifacts {
+        html: String::new(),
+        ids: page.ids.clone(),
+        search: page.search.clone(),
+        links: page.links.clone(),
+        diagnostics: page.diagnostics.clone(),
+    }
+}
+
+/// Builds the whole site from its sources, keeping every page in the output. Pure: no file
+/// is read or written.
 pub fn build(
     config: &Config,
     sources: &Sources,
     engine: &Engine,
     opts: BuildOptions,
 ) -> BuildResult {
+    build_into(config, sources, engine, opts, None)
+}
+
+/// Builds the whole site, handing each page to `sink` (when given) as soon as it is
+/// rendered; the returned [`Output`] then holds only the files that are not pages. Pure
+/// apart from what the sink does.
+pub fn build_into(
+    config: &Config,
+    sources: &Sources,
+    engine: &Engine,
+    opts: BuildOptions,
+    sink: Option<&dyn PageSink>,
+) -> BuildResult {
     let mut diags = Diagnostics::new();
     let mut stats = Stats::default();
     let mut clock = Instant::now();
-    let mut lap = |name: &'static str, stats: &mut Stats| {
-        if std::env::var_os("SRM_TIMINGS").is_some() {
-            eprintln!(
-                "timing: {name} {:.1} ms (rss {} MiB)",
-                clock.elapsed().as_secs_f64() * 1e3,
-                resident_mib()
-            );
-        }
-        stats.timings.push((name, clock.elapsed()));
+    let mut lap = |stage: &'static str, stats: &mut Stats| {
+        stats.timings.push(StageTiming {
+            stage,
+            elapsed: clock.elapsed(),
+            rss_mib: resident_mib(),
+        });
         clock = Instant::now();
     };
     // The embedded theme counts too: a new binary with a changed template must not reuse
@@ -427,23 +479,36 @@ pub fn build(
     // Markdown bodies and contexts are alive at once, whatever the size of the site.
     let tera = tera.as_ref().as_ref().ok();
     let mut rendered = Vec::with_capacity(site.articles.len() + 64);
+    let sunk_bytes = std::sync::atomic::AtomicUsize::new(0);
     let mut render = |pages: Vec<pages::Page>, diags: &mut Diagnostics| {
-        if let Some(tera) = tera {
-            rendered.extend(pages::render_pages(
-                tera,
-                templates_key,
-                &site_ctx,
-                pages,
-                &engine.cache,
-                diags,
-            ));
+        let Some(tera) = tera else { return };
+        let mut slice =
+            pages::render_pages(tera, templates_key, &site_ctx, pages, &engine.cache, diags);
+        if let Some(sink) = sink {
+            let failures = std::sync::Mutex::new(Vec::new());
+            slice.par_iter_mut().for_each(|p| {
+                sunk_bytes.fetch_add(p.artifacts.html.len(), std::sync::atomic::Ordering::Relaxed);
+                if let Err(e) = sink.page(&p.path, p.key, &p.artifacts) {
+                    failures.lock().expect("sink").push(Diagnostic::error(
+                        Location::file(&p.path),
+                        format!("cannot write the page: {e}"),
+                    ));
+                }
+                p.artifacts = Arc::new(without_html(&p.artifacts));
+            });
+            for d in failures.into_inner().expect("sink") {
+                diags.push(d);
+            }
         }
+        rendered.extend(slice);
     };
     for start in (0..site.articles.len()).step_by(ARTICLE_SLICE) {
         let end = (start + ARTICLE_SLICE).min(site.articles.len());
         render(builder.article_pages(start..end), &mut diags);
     }
-    render(builder.other_pages(), &mut diags);
+    for group in builder.page_groups() {
+        render(builder.group_pages(group), &mut diags);
+    }
     diags.extend(builder.diagnostics.into_inner().expect("diags"));
     lap("pages", &mut stats);
     if tera.is_none() {
@@ -567,13 +632,16 @@ pub fn build(
     lap("links", &mut stats);
     stats.articles = site.articles.len();
     stats.pages = rendered.len();
-    for p in rendered {
-        output.insert_shared(p.path, p.artifacts);
+    let sunk_pages = if sink.is_some() { rendered.len() } else { 0 };
+    if sink.is_none() {
+        for p in rendered {
+            output.insert_shared(p.path, p.artifacts);
+        }
     }
     engine.cache.prune();
     lap("assemble", &mut stats);
-    stats.files = output.files.len();
-    stats.bytes = output.total_bytes();
+    stats.files = output.files.len() + sunk_pages;
+    stats.bytes = output.total_bytes() + sunk_bytes.into_inner();
     let output = (!diags.has_errors()).then_some(output);
     BuildResult {
         output,

@@ -167,7 +167,7 @@ fn build_snapshot(
             .stats
             .timings
             .iter()
-            .map(|(n, d)| format!("{n} {:.1}ms", d.as_secs_f64() * 1e3))
+            .map(|t| format!("{} {:.1}ms", t.stage, t.elapsed.as_secs_f64() * 1e3))
             .collect();
         eprintln!(
             "timings: read {:.1}ms, {}",

@@ -49,6 +49,29 @@ pub struct RenderedPage {
     pub in_sitemap: bool,
 }
 
+/// A group of pages that are not articles (see [`PageBuilder::page_groups`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageGroup {
+    /// Home, the article index, the tag index, search and 404.
+    Lists,
+    /// One page per tag.
+    Tags,
+    /// One page per service.
+    Services,
+    /// One page per control.
+    Controls,
+    /// One page per service category.
+    Categories,
+    /// One walkthrough per scenario.
+    Scenarios,
+    /// The matrix, quick-reference card, misconceptions and sources pages.
+    Overviews,
+}
+
+/// Articles listed on the home page (the first in site order: by weight, then newest); the
+/// article index lists them all.
+const HOME_ARTICLES: usize = 10;
+
 /// Builds contexts; collects Markdown links of the page being built and all diagnostics.
 pub struct PageBuilder<'s, 'a> {
     site: &'s Site<'a>,
@@ -57,6 +80,10 @@ pub struct PageBuilder<'s, 'a> {
     /// Hash of each article's list entry (title, URL, date, summary, tags): list pages and
     /// backlinks depend on these, not on article bodies.
     summary_keys: Vec<Key>,
+    /// Every summary key, concatenated: the input of every list (computed once).
+    all_summaries: std::sync::OnceLock<Vec<u8>>,
+    /// [`PageBuilder::backlinks_digest`], computed once.
+    backlinks_key: std::sync::OnceLock<Vec<u8>>,
     highlighter: &'s Highlighter,
     cache: &'s BuildCache,
     links: Mutex<Vec<PendingLink>>,
@@ -96,6 +123,8 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             salt,
             summaries: Vec::new(),
             summary_keys: Vec::new(),
+            all_summaries: Default::default(),
+            backlinks_key: Default::default(),
             highlighter,
             cache,
             links: Mutex::new(Vec::new()),
@@ -351,17 +380,49 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             .collect()
     }
 
-    /// Every page that is not an article: lists, tags and the pages built from the dataset.
-    pub fn other_pages(&self) -> Vec<Page> {
-        let summaries = self.summary_inputs(0..self.site.articles.len());
-        let mut pages = self.cached_group("lists", &[&summaries], || self.list_pages());
+    /// The groups of pages that are not articles, in build order: callers build and render
+    /// one group at a time, so only one group's contexts (which repeat article summaries in
+    /// lists and backlinks) are in memory at once.
+    pub fn page_groups(&self) -> Vec<PageGroup> {
+        let mut groups = vec![PageGroup::Lists, PageGroup::Tags];
         if !self.site.dataset.services.is_empty() || !self.site.dataset.controls.is_empty() {
-            let backlinks = self.backlinks_digest();
-            pages.extend(self.cached_group("dataset", &[&summaries, &backlinks], || {
-                self.dataset_pages()
-            }));
+            groups.extend([
+                PageGroup::Services,
+                PageGroup::Controls,
+                PageGroup::Categories,
+                PageGroup::Scenarios,
+                PageGroup::Overviews,
+            ]);
         }
-        pages
+        groups
+    }
+
+    /// The pages of one group (see [`PageBuilder::page_groups`]), reused whole from the
+    /// cache when the group's inputs are unchanged.
+    pub fn group_pages(&self, group: PageGroup) -> Vec<Page> {
+        let summaries = self
+            .all_summaries
+            .get_or_init(|| self.summary_inputs(0..self.site.articles.len()));
+        let name = format!("{group:?}");
+        match group {
+            PageGroup::Lists => self.cached_group(&name, &[summaries], || self.list_pages()),
+            PageGroup::Tags => self.cached_group(&name, &[summaries], || self.tag_pages()),
+            _ => {
+                let backlinks = self.backlinks_key.get_or_init(|| self.backlinks_digest());
+                self.cached_group(&name, &[summaries, backlinks], || match group {
+                    PageGroup::Services => self.service_pages(),
+                    PageGroup::Controls => self.control_pages(),
+                    PageGroup::Categories => self.category_pages(),
+                    PageGroup::Scenarios => self.scenario_pages(),
+                    _ => vec![
+                        self.matrix_page(),
+                        self.quick_reference_page(),
+                        self.misconceptions_page(),
+                        self.sources_page(),
+                    ],
+                })
+            }
+        }
     }
 
     /// The page of article `i`: its cache key from its inputs, and (unless that page is
@@ -495,13 +556,14 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
         }
     }
 
+    /// The home page, the article index, the tag index, one page per tag, search and 404.
     fn list_pages(&self) -> Vec<Page> {
         let site = self.site;
         let all: Vec<Value> = (0..site.articles.len())
             .map(|i| self.article_summary(i))
             .collect();
         let ds = site.dataset;
-        let mut pages = vec![
+        vec![
             self.page(
                 "index.html",
                 "home.html",
@@ -515,7 +577,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     }).collect::<Vec<_>>(),
                     "counts": {"services": ds.services.len(), "controls": ds.controls.len(), "scenarios": ds.scenarios.len(), "articles": site.articles.len()},
                 })
-                .with("articles", Value::Array(all.clone())),
+                .with("articles", Value::Array(all.iter().take(HOME_ARTICLES).cloned().collect())),
             ),
             self.page(
                 "articles/index.html",
@@ -533,31 +595,25 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             ),
             self.page("404.html", "404.html", json!({"page": {"title": "Page not found"}})),
             self.page("search/index.html", "search.html", json!({"page": {"title": "Search"}})),
-        ];
-        for (slug, (name, list)) in &site.tags {
-            pages.push(self.page(
-                &format!("tags/{slug}/index.html"),
-                "list.html",
-                json!({
-                    "page": {"title": format!("Tagged “{name}”"), "description": format!("Articles tagged {name}.")},
-                })
-                .with("items", list.iter().map(|&i| self.article_summary(i)).collect()),
-            ));
-        }
-        pages
+        ]
     }
 
-    fn dataset_pages(&self) -> Vec<Page> {
-        let mut pages = Vec::new();
-        pages.extend(self.service_pages());
-        pages.extend(self.control_pages());
-        pages.extend(self.category_pages());
-        pages.extend(self.scenario_pages());
-        pages.push(self.matrix_page());
-        pages.push(self.quick_reference_page());
-        pages.push(self.misconceptions_page());
-        pages.push(self.sources_page());
-        pages
+    /// One page per tag, listing its articles.
+    fn tag_pages(&self) -> Vec<Page> {
+        self.site
+            .tags
+            .iter()
+            .map(|(slug, (name, list))| {
+                self.page(
+                    &format!("tags/{slug}/index.html"),
+                    "list.html",
+                    json!({
+                        "page": {"title": format!("Tagged “{name}”"), "description": format!("Articles tagged {name}.")},
+                    })
+                    .with("items", list.iter().map(|&i| self.article_summary(i)).collect()),
+                )
+            })
+            .collect()
     }
 
     fn scenarios_touching(&self, kind: Kind, id: &str) -> Vec<Value> {
@@ -1158,29 +1214,35 @@ pub fn render_pages(
         .map(|p| {
             let key = p.key.unwrap_or_else(|| page_key(salt, &p));
             let mut failure = None;
+            let Page {
+                path,
+                url,
+                template,
+                mut context,
+                body,
+                links,
+                in_sitemap,
+                ..
+            } = p;
             let artifacts = cache.pages.get_or(key, || {
-                let mut context = p.context.clone();
-                if let Some((body, _)) = &p.body {
+                if let Some((body, _)) = &body {
                     context["article"]["html"] = Value::String(body.html.clone());
                 }
                 let mut ctx = tera::Context::from_value(context).unwrap_or_default();
                 ctx.insert("site", site_ctx);
-                ctx.insert("current_url", &p.url);
-                match tera.render(p.template, &ctx) {
+                ctx.insert("current_url", &url);
+                match tera.render(template, &ctx) {
                     Ok(mut html) => Arc::new(PageArtifacts {
-                        links: p
-                            .links
-                            .iter()
-                            .chain(p.body.iter().flat_map(|(b, _)| b.links.iter()))
-                            .cloned()
+                        links: links
+                            .into_iter()
+                            .chain(body.iter().flat_map(|(b, _)| b.links.iter().cloned()))
                             .collect(),
-                        diagnostics: p
-                            .body
+                        diagnostics: body
                             .as_ref()
                             .map(|(b, _)| b.diagnostics.clone())
                             .unwrap_or_default(),
                         ids: super::links::ids_in(&html),
-                        search: super::extras::search_entry(&p.path, &p.url, &html),
+                        search: super::extras::search_entry(&path, &url, &html),
                         // Kept until written: no growth slack held for thousands of pages.
                         html: {
                             html.shrink_to_fit();
@@ -1204,15 +1266,15 @@ pub fn render_pages(
             }
             match failure {
                 None => Ok(RenderedPage {
-                    path: p.path,
-                    url: p.url,
+                    path,
+                    url,
                     artifacts,
                     key,
-                    in_sitemap: p.in_sitemap,
+                    in_sitemap,
                 }),
                 Some(msg) => Err(Diagnostic::error(
-                    Location::file(format!("templates/{}", p.template)),
-                    format!("template error while rendering {}: {msg}", p.path),
+                    Location::file(format!("templates/{template}")),
+                    format!("template error while rendering {path}: {msg}"),
                 )),
             }
         })
