@@ -177,6 +177,8 @@ pub struct BuildCache {
     pub markdown: Memo<Key, Arc<Rendered>>,
     /// (dataset text, its place, link environment) → rendered inline Markdown.
     pub inline: Memo<Key, Arc<Rendered>>,
+    /// (article source, base path) → the article's list summary and its hash.
+    pub summaries: Memo<Key, Arc<(serde_json::Value, Key)>>,
     /// (templates, site context, page context, body) → rendered page.
     pub pages: Memo<Key, Arc<PageArtifacts>>,
     /// (name, inputs) → generated file such as a data export or the highlight stylesheet.
@@ -206,6 +208,7 @@ impl BuildCache {
         self.markdown.prune();
         self.inline.prune();
         self.pages.prune();
+        self.summaries.prune();
         self.templates.prune();
         self.groups.prune();
         self.extras.prune();

@@ -5,7 +5,7 @@
 
 use crate::cache::{hash_parts, BuildCache, Key, PageArtifacts};
 use crate::config::Config;
-use crate::content::{parse_article, Article};
+use crate::content::parse_article;
 use crate::dataset::{self, Dataset};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::Output;
@@ -354,42 +354,49 @@ fn stamp_key(sources: &Sources, rel_path: &str, bytes: &[u8]) -> crate::cache::K
         .unwrap_or_else(|| hash_parts([rel_path.as_bytes(), bytes]))
 }
 
+/// A parsed article shared with the cache (never `None` once returned by [`parse_articles`]).
+pub type SharedArticle = Arc<crate::cache::ParsedArticle>;
+
 /// Parses every article (in parallel, memoised by path and bytes), reporting slug collisions.
+/// Returns (path relative to `content/`, article) pairs; the articles are shared with the
+/// cache, so a rebuild copies none.
 pub fn parse_articles(
     sources: &Sources,
     opts: BuildOptions,
     cache: &BuildCache,
     diags: &mut Diagnostics,
-) -> Vec<(String, Article)> {
-    let parsed: Vec<(String, crate::cache::Key, Arc<crate::cache::ParsedArticle>)> = sources
+) -> Vec<(String, SharedArticle)> {
+    let parsed: Vec<(&String, SharedArticle)> = sources
         .markdown
         .par_iter()
         .map(|(path, bytes)| {
             let key = stamp_key(sources, path, bytes);
             let entry = cache.articles.get_or(key, || {
                 let mut d = Diagnostics::new();
-                let a = parse_article(path, bytes, &mut d);
+                let mut a = parse_article(path, bytes, &mut d);
+                if let Some(a) = a.as_mut() {
+                    a.source_key = key;
+                }
                 Arc::new((a, d))
             });
-            (path.clone(), key, entry)
+            (path, entry)
         })
         .collect();
-    let mut out: Vec<(String, Article)> = Vec::new();
-    let mut slugs: HashMap<String, String> = HashMap::new();
-    for (path, source_key, entry) in parsed {
+    let mut out = Vec::with_capacity(parsed.len());
+    let mut slugs: HashMap<&str, &str> = HashMap::with_capacity(parsed.len());
+    for (path, entry) in &parsed {
         if !entry.1.is_empty() {
             diags.extend(entry.1.clone());
         }
-        let Some(mut article) = entry.0.clone() else {
+        let Some(article) = &entry.0 else {
             continue;
         };
-        article.source_key = source_key;
         if article.draft && !opts.drafts {
             continue;
         }
-        if let Some(first) = slugs.get(&article.slug) {
+        if let Some(first) = slugs.get(article.slug.as_str()) {
             diags.push(Diagnostic::error(
-                Location::file(&path),
+                Location::file(path.as_str()),
                 format!(
                     "slug `{}` is already used by {first}: rename one file or set `slug:`",
                     article.slug
@@ -397,9 +404,9 @@ pub fn parse_articles(
             ));
             continue;
         }
-        slugs.insert(article.slug.clone(), path.clone());
-        let content_rel = path.strip_prefix("content/").unwrap_or(&path).to_string();
-        out.push((content_rel, article));
+        slugs.insert(&article.slug, path);
+        let content_rel = path.strip_prefix("content/").unwrap_or(path).to_string();
+        out.push((content_rel, Arc::clone(entry)));
     }
     out
 }
@@ -513,13 +520,17 @@ pub fn build_into(
     lap("parse", &mut stats);
     let mut site = Site::new(
         config,
-        articles.iter().map(|(p, a)| (p.as_str(), a)).collect(),
+        articles
+            .iter()
+            .filter_map(|(p, a)| a.0.as_ref().map(|a| (p.as_str(), a)))
+            .collect(),
         dataset,
     );
     site.data_key = data_key;
     let site_ctx = pages::site_context(&site);
     let salt = pages::render_salt(templates_key, &site_ctx);
     let builder = pages::PageBuilder::new(&site, &engine.highlighter, &engine.cache, salt);
+    lap("site", &mut stats);
     // Articles are rendered (Markdown, then Tera) one slice at a time: only one slice's
     // Markdown bodies and contexts are alive at once, whatever the size of the site.
     let tera = tera.as_ref().as_ref().ok();
@@ -551,11 +562,12 @@ pub fn build_into(
         let end = (start + ARTICLE_SLICE).min(site.articles.len());
         render(builder.article_pages(start..end), &mut diags);
     }
+    lap("articles", &mut stats);
     for group in builder.page_groups() {
         render(builder.group_pages(group), &mut diags);
     }
     diags.extend(builder.diagnostics.into_inner().expect("diags"));
-    lap("pages", &mut stats);
+    lap("lists", &mut stats);
     if tera.is_none() {
         return BuildResult {
             output: None,

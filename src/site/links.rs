@@ -44,42 +44,57 @@ pub fn check(
 }
 
 fn check_links(pages: &[RenderedPage], extra_paths: &[String], diags: &mut Diagnostics) {
+    use rayon::prelude::*;
     let anchors: HashMap<&str, &HashSet<String>> = pages
         .iter()
         .map(|p| (p.url.as_str(), &p.artifacts.ids))
         .collect();
-    for page in pages {
-        for link in &page.artifacts.links {
-            let target = link.path.as_deref().unwrap_or(&page.url);
-            let target_page = target.split('?').next().unwrap_or(target);
-            let ids = anchors.get(target_page).or_else(|| {
-                let with_slash = format!("{target_page}/");
-                anchors.get(with_slash.as_str())
-            });
-            match ids {
-                None if extra_paths.iter().any(|p| p == target_page) => {}
-                None => diags.push(Diagnostic::error(
-                    link.location.clone(),
-                    format!("link to `{target_page}`: no such page in the site"),
-                )),
-                Some(ids) => {
-                    if let Some(f) = &link.fragment {
-                        if !f.is_empty() && !ids.contains(f) {
-                            let hint =
-                                crate::diagnostics::did_you_mean(f, ids.iter().map(String::as_str));
-                            diags.push(
-                                Diagnostic::error(
-                                    link.location.clone(),
-                                    format!(
-                                        "link to `{target_page}#{f}`: no such anchor on that page"
-                                    ),
-                                )
-                                .with_help(hint),
-                            );
-                        }
-                    }
-                }
+    let found: Vec<Diagnostic> = pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            page.artifacts
+                .links
+                .iter()
+                .filter_map(|link| check_link(page, link, &anchors, extra_paths))
+        })
+        .collect();
+    for d in found {
+        diags.push(d);
+    }
+}
+
+/// The error for one link, if its target page or anchor does not exist.
+fn check_link(
+    page: &RenderedPage,
+    link: &crate::render::markdown::PendingLink,
+    anchors: &HashMap<&str, &HashSet<String>>,
+    extra_paths: &[String],
+) -> Option<Diagnostic> {
+    let target = link.path.as_deref().unwrap_or(&page.url);
+    let target_page = target.split('?').next().unwrap_or(target);
+    let ids = anchors.get(target_page).or_else(|| {
+        let with_slash = format!("{target_page}/");
+        anchors.get(with_slash.as_str())
+    });
+    match ids {
+        None if extra_paths.iter().any(|p| p == target_page) => None,
+        None => Some(Diagnostic::error(
+            link.location.clone(),
+            format!("link to `{target_page}`: no such page in the site"),
+        )),
+        Some(ids) => {
+            let f = link.fragment.as_ref().filter(|f| !f.is_empty())?;
+            if ids.contains(f) {
+                return None;
             }
+            let hint = crate::diagnostics::did_you_mean(f, ids.iter().map(String::as_str));
+            Some(
+                Diagnostic::error(
+                    link.location.clone(),
+                    format!("link to `{target_page}#{f}`: no such anchor on that page"),
+                )
+                .with_help(hint),
+            )
         }
     }
 }

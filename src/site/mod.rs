@@ -66,7 +66,8 @@ impl<'a> Site<'a> {
                     continue;
                 }
                 let entry = tags.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
-                if !entry.1.contains(&i) {
+                // Articles are visited in order, so a repeat can only be the last entry.
+                if entry.1.last() != Some(&i) {
                     entry.1.push(i);
                 }
             }
@@ -77,7 +78,7 @@ impl<'a> Site<'a> {
             ] {
                 for r in refs {
                     let list = backlinks.entry((kind, r.id.clone())).or_default();
-                    if !list.contains(&i) {
+                    if list.last() != Some(&i) {
                         list.push(i);
                     }
                 }

@@ -76,7 +76,7 @@ const HOME_ARTICLES: usize = 10;
 pub struct PageBuilder<'s, 'a> {
     site: &'s Site<'a>,
     salt: Key,
-    summaries: Vec<Value>,
+    summaries: Vec<Arc<(Value, Key)>>,
     /// Hash of each article's list entry (title, URL, date, summary, tags): list pages and
     /// backlinks depend on these, not on article bodies.
     summary_keys: Vec<Key>,
@@ -130,18 +130,23 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             links: Mutex::new(Vec::new()),
             diagnostics: Mutex::new(Diagnostics::new()),
         };
-        builder.summaries = (0..site.articles.len())
-            .map(|i| builder.make_summary(i))
-            .collect();
-        builder.summary_keys = builder
-            .summaries
-            .iter()
-            .map(|v| {
-                let mut h = blake3::Hasher::new();
-                hash_value(v, &mut h);
-                h.finalize()
+        // Summaries are memoised by article source and base path: a rebuild after one edit
+        // builds one summary, not one per article.
+        let base = site.config.base_path.as_bytes();
+        let entries: Vec<Arc<(Value, Key)>> = (0..site.articles.len())
+            .into_par_iter()
+            .map(|i| {
+                let key = hash_parts([site.articles[i].source_key.as_bytes().as_slice(), base]);
+                cache.summaries.get_or(key, || {
+                    let v = builder.make_summary(i);
+                    let mut h = blake3::Hasher::new();
+                    hash_value(&v, &mut h);
+                    Arc::new((v, h.finalize()))
+                })
             })
             .collect();
+        builder.summary_keys = entries.iter().map(|e| e.1).collect();
+        builder.summaries = entries;
         builder
     }
 
@@ -249,7 +254,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     /// Summary of an article for lists.
     pub fn article_summary(&self, i: usize) -> Value {
-        self.summaries[i].clone()
+        self.summaries[i].0.clone()
     }
 
     fn make_summary(&self, i: usize) -> Value {
@@ -460,9 +465,11 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
         // Everything the page shows comes from this article, its neighbours (prev/next),
         // the dataset and the link environment: hash those instead of the context.
         let path = format!("articles/{}/index.html", a.slug);
+        // Neighbours show as their list summaries, so an edit to a neighbour's body does
+        // not re-render this page.
         let neighbour = |j: Option<usize>| {
-            j.and_then(|j| site.articles.get(j))
-                .map_or([0u8; 32], |n| *n.source_key.as_bytes())
+            j.and_then(|j| self.summary_keys.get(j))
+                .map_or([0u8; 32], |k| *k.as_bytes())
         };
         let input = hash_parts([
             self.salt.as_bytes().as_slice(),
