@@ -143,7 +143,6 @@ run_series() {
         other=$(awk -v j="$(cat "$tf.jiffies")" -v c="$cpu" -v w="$wall" -v p="$(nproc)" 'BEGIN{o=(j/100-c)/(p*w)*100; if (o<0) o=0; printf "%.0f", o}')
         echo "$n $mode $wall $cpu $rss $pages $busy $other" >>"$RESULTS"
         log "$n $mode #$i: wall ${wall}s cpu ${cpu}s rss $((rss / 1024)) MiB, $pages html files (other load before/during: ${busy}%/${other}%); srm-docs: $(grep -E '^built ' "$ef" | tail -1 || true)"
-        if [ "$KEEP_OUTPUT" = 1 ] && [ "$i" = "$count" ]; then :; else rm -rf "$out"; fi
     done
 }
 
@@ -190,8 +189,16 @@ for n in "${SIZES[@]}"; do
     fi
     # The caches are rebuilt by every invocation; do not leave gigabytes behind (100k: ~2 GB each).
     rm -rf "$CORPUS/.srm-cache" "$WORK/cache-$n"
+    # Outputs are deleted only now, not after each run: on ext4, creating files shortly after
+    # deleting thousands of others is markedly slower (the inode allocator skips recently
+    # freed inodes), which would time the previous run's clean-up, not the build.
+    for d in "$WORK/out/$n-"*; do
+        [ -d "$d" ] || continue
+        if [ "$KEEP_OUTPUT" = 1 ] && [ "$d" = "$WORK/out/$n-cold-$RUNS" ]; then continue; fi
+        rm -rf "$d"
+    done
 done
-rm -rf "$WORK/out"
+[ "$KEEP_OUTPUT" = 1 ] || rm -rf "$WORK/out"
 
 # ---------------------------------------------------------------- report
 med() { # med SIZE MODE COLUMN -> median
