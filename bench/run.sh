@@ -105,10 +105,25 @@ time_build() {
     return $rc
 }
 
+# Outputs are deleted only when the harness ends, never between runs: on ext4, creating
+# thousands of files within minutes of deleting thousands of others is markedly slower (the
+# inode allocator scans past recently freed inodes), which would time an earlier clean-up
+# rather than the build. Outputs left by an earlier invocation are moved aside now and
+# deleted at the end too.
+if [ -d "$WORK/out" ]; then mv "$WORK/out" "$WORK/trash-$$"; fi
+cleanup_outputs() {
+    rm -rf "$WORK"/trash-*
+    if [ "$KEEP_OUTPUT" = 1 ]; then
+        find "$WORK/out" -mindepth 1 -maxdepth 1 -type d ! -name "*-cold-$RUNS" -exec rm -rf {} +
+    else
+        rm -rf "$WORK/out"
+    fi
+}
+
 RESULTS=$(mktemp)     # lines: size mode wall cpu rss_kib pages busy%_before other%_during
 FAILURES=$(mktemp)
 KILLED=$(mktemp)
-trap 'rm -f "$RESULTS" "$FAILURES" "$KILLED"' EXIT
+trap 'rm -f "$RESULTS" "$FAILURES" "$KILLED"; cleanup_outputs' EXIT
 
 # run_series SIZE MODE COUNT [extra build args...]
 run_series() {
@@ -189,16 +204,7 @@ for n in "${SIZES[@]}"; do
     fi
     # The caches are rebuilt by every invocation; do not leave gigabytes behind (100k: ~2 GB each).
     rm -rf "$CORPUS/.srm-cache" "$WORK/cache-$n"
-    # Outputs are deleted only now, not after each run: on ext4, creating files shortly after
-    # deleting thousands of others is markedly slower (the inode allocator skips recently
-    # freed inodes), which would time the previous run's clean-up, not the build.
-    for d in "$WORK/out/$n-"*; do
-        [ -d "$d" ] || continue
-        if [ "$KEEP_OUTPUT" = 1 ] && [ "$d" = "$WORK/out/$n-cold-$RUNS" ]; then continue; fi
-        rm -rf "$d"
-    done
 done
-[ "$KEEP_OUTPUT" = 1 ] || rm -rf "$WORK/out"
 
 # ---------------------------------------------------------------- report
 med() { # med SIZE MODE COLUMN -> median
