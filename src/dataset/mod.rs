@@ -345,22 +345,32 @@ impl Dataset {
 
     /// Ids of one kind, for did-you-mean hints and link checks.
     pub fn ids(&self, kind: Kind) -> Vec<&str> {
+        self.id_iter(kind).collect()
+    }
+
+    /// True when an entity of `kind` has this id (no allocation: checked for every
+    /// reference of every article on every build).
+    pub fn has(&self, kind: Kind, id: &str) -> bool {
+        self.id_iter(kind).any(|x| x == id)
+    }
+
+    /// The ids of every entity of one kind, in dataset order.
+    fn id_iter(&self, kind: Kind) -> Box<dyn Iterator<Item = &str> + '_> {
+        fn ids<T>(list: &[T], id: fn(&T) -> &str) -> Box<dyn Iterator<Item = &str> + '_> {
+            Box::new(list.iter().map(id))
+        }
         match kind {
-            Kind::Source => self.sources.iter().map(|x| x.id.as_str()).collect(),
-            Kind::Owner => self.owners.iter().map(|x| x.id.as_str()).collect(),
-            Kind::Category => self.categories.iter().map(|x| x.id.as_str()).collect(),
-            Kind::Service => self.services.iter().map(|x| x.id.as_str()).collect(),
-            Kind::Control => self.controls.iter().map(|x| x.id.as_str()).collect(),
-            Kind::Scenario => self.scenarios.iter().map(|x| x.id.as_str()).collect(),
-            Kind::Misconception => self.misconceptions.iter().map(|x| x.id.as_str()).collect(),
-            Kind::Tip => self.tips.iter().map(|x| x.id.as_str()).collect(),
-            Kind::Program => self
-                .compliance_programs
-                .iter()
-                .map(|x| x.id.as_str())
-                .collect(),
-            Kind::Conflict => self.conflicts.iter().map(|x| x.id.as_str()).collect(),
-            Kind::Spectrum => self.spectrum.iter().map(|x| x.id.as_str()).collect(),
+            Kind::Source => ids(&self.sources, |x| &x.id),
+            Kind::Owner => ids(&self.owners, |x| &x.id),
+            Kind::Category => ids(&self.categories, |x| &x.id),
+            Kind::Service => ids(&self.services, |x| &x.id),
+            Kind::Control => ids(&self.controls, |x| &x.id),
+            Kind::Scenario => ids(&self.scenarios, |x| &x.id),
+            Kind::Misconception => ids(&self.misconceptions, |x| &x.id),
+            Kind::Tip => ids(&self.tips, |x| &x.id),
+            Kind::Program => ids(&self.compliance_programs, |x| &x.id),
+            Kind::Conflict => ids(&self.conflicts, |x| &x.id),
+            Kind::Spectrum => ids(&self.spectrum, |x| &x.id),
         }
     }
 }

@@ -143,12 +143,22 @@ pub fn search_entry(path: &str, url: &str, html: &str) -> Option<String> {
 
 /// The offline search index: every page's entry, in page order.
 pub fn search_index(pages: &[RenderedPage]) -> String {
-    let items: Vec<&str> = pages
-        .iter()
-        .filter(|p| p.in_sitemap)
-        .filter_map(|p| p.artifacts.search.as_deref())
-        .collect();
-    format!("[{}]", items.join(","))
+    let items = || {
+        pages
+            .iter()
+            .filter(|p| p.in_sitemap)
+            .filter_map(|p| p.artifacts.search.as_deref())
+    };
+    let mut out = String::with_capacity(2 + items().map(|i| i.len() + 1).sum::<usize>());
+    out.push('[');
+    for (n, item) in items().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(item);
+    }
+    out.push(']');
+    out
 }
 
 /// One exported matrix cell.

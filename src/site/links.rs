@@ -45,9 +45,10 @@ pub fn check(
 
 fn check_links(pages: &[RenderedPage], extra_paths: &[String], diags: &mut Diagnostics) {
     use rayon::prelude::*;
+    // Keyed without the trailing slash, so `/a/b` and `/a/b/` find the same page.
     let anchors: HashMap<&str, &HashSet<String>> = pages
         .iter()
-        .map(|p| (p.url.as_str(), &p.artifacts.ids))
+        .map(|p| (p.url.strip_suffix('/').unwrap_or(&p.url), &p.artifacts.ids))
         .collect();
     let found: Vec<Diagnostic> = pages
         .par_iter()
@@ -71,11 +72,8 @@ fn check_link(
     extra_paths: &[String],
 ) -> Option<Diagnostic> {
     let target = link.path.as_deref().unwrap_or(&page.url);
-    let target_page = target.split('?').next().unwrap_or(target);
-    let ids = anchors.get(target_page).or_else(|| {
-        let with_slash = format!("{target_page}/");
-        anchors.get(with_slash.as_str())
-    });
+    let target_page = target.split_once('?').map_or(target, |(p, _)| p);
+    let ids = anchors.get(target_page.strip_suffix('/').unwrap_or(target_page));
     match ids {
         None if extra_paths.iter().any(|p| p == target_page) => None,
         None => Some(Diagnostic::error(

@@ -28,7 +28,7 @@ pub struct Site<'a> {
     /// Tag slug → (display name, article indexes).
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
     /// (kind, id) → indexes of articles that reference the entity.
-    pub backlinks: HashMap<(Kind, String), Vec<usize>>,
+    pub backlinks: HashMap<(Kind, &'a str), Vec<usize>>,
     /// Hash of everything a link can resolve to (base path, article slugs and paths, tags,
     /// dataset ids): rendered Markdown is reused only while this is unchanged.
     pub link_env: crate::cache::Key,
@@ -58,7 +58,7 @@ impl<'a> Site<'a> {
             .collect();
         let articles: Vec<&Article> = list.into_iter().map(|(_, a)| a).collect();
         let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-        let mut backlinks: HashMap<(Kind, String), Vec<usize>> = HashMap::new();
+        let mut backlinks: HashMap<(Kind, &'a str), Vec<usize>> = HashMap::new();
         for (i, a) in articles.iter().enumerate() {
             for t in &a.tags {
                 let slug = slugify(t);
@@ -77,7 +77,7 @@ impl<'a> Site<'a> {
                 (Kind::Scenario, &a.scenarios),
             ] {
                 for r in refs {
-                    let list = backlinks.entry((kind, r.id.clone())).or_default();
+                    let list = backlinks.entry((kind, r.id.as_str())).or_default();
                     if list.last() != Some(&i) {
                         list.push(i);
                     }
@@ -132,16 +132,26 @@ fn link_environment(
     tags: &BTreeMap<String, (String, Vec<usize>)>,
     dataset: &Dataset,
 ) -> crate::cache::Key {
-    let mut parts: Vec<String> = vec![config.base_path.clone()];
-    parts.extend(articles.iter().map(|a| format!("a:{}", a.slug)));
-    let mut paths: Vec<&String> = by_path.keys().collect();
-    paths.sort();
-    parts.extend(
-        paths
-            .into_iter()
-            .map(|p| format!("p:{p}:{}", articles[by_path[p]].slug)),
-    );
-    parts.extend(tags.keys().map(|t| format!("t:{t}")));
+    // Streamed into the hasher (length-prefixed, so unambiguous): no string per entry.
+    let mut h = blake3::Hasher::new();
+    let mut put = |parts: &[&[u8]]| {
+        for p in parts {
+            h.update(&(p.len() as u64).to_le_bytes());
+            h.update(p);
+        }
+    };
+    put(&[config.base_path.as_bytes()]);
+    for a in articles {
+        put(&[b"a", a.slug.as_bytes()]);
+    }
+    let mut paths: Vec<(&String, &usize)> = by_path.iter().collect();
+    paths.sort_unstable();
+    for (p, &i) in paths {
+        put(&[b"p", p.as_bytes(), articles[i].slug.as_bytes()]);
+    }
+    for t in tags.keys() {
+        put(&[b"t", t.as_bytes()]);
+    }
     for kind in [
         Kind::Service,
         Kind::Control,
@@ -150,14 +160,12 @@ fn link_environment(
         Kind::Misconception,
         Kind::Conflict,
     ] {
-        parts.extend(
-            dataset
-                .ids(kind)
-                .into_iter()
-                .map(|id| format!("{kind:?}:{id}")),
-        );
+        let name = format!("{kind:?}");
+        for id in dataset.ids(kind) {
+            put(&[name.as_bytes(), id.as_bytes()]);
+        }
     }
-    crate::cache::hash_parts(parts.iter().map(|p| p.as_bytes()))
+    h.finalize()
 }
 
 impl LinkResolver for Site<'_> {
@@ -188,11 +196,10 @@ impl LinkResolver for Site<'_> {
             "conflict" => Kind::Conflict,
             _ => return None,
         };
-        let ids = self.dataset.ids(kind);
-        Some(if ids.contains(&id) {
+        Some(if self.dataset.has(kind, id) {
             Ok(self.entity_url(kind, id))
         } else {
-            Err(did_you_mean(id, ids))
+            Err(did_you_mean(id, self.dataset.ids(kind)))
         })
     }
 

@@ -280,7 +280,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
     fn backlinks(&self, kind: Kind, id: &str) -> Value {
         self.site
             .backlinks
-            .get(&(kind, id.to_string()))
+            .get(&(kind, id))
             .map_or(Value::Array(vec![]), |l| {
                 l.iter().map(|&i| self.article_summary(i)).collect()
             })
@@ -350,16 +350,24 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     /// Hash of the backlinks map (which articles name which entity).
     fn backlinks_digest(&self) -> Vec<u8> {
-        let mut entries: Vec<String> = self
-            .site
-            .backlinks
-            .iter()
-            .map(|((k, id), list)| format!("{k:?}:{id}:{list:?}"))
-            .collect();
-        entries.sort();
-        crate::cache::hash_parts(entries.iter().map(|e| e.as_bytes()))
-            .as_bytes()
-            .to_vec()
+        let mut entries: Vec<(&(Kind, &str), &Vec<usize>)> = self.site.backlinks.iter().collect();
+        entries.sort_unstable_by(|a, b| {
+            a.0 .1
+                .cmp(b.0 .1)
+                .then_with(|| a.0 .0.noun().cmp(b.0 .0.noun()))
+        });
+        let mut h = blake3::Hasher::new();
+        for ((kind, id), list) in entries {
+            for part in [kind.noun().as_bytes(), id.as_bytes()] {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part);
+            }
+            h.update(&(list.len() as u64).to_le_bytes());
+            for &i in list {
+                h.update(&(i as u64).to_le_bytes());
+            }
+        }
+        h.finalize().as_bytes().to_vec()
     }
 
     fn page(&self, path: &str, template: &'static str, context: Value) -> Page {
@@ -446,9 +454,8 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             (Kind::Control, &a.controls),
             (Kind::Scenario, &a.scenarios),
         ] {
-            let ids = site.dataset.ids(kind);
             for rf in refs {
-                if !ids.contains(&rf.id.as_str()) {
+                if !site.dataset.has(kind, &rf.id) {
                     self.diagnostics.lock().expect("diags").push(
                         Diagnostic::error(
                             rf.location.clone(),
@@ -456,7 +463,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                         )
                         .with_help(crate::diagnostics::did_you_mean(
                             &rf.id,
-                            ids.iter().copied(),
+                            site.dataset.ids(kind),
                         )),
                     );
                 }
@@ -527,9 +534,8 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 .extend(r.diagnostics.clone());
         }
         let known = |kind: Kind, refs: &[crate::content::IdRef]| -> Vec<String> {
-            let ids = site.dataset.ids(kind);
             refs.iter()
-                .filter(|r| ids.contains(&r.id.as_str()))
+                .filter(|r| site.dataset.has(kind, &r.id))
                 .map(|r| r.id.clone())
                 .collect()
         };
