@@ -279,13 +279,13 @@ mod tests {
 /// trusted. The cache can only skip work: keys hash every input, so the output is the same
 /// as a cold build's.
 pub mod persist {
-    use super::{BuildCache, Key, PageArtifacts};
+    use super::{BuildCache, Key, PageArtifacts, PageStub};
     use std::io::{self, Read, Write};
     use std::path::Path;
     use std::sync::{Arc, Mutex};
 
     const MAGIC: &[u8; 8] = b"SRMCACHE";
-    const FORMAT: u32 = 1;
+    const FORMAT: u32 = 2;
     const FILE: &str = "build-cache.bin";
 
     fn version_tag() -> Vec<u8> {
@@ -344,19 +344,66 @@ pub mod persist {
             }
             let key = Key::from_bytes(head[1..33].try_into().expect("32 bytes"));
             let sum: [u8; 32] = head[33..].try_into().expect("32 bytes");
-            if blake3::hash(&buf) != Key::from_bytes(sum) || head[0] != b'P' {
+            if blake3::hash(&buf) != Key::from_bytes(sum) {
                 report.corrupt += 1;
                 continue;
             }
-            match postcard::from_bytes::<PageArtifacts>(&buf) {
-                Ok(v) => {
-                    cache.pages.seed(key, Arc::new(v));
-                    report.loaded += 1;
-                }
-                Err(_) => report.corrupt += 1,
+            match head[0] {
+                b'P' => match postcard::from_bytes::<PageArtifacts>(&buf) {
+                    Ok(v) => {
+                        cache.pages.seed(key, Arc::new(v));
+                        report.loaded += 1;
+                    }
+                    Err(_) => report.corrupt += 1,
+                },
+                b'G' => match decode_group(&buf) {
+                    Some(stubs) => cache.groups.seed(key, Arc::new(stubs)),
+                    None => report.corrupt += 1,
+                },
+                _ => report.corrupt += 1,
             }
         }
         report
+    }
+
+    /// A group stub as stored: the template by name.
+    type StoredStub = (String, String, String, [u8; 32], bool);
+
+    fn encode_group(stubs: &[PageStub]) -> io::Result<Vec<u8>> {
+        let stored: Vec<StoredStub> = stubs
+            .iter()
+            .map(|s| {
+                (
+                    s.path.clone(),
+                    s.url.clone(),
+                    s.template.to_string(),
+                    *s.key.as_bytes(),
+                    s.in_sitemap,
+                )
+            })
+            .collect();
+        postcard::to_stdvec(&stored).map_err(io::Error::other)
+    }
+
+    /// Decodes a group; `None` when it names a template this build does not have.
+    fn decode_group(bytes: &[u8]) -> Option<Vec<PageStub>> {
+        let stored: Vec<StoredStub> = postcard::from_bytes(bytes).ok()?;
+        stored
+            .into_iter()
+            .map(|(path, url, template, key, in_sitemap)| {
+                let template = crate::render::templates::DEFAULT_TEMPLATES
+                    .iter()
+                    .find(|(name, _)| *name == template)?
+                    .0;
+                Some(PageStub {
+                    path,
+                    url,
+                    template,
+                    key: Key::from_bytes(key),
+                    in_sitemap,
+                })
+            })
+            .collect()
     }
 
     /// Reads a length-prefixed chunk into `buf` (refusing absurd lengths).
@@ -379,7 +426,7 @@ pub mod persist {
         for (key, v) in cache.pages.entries() {
             w.append(&key, &v)?;
         }
-        w.finish()
+        w.finish(cache)
     }
 
     /// A cache file being written while a build renders its pages: entries are appended as
@@ -412,17 +459,22 @@ pub mod persist {
         /// Appends one rendered page (encoded and checksummed before taking the lock).
         pub fn append(&self, key: &Key, page: &PageArtifacts) -> io::Result<()> {
             let payload = postcard::to_stdvec(page).map_err(io::Error::other)?;
-            let sum = blake3::hash(&payload);
+            self.append_entry(b'P', key, &payload)
+        }
+
+        /// Appends one framed entry: kind, key, checksum, length, payload.
+        fn append_entry(&self, kind: u8, key: &Key, payload: &[u8]) -> io::Result<()> {
+            let sum = blake3::hash(payload);
             let mut guard = self.out.lock().expect("cache writer");
             let w = guard
                 .as_mut()
                 .ok_or_else(|| io::Error::other("the cache file was abandoned"))?;
             let written = w
-                .write_all(b"P")
+                .write_all(&[kind])
                 .and_then(|()| w.write_all(key.as_bytes()))
                 .and_then(|()| w.write_all(sum.as_bytes()))
                 .and_then(|()| w.write_all(&(payload.len() as u64).to_le_bytes()))
-                .and_then(|()| w.write_all(&payload));
+                .and_then(|()| w.write_all(payload));
             if written.is_err() {
                 // A half-written entry would break the framing: abandon the file.
                 *guard = None;
@@ -431,8 +483,13 @@ pub mod persist {
             written
         }
 
-        /// Flushes the file and puts it in place of the previous cache.
-        pub fn finish(self) -> io::Result<()> {
+        /// Appends the page groups of `cache` (which list and dataset pages a build made
+        /// from which inputs, so a warm build skips their contexts), flushes the file and
+        /// puts it in place of the previous cache.
+        pub fn finish(self, cache: &BuildCache) -> io::Result<()> {
+            for (key, stubs) in cache.groups.entries() {
+                self.append_entry(b'G', &key, &encode_group(&stubs)?)?;
+            }
             let w = self
                 .out
                 .lock()
@@ -481,7 +538,7 @@ pub mod persist {
             let w = Writer::create(&dir).unwrap();
             w.append(&k1, &page("<p>one</p>")).unwrap();
             w.append(&k2, &page("<p>two</p>")).unwrap();
-            w.finish().unwrap();
+            w.finish(&BuildCache::default()).unwrap();
             let cache = BuildCache::default();
             let report = load(&dir, &cache);
             assert_eq!((report.loaded, report.corrupt), (2, 0));

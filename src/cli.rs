@@ -202,7 +202,7 @@ fn build(args: BuildArgs) -> i32 {
         return 1;
     }
     if let (Some(dir), Some(w)) = (&cache_dir, cache_writer) {
-        if let Err(e) = w.finish() {
+        if let Err(e) = w.finish(&engine.cache) {
             eprintln!(
                 "warning: cannot write the build cache to {}: {e}",
                 dir.display()
