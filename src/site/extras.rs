@@ -91,27 +91,63 @@ pub fn atom(site: &Site<'_>) -> String {
     out
 }
 
-/// Plain text of an HTML fragment (tags dropped, entities of the escaper undone).
-fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
+/// Plain text of an HTML fragment: tags dropped, entities of the escaper undone, words
+/// separated by single spaces; stops after `max_words` words (the search index keeps only
+/// the first few hundred, so the rest of a long page is not even scanned).
+fn plain_text(html: &str, max_words: usize) -> String {
+    const ENTITIES: [(&str, char); 4] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&amp;", '&'),
+    ];
+    let mut out = String::new();
+    let mut words = 0;
     let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
+    let mut in_word = false;
+    let mut chars = html.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '<' {
+            in_tag = true;
+            in_word = false;
+            continue;
+        }
+        if c == '>' {
+            in_tag = false;
+            in_word = false;
+            continue;
+        }
+        if in_tag {
+            continue;
+        }
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
+        }
+        if !in_word {
+            if words == max_words {
+                break;
+            }
+            if words > 0 {
                 out.push(' ');
             }
-            _ if !in_tag => out.push(c),
-            _ => {}
+            words += 1;
+            in_word = true;
+        }
+        let entity = (c == '&')
+            .then(|| ENTITIES.iter().find(|(e, _)| html[i..].starts_with(e)))
+            .flatten();
+        match entity {
+            Some((e, decoded)) => {
+                out.push(*decoded);
+                for _ in 1..e.len() {
+                    chars.next();
+                }
+            }
+            None => out.push(c),
         }
     }
-    let text = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// The search-index entry of one page: title, URL, kind and the first words of its main
@@ -129,14 +165,13 @@ pub fn search_entry(path: &str, url: &str, html: &str) -> Option<String> {
         .split_once("<h1")
         .and_then(|(_, r)| r.split_once('>'))
         .and_then(|(_, r)| r.split_once("</h1>"))
-        .map(|(t, _)| plain_text(t))
+        .map(|(t, _)| plain_text(t, usize::MAX))
         .unwrap_or_default();
-    let text = plain_text(main);
-    let short: Vec<&str> = text.split(' ').take(WORDS).collect();
+    let text = plain_text(main, WORDS);
     let kind = path.split('/').next().unwrap_or("");
     let kind = if kind == "index.html" { "home" } else { kind };
     Some(
-        json!({"title": title.trim_end_matches(" #"), "url": url, "kind": kind, "text": short.join(" ")})
+        json!({"title": title.trim_end_matches(" #"), "url": url, "kind": kind, "text": text})
             .to_string(),
     )
 }
@@ -289,4 +324,21 @@ pub fn matrix_csv(site: &Site<'_>) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_text;
+
+    #[test]
+    fn plain_text_drops_tags_decodes_entities_and_stops_at_the_word_limit() {
+        let html = "<p>Keys &amp; <code>secrets</code>\n  stay&lt;here&gt;</p><p>4 &quot;five&quot; six</p>";
+        assert_eq!(
+            plain_text(html, usize::MAX),
+            "Keys & secrets stay<here> 4 \"five\" six"
+        );
+        assert_eq!(plain_text(html, 3), "Keys & secrets");
+        assert_eq!(plain_text("a<br>b &amp;lt; c", usize::MAX), "a b &lt; c");
+        assert_eq!(plain_text("  <i></i> ", 5), "");
+    }
 }
