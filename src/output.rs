@@ -53,6 +53,37 @@ impl Output {
     }
 }
 
+/// Removes the entries of `dir` named `prefix` followed by the id of a process that no
+/// longer runs: what a build interrupted by Ctrl-C or a crash left behind (a staging folder,
+/// a half-written cache file). Does nothing where running processes cannot be listed.
+pub fn remove_leftovers(dir: &Path, prefix: &str) {
+    if !Path::new("/proc/self").is_dir() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let path = entry.path();
+        let _ = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+    }
+}
+
 /// A site being written: files go into a staging folder beside the target (`.NAME.staging-PID`)
 /// while the build runs, and [`StagedDir::commit`] swaps it in whole. Dropped without a
 /// commit (a failed build), the staging folder is removed and the live folder is untouched.
@@ -79,6 +110,8 @@ impl StagedDir {
             .unwrap_or_else(|| "public".into());
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        remove_leftovers(parent, &format!(".{name}.staging-"));
+        remove_leftovers(parent, &format!(".{name}.old-"));
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging)?;
         Ok(StagedDir {
@@ -200,6 +233,26 @@ mod tests {
             std::fs::read(dir.join("articles/a/index.html")).unwrap(),
             b"new"
         );
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn leftovers_of_dead_builds_are_removed_and_live_ones_kept() {
+        if !Path::new("/proc/self").is_dir() {
+            return;
+        }
+        let tmp = std::env::temp_dir().join(format!("srm-leftover-test-{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).unwrap();
+        // No process has an id this large (Linux caps ids at 2^22).
+        let dead = tmp.join(".public.staging-4294967290");
+        std::fs::create_dir_all(dead.join("articles")).unwrap();
+        let live = tmp.join(format!(".public.staging-{}", std::process::id()));
+        std::fs::create_dir_all(&live).unwrap();
+        let unrelated = tmp.join(".public.staging-notapid");
+        std::fs::create_dir_all(&unrelated).unwrap();
+        remove_leftovers(&tmp, ".public.staging-");
+        assert!(!dead.exists());
+        assert!(live.exists() && unrelated.exists());
         std::fs::remove_dir_all(&tmp).unwrap();
     }
 }
