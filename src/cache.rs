@@ -187,6 +187,8 @@ pub struct BuildCache {
     pub groups: Memo<Key, Arc<Vec<PageStub>>>,
     /// Template sources → compiled Tera (or the template errors).
     pub templates: Memo<Key, Arc<Result<tera::Tera, Vec<crate::diagnostics::Diagnostic>>>>,
+    /// Rendered pages of the cache file `build` loaded, read on demand.
+    pub disk_pages: Option<persist::PageIndex>,
 }
 
 impl BuildCache {
@@ -198,6 +200,31 @@ impl BuildCache {
             markdown: Memo::passthrough(),
             pages: Memo::passthrough(),
             ..Self::default()
+        }
+    }
+
+    /// A rendered page from this process's memo or, failing that, the loaded cache file;
+    /// marks it used.
+    pub fn page(&self, key: &Key) -> Option<Arc<PageArtifacts>> {
+        self.pages
+            .peek(key)
+            .or_else(|| self.disk_pages.as_ref()?.get(key).map(Arc::new))
+    }
+
+    /// True when a rendered page is available under `key`; marks it used.
+    pub fn has_page(&self, key: &Key) -> bool {
+        self.pages.touch(key) || self.disk_pages.as_ref().is_some_and(|d| d.touch(key))
+    }
+
+    /// The rendered page under `key`, or `make()` (stored when the page memo keeps values).
+    pub fn page_or(
+        &self,
+        key: Key,
+        make: impl FnOnce() -> Arc<PageArtifacts>,
+    ) -> Arc<PageArtifacts> {
+        match self.page(&key) {
+            Some(page) => page,
+            None => self.pages.get_or(key, make),
         }
     }
 
@@ -280,8 +307,10 @@ mod tests {
 /// as a cold build's.
 pub mod persist {
     use super::{BuildCache, Key, PageArtifacts, PageStub};
+    use std::collections::{HashMap, HashSet};
     use std::io::{self, Read, Write};
     use std::path::Path;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Arc, Mutex};
 
     const MAGIC: &[u8; 8] = b"SRMCACHE";
@@ -303,14 +332,16 @@ pub mod persist {
         pub rejected: Option<String>,
     }
 
-    /// Loads `dir/build-cache.bin` into the page table (a missing file is simply empty).
-    /// Entries are read one at a time, so loading never holds the whole file in memory.
-    pub fn load(dir: &Path, cache: &BuildCache) -> LoadReport {
+    /// Opens `dir/build-cache.bin` (a missing file is simply empty): every entry's checksum
+    /// is verified, page groups are loaded, and rendered pages are only located — an index
+    /// of offsets in [`BuildCache::disk_pages`] reads each one when a build asks for it, so
+    /// a warm build never holds the whole cache in memory.
+    pub fn load(dir: &Path, cache: &mut BuildCache) -> LoadReport {
         let mut report = LoadReport::default();
         let Ok(file) = std::fs::File::open(dir.join(FILE)) else {
             return report;
         };
-        let mut r = io::BufReader::with_capacity(1 << 20, file);
+        let mut r = io::BufReader::with_capacity(1 << 20, &file);
         let mut magic = [0u8; 8];
         if r.read_exact(&mut magic).is_err() || &magic != MAGIC {
             report.rejected = Some("not an srm-docs cache file".into());
@@ -328,6 +359,8 @@ pub mod persist {
             ));
             return report;
         }
+        let mut offset = (MAGIC.len() + 8 + buf.len()) as u64;
+        let mut entries = HashMap::new();
         loop {
             let mut head = [0u8; 1 + 32 + 32];
             match r.read_exact(&mut head) {
@@ -342,6 +375,8 @@ pub mod persist {
                 report.corrupt += 1;
                 break;
             }
+            let payload_at = offset + head.len() as u64 + 8;
+            offset = payload_at + buf.len() as u64;
             let key = Key::from_bytes(head[1..33].try_into().expect("32 bytes"));
             let sum: [u8; 32] = head[33..].try_into().expect("32 bytes");
             if blake3::hash(&buf) != Key::from_bytes(sum) {
@@ -349,13 +384,10 @@ pub mod persist {
                 continue;
             }
             match head[0] {
-                b'P' => match postcard::from_bytes::<PageArtifacts>(&buf) {
-                    Ok(v) => {
-                        cache.pages.seed(key, Arc::new(v));
-                        report.loaded += 1;
-                    }
-                    Err(_) => report.corrupt += 1,
-                },
+                b'P' => {
+                    entries.insert(key, (payload_at, buf.len() as u64, sum));
+                    report.loaded += 1;
+                }
                 b'G' => match decode_group(&buf) {
                     Some(stubs) => cache.groups.seed(key, Arc::new(stubs)),
                     None => report.corrupt += 1,
@@ -363,7 +395,85 @@ pub mod persist {
                 _ => report.corrupt += 1,
             }
         }
+        drop(r);
+        if !entries.is_empty() {
+            cache.disk_pages = Some(PageIndex {
+                file,
+                entries,
+                used: Mutex::new(HashSet::new()),
+                unreadable: AtomicUsize::new(0),
+            });
+        }
         report
+    }
+
+    /// The rendered pages of a cache file, by key: located at load, read on demand.
+    pub struct PageIndex {
+        file: std::fs::File,
+        /// Key → (payload offset, payload length, payload checksum).
+        entries: HashMap<Key, (u64, u64, [u8; 32])>,
+        used: Mutex<HashSet<Key>>,
+        unreadable: AtomicUsize,
+    }
+
+    impl PageIndex {
+        /// True when the file holds `key`; marks it used.
+        pub fn touch(&self, key: &Key) -> bool {
+            let present = self.entries.contains_key(key);
+            if present {
+                self.used.lock().expect("page index").insert(*key);
+            }
+            present
+        }
+
+        /// Reads and decodes the page stored under `key`. An entry that no longer reads back
+        /// as it was verified (the file changed underneath) counts as missing.
+        pub fn get(&self, key: &Key) -> Option<PageArtifacts> {
+            let payload = self.payload(key)?;
+            match postcard::from_bytes(&payload) {
+                Ok(page) => {
+                    self.used.lock().expect("page index").insert(*key);
+                    Some(page)
+                }
+                Err(_) => {
+                    self.unreadable.fetch_add(1, Ordering::Relaxed);
+                    None
+                }
+            }
+        }
+
+        /// The verified payload bytes of an entry.
+        fn payload(&self, key: &Key) -> Option<Vec<u8>> {
+            use std::os::unix::fs::FileExt;
+            let &(at, len, sum) = self.entries.get(key)?;
+            let mut payload = vec![0u8; len as usize];
+            let read = self.file.read_exact_at(&mut payload, at);
+            if read.is_err() || *blake3::hash(&payload).as_bytes() != sum {
+                self.unreadable.fetch_add(1, Ordering::Relaxed);
+                return None;
+            }
+            Some(payload)
+        }
+
+        /// Number of pages in the file.
+        pub fn len(&self) -> usize {
+            self.entries.len()
+        }
+
+        /// True when the file holds no page.
+        pub fn is_empty(&self) -> bool {
+            self.entries.is_empty()
+        }
+
+        /// Number of distinct pages the current build used.
+        pub fn used(&self) -> usize {
+            self.used.lock().expect("page index").len()
+        }
+
+        /// Entries that failed to read back after load.
+        pub fn unreadable(&self) -> usize {
+            self.unreadable.load(Ordering::Relaxed)
+        }
     }
 
     /// A group stub as stored: the template by name.
@@ -426,6 +536,23 @@ pub mod persist {
         for (key, v) in cache.pages.entries() {
             w.append(&key, &v)?;
         }
+        // Pages reused from the previous file are copied as they are, never decoded.
+        if let Some(disk) = &cache.disk_pages {
+            let used: Vec<Key> = disk
+                .used
+                .lock()
+                .expect("page index")
+                .iter()
+                .copied()
+                .collect();
+            for key in used {
+                if cache.pages.peek(&key).is_none() {
+                    if let Some(payload) = disk.payload(&key) {
+                        w.append_entry(b'P', &key, &payload)?;
+                    }
+                }
+            }
+        }
         w.finish(cache)
     }
 
@@ -464,7 +591,7 @@ pub mod persist {
         }
 
         /// Appends one framed entry: kind, key, checksum, length, payload.
-        fn append_entry(&self, kind: u8, key: &Key, payload: &[u8]) -> io::Result<()> {
+        pub(super) fn append_entry(&self, kind: u8, key: &Key, payload: &[u8]) -> io::Result<()> {
             let sum = blake3::hash(payload);
             let mut guard = self.out.lock().expect("cache writer");
             let w = guard
@@ -540,10 +667,11 @@ pub mod persist {
             w.append(&k1, &page("<p>one</p>")).unwrap();
             w.append(&k2, &page("<p>two</p>")).unwrap();
             w.finish(&BuildCache::default()).unwrap();
-            let cache = BuildCache::default();
-            let report = load(&dir, &cache);
+            let mut cache = BuildCache::default();
+            let report = load(&dir, &mut cache);
             assert_eq!((report.loaded, report.corrupt), (2, 0));
-            assert_eq!(cache.pages.peek(&k2).unwrap().html, "<p>two</p>");
+            assert_eq!(cache.page(&k2).unwrap().html, "<p>two</p>");
+            assert!(cache.page(&hash_parts([b"3".as_slice()])).is_none());
             {
                 let w = Writer::create(&dir).unwrap();
                 w.append(&k1, &page("<p>changed</p>")).unwrap();
@@ -554,9 +682,9 @@ pub mod persist {
                 .map(|e| e.unwrap().file_name())
                 .collect();
             assert_eq!(names, [FILE], "no temporary file is left");
-            let cache = BuildCache::default();
-            assert_eq!(load(&dir, &cache).loaded, 2);
-            assert_eq!(cache.pages.peek(&k1).unwrap().html, "<p>one</p>");
+            let mut cache = BuildCache::default();
+            assert_eq!(load(&dir, &mut cache).loaded, 2);
+            assert_eq!(cache.page(&k1).unwrap().html, "<p>one</p>");
             std::fs::remove_dir_all(&dir).unwrap();
         }
     }

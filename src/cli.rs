@@ -133,9 +133,11 @@ fn build(args: BuildArgs) -> i32 {
             .unwrap_or_else(|| config.root.join(".srm-cache"))
     });
     let mut loaded_pages = 0;
+    let mut cache_damaged = false;
     if let Some(dir) = &cache_dir {
-        let loaded = crate::cache::persist::load(dir, &engine.cache);
+        let loaded = crate::cache::persist::load(dir, &mut engine.cache);
         loaded_pages = loaded.loaded;
+        cache_damaged = loaded.corrupt > 0;
         if let Some(why) = &loaded.rejected {
             eprintln!("warning: build cache in {} ignored: {why}", dir.display());
         }
@@ -188,6 +190,19 @@ fn build(args: BuildArgs) -> i32 {
     );
     report(&result.diagnostics);
     print_timings(&result.stats);
+    if let Some(unreadable) = engine
+        .cache
+        .disk_pages
+        .as_ref()
+        .map(|d| d.unreadable())
+        .filter(|&n| n > 0)
+    {
+        eprintln!(
+            "warning: {unreadable} build cache entr{} changed on disk during the build and {} rendered again",
+            if unreadable == 1 { "y" } else { "ies" },
+            if unreadable == 1 { "was" } else { "were" }
+        );
+    }
     let (errors, warnings) = result.diagnostics.counts();
     let Some(output) = result.output else {
         eprintln!(
@@ -209,9 +224,10 @@ fn build(args: BuildArgs) -> i32 {
             );
         }
     } else if let Some(dir) = &cache_dir {
-        // Rewrite a loaded cache only when this build computed something new or dropped
-        // old pages.
-        let stale = engine.cache.pages.misses() > 0 || engine.cache.pages.len() != loaded_pages;
+        // Rewrite a loaded cache only when this build computed something new, dropped old
+        // pages or found damaged entries.
+        let reused = engine.cache.disk_pages.as_ref().map_or(0, |d| d.used());
+        let stale = engine.cache.pages.misses() > 0 || reused != loaded_pages || cache_damaged;
         if stale {
             if let Err(e) = crate::cache::persist::save(dir, &engine.cache) {
                 eprintln!(

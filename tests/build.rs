@@ -364,6 +364,18 @@ fn a_corrupt_or_foreign_cache_is_detected_ignored_and_never_changes_the_output()
     run.stderr_has("1 corrupt entry ignored");
     assert_same_tree(&cold, &damaged);
 
+    // A rendered page's entry (the first one, right after the version header) damaged too.
+    let (_, _) = build_into("rewritten");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    let tag_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
+    let first_payload = 16 + tag_len + 1 + 32 + 32 + 8;
+    assert_eq!(bytes[16 + tag_len], b'P', "the first entry is a page");
+    bytes[first_payload + 5] ^= 0xff;
+    std::fs::write(&cache, &bytes).unwrap();
+    let (run, page_damaged) = build_into("page-damaged");
+    run.stderr_has("1 corrupt entry ignored");
+    assert_same_tree(&cold, &page_damaged);
+
     std::fs::write(&cache, b"not a cache at all").unwrap();
     let (run, foreign) = build_into("foreign");
     run.stderr_has("ignored: not an srm-docs cache file");

@@ -33,6 +33,9 @@ pub struct Page {
     pub links: Vec<PendingLink>,
     /// Listed in `sitemap.xml`.
     pub in_sitemap: bool,
+    /// The rendered page, when it was already fetched from the cache (so it is not read
+    /// twice).
+    pub cached: Option<Arc<PageArtifacts>>,
 }
 
 /// A rendered HTML page.
@@ -313,7 +316,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
         let group_key = h.finalize();
         if self.cache.groups.touch(&group_key) {
             let stubs = self.cache.groups.get_or(group_key, || Arc::new(Vec::new()));
-            if stubs.iter().all(|s| self.cache.pages.touch(&s.key)) {
+            if stubs.iter().all(|s| self.cache.has_page(&s.key)) {
                 return stubs
                     .iter()
                     .map(|s| Page {
@@ -325,6 +328,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                         key: Some(s.key),
                         links: Vec::new(),
                         in_sitemap: s.in_sitemap,
+                        cached: None,
                     })
                     .collect();
             }
@@ -381,6 +385,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             key: None,
             links: self.take_links(),
             in_sitemap: template != "404.html",
+            cached: None,
         }
     }
 
@@ -487,7 +492,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             path.as_bytes(),
         ]);
         let url = site.article_url(a);
-        if let Some(cached) = self.cache.pages.peek(&input) {
+        if let Some(cached) = self.cache.page(&input) {
             // The page is cached: its Markdown is not even rendered.
             if !cached.diagnostics.is_empty() {
                 self.diagnostics
@@ -504,6 +509,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 key: Some(input),
                 links: Vec::new(),
                 in_sitemap: true,
+                cached: Some(cached),
             };
         }
         let r = self.cache.markdown.get_or(key, || {
@@ -566,6 +572,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             key: Some(input),
             links: Vec::new(),
             in_sitemap: true,
+            cached: None,
         }
     }
 
@@ -1235,45 +1242,49 @@ pub fn render_pages(
                 body,
                 links,
                 in_sitemap,
+                cached,
                 ..
             } = p;
-            let artifacts = cache.pages.get_or(key, || {
-                if let Some((body, _)) = &body {
-                    context["article"]["html"] = Value::String(body.html.clone());
-                }
-                let mut ctx = tera::Context::from_value(context).unwrap_or_default();
-                ctx.insert("site", site_ctx);
-                ctx.insert("current_url", &url);
-                match tera.render(template, &ctx) {
-                    Ok(mut html) => Arc::new(PageArtifacts {
-                        links: links
-                            .into_iter()
-                            .chain(body.iter().flat_map(|(b, _)| b.links.iter().cloned()))
-                            .collect(),
-                        diagnostics: body
-                            .as_ref()
-                            .map(|(b, _)| b.diagnostics.clone())
-                            .unwrap_or_default(),
-                        ids: super::links::ids_in(&html),
-                        search: super::extras::search_entry(&path, &url, &html),
-                        // Kept until written: no growth slack held for thousands of pages.
-                        html: {
-                            html.shrink_to_fit();
-                            html
-                        },
-                    }),
-                    Err(e) => {
-                        failure = Some(crate::render::templates::chain(&e));
-                        Arc::new(PageArtifacts {
-                            links: Vec::new(),
-                            diagnostics: Default::default(),
-                            html: String::new(),
-                            ids: Default::default(),
-                            search: None,
-                        })
+            let artifacts = match cached {
+                Some(page) => page,
+                None => cache.page_or(key, || {
+                    if let Some((body, _)) = &body {
+                        context["article"]["html"] = Value::String(body.html.clone());
                     }
-                }
-            });
+                    let mut ctx = tera::Context::from_value(context).unwrap_or_default();
+                    ctx.insert("site", site_ctx);
+                    ctx.insert("current_url", &url);
+                    match tera.render(template, &ctx) {
+                        Ok(mut html) => Arc::new(PageArtifacts {
+                            links: links
+                                .into_iter()
+                                .chain(body.iter().flat_map(|(b, _)| b.links.iter().cloned()))
+                                .collect(),
+                            diagnostics: body
+                                .as_ref()
+                                .map(|(b, _)| b.diagnostics.clone())
+                                .unwrap_or_default(),
+                            ids: super::links::ids_in(&html),
+                            search: super::extras::search_entry(&path, &url, &html),
+                            // Kept until written: no growth slack held for thousands of pages.
+                            html: {
+                                html.shrink_to_fit();
+                                html
+                            },
+                        }),
+                        Err(e) => {
+                            failure = Some(crate::render::templates::chain(&e));
+                            Arc::new(PageArtifacts {
+                                links: Vec::new(),
+                                diagnostics: Default::default(),
+                                html: String::new(),
+                                ids: Default::default(),
+                                search: None,
+                            })
+                        }
+                    }
+                }),
+            };
             if failure.is_none() && artifacts.html.is_empty() {
                 failure = Some("rendering failed earlier with the same inputs".into());
             }
