@@ -407,6 +407,33 @@ pub mod persist {
         report
     }
 
+    /// Reads exactly `buf.len()` bytes at `at` without moving a shared cursor, so threads can
+    /// read entries of one open file at once.
+    fn read_exact_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileExt;
+            file.read_exact_at(buf, at)
+        }
+        #[cfg(windows)]
+        {
+            use std::os::windows::fs::FileExt;
+            let mut done = 0;
+            while done < buf.len() {
+                match file.seek_read(&mut buf[done..], at + done as u64)? {
+                    0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+                    n => done += n,
+                }
+            }
+            Ok(())
+        }
+        #[cfg(not(any(unix, windows)))]
+        {
+            let _ = (file, buf, at);
+            Err(io::Error::other("positioned reads are not supported here"))
+        }
+    }
+
     /// The rendered pages of a cache file, by key: located at load, read on demand.
     pub struct PageIndex {
         file: std::fs::File,
@@ -444,10 +471,9 @@ pub mod persist {
 
         /// The verified payload bytes of an entry.
         fn payload(&self, key: &Key) -> Option<Vec<u8>> {
-            use std::os::unix::fs::FileExt;
             let &(at, len, sum) = self.entries.get(key)?;
             let mut payload = vec![0u8; len as usize];
-            let read = self.file.read_exact_at(&mut payload, at);
+            let read = read_exact_at(&self.file, &mut payload, at);
             if read.is_err() || *blake3::hash(&payload).as_bytes() != sum {
                 self.unreadable.fetch_add(1, Ordering::Relaxed);
                 return None;
