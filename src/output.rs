@@ -146,10 +146,10 @@ impl StagedDir {
     /// Writes every file of `output`, in parallel.
     pub fn write_output(&self, output: &Output) -> io::Result<()> {
         use rayon::prelude::*;
-        output
-            .files
-            .par_iter()
-            .try_for_each(|(path, bytes)| self.write(path, (**bytes).as_ref()))
+        output.files.par_iter().try_for_each(|(path, bytes)| {
+            self.write(path, (**bytes).as_ref())
+                .map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))
+        })
     }
 
     /// Replaces the target folder with the staging folder.

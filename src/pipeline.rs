@@ -411,6 +411,36 @@ pub fn parse_articles(
     out
 }
 
+/// Files under `content/` that would take the place of a generated page (same path) or of
+/// the folder a page lives in (`content/tags` against `tags/…/index.html`).
+fn asset_collisions(
+    assets: &[(String, Vec<u8>)],
+    pages: &[pages::RenderedPage],
+) -> Vec<Diagnostic> {
+    // Every page path and every folder above one, with the page that needs it.
+    let mut taken: HashMap<&str, &str> = HashMap::with_capacity(pages.len() * 2);
+    for p in pages {
+        taken.insert(p.path.as_str(), p.path.as_str());
+        let mut dir = p.path.as_str();
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if taken.insert(parent, p.path.as_str()).is_some() {
+                break; // this folder and those above it are already recorded
+            }
+            dir = parent;
+        }
+    }
+    assets
+        .iter()
+        .filter_map(|(path, _)| {
+            let page = taken.get(path.as_str())?;
+            Some(Diagnostic::error(
+                Location::file(format!("content/{path}")),
+                format!("this file would replace the generated page `{page}` or its folder: rename or move it"),
+            ))
+        })
+        .collect()
+}
+
 /// Resident memory of this process in MiB (0 where `/proc` is missing): for stage timings.
 pub fn resident_mib() -> u64 {
     std::fs::read_to_string("/proc/self/statm")
@@ -612,6 +642,9 @@ pub fn build_into(
             },
         ),
     );
+    for d in asset_collisions(&sources.assets, &rendered) {
+        diags.push(d);
+    }
     for (path, bytes) in &sources.assets {
         add(&mut output, path, bytes.clone());
     }

@@ -6,6 +6,7 @@
 mod common;
 
 use common::{assert_same_tree, attribute_urls, ids_in, run_bin, tree, SiteTest, TempDir};
+use std::path::PathBuf;
 
 // ---- front matter and configuration -------------------------------------------------------
 
@@ -199,6 +200,46 @@ fn failed_build_leaves_the_previous_output_byte_identical() {
         .filter(|n| n.starts_with(".public"))
         .collect();
     assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
+}
+
+#[test]
+fn a_file_in_place_of_a_generated_page_is_an_error_and_the_failed_build_keeps_output_and_cache() {
+    let site = SiteTest::fixture("dataset/valid");
+    site.run(["build"]).succeeds();
+    let before = tree(&site.public());
+    // An unusable cache: the build starts cold and streams every page into a new cache file
+    // as well as into the staging folder.
+    let cache = b"not a cache".to_vec();
+    std::fs::write(site.path(".srm-cache/build-cache.bin"), &cache).unwrap();
+    // A file where the tag pages need a folder (found after every page was rendered and
+    // streamed into the staging folder).
+    site.write("content/tags", "not a folder");
+    site.write(
+        "content/articles/new.md",
+        "---\ntitle: New\ntags: [fresh]\n---\n\nText.\n",
+    );
+    site.run(["build"])
+        .fails()
+        .stderr_has("content/tags: error: this file would replace the generated page `tags/")
+        .stderr_has("left untouched");
+    assert_same_tree(&before, &tree(&site.public()));
+    let names = |dir: PathBuf| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let leftovers: Vec<String> = names(site.root())
+        .into_iter()
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
+    assert_eq!(names(site.path(".srm-cache")), ["build-cache.bin"]);
+    assert_eq!(
+        std::fs::read(site.path(".srm-cache/build-cache.bin")).unwrap(),
+        cache,
+        "the new cache file is abandoned and the old file left as it was"
+    );
 }
 
 #[test]
