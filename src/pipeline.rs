@@ -411,14 +411,28 @@ pub fn parse_articles(
     out
 }
 
-/// Files under `content/` that would take the place of a generated page (same path) or of
-/// the folder a page lives in (`content/tags` against `tags/…/index.html`).
-fn asset_collisions(
+/// Files every build generates besides pages and theme files.
+const GENERATED_FILES: [&str; 6] = [
+    "sitemap.xml",
+    "atom.xml",
+    "search-index.json",
+    "data/matrix.json",
+    "data/matrix.csv",
+    "static/highlight.css",
+];
+
+/// Files under `content/` that would take the place of a generated page or file (same path)
+/// or of the folder a page lives in (`content/tags` against `tags/…/index.html`).
+fn asset_collisions<'p>(
     assets: &[(String, Vec<u8>)],
-    pages: &[pages::RenderedPage],
+    pages: &'p [pages::RenderedPage],
+    generated: &[&'p str],
 ) -> Vec<Diagnostic> {
     // Every page path and every folder above one, with the page that needs it.
     let mut taken: HashMap<&str, &str> = HashMap::with_capacity(pages.len() * 2);
+    for g in generated {
+        taken.insert(g, g);
+    }
     for p in pages {
         taken.insert(p.path.as_str(), p.path.as_str());
         let mut dir = p.path.as_str();
@@ -642,7 +656,7 @@ pub fn build_into(
             },
         ),
     );
-    for d in asset_collisions(&sources.assets, &rendered) {
+    for d in asset_collisions(&sources.assets, &rendered, &GENERATED_FILES) {
         diags.push(d);
     }
     for (path, bytes) in &sources.assets {
@@ -737,5 +751,53 @@ pub fn build_into(
         output,
         diagnostics: diags,
         stats,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str) -> pages::RenderedPage {
+        pages::RenderedPage {
+            path: path.into(),
+            url: format!("/{}", path.trim_end_matches("index.html")),
+            artifacts: Arc::new(PageArtifacts {
+                html: "<p>x</p>".into(),
+                ids: Default::default(),
+                search: None,
+                links: Vec::new(),
+                diagnostics: Default::default(),
+            }),
+            key: hash_parts([path.as_bytes()]),
+            in_sitemap: true,
+        }
+    }
+
+    #[test]
+    fn files_in_place_of_generated_pages_or_their_folders_are_errors() {
+        let pages = [page("tags/cloud/index.html"), page("index.html")];
+        let assets: Vec<(String, Vec<u8>)> = [
+            "tags",
+            "tags/cloud/index.html",
+            "atom.xml",
+            "img/tags.png",
+            "tags.txt",
+        ]
+        .iter()
+        .map(|p| (p.to_string(), Vec::new()))
+        .collect();
+        let found: Vec<String> = asset_collisions(&assets, &pages, &GENERATED_FILES)
+            .into_iter()
+            .map(|d| d.location.path.display().to_string())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "content/tags",
+                "content/tags/cloud/index.html",
+                "content/atom.xml"
+            ]
+        );
     }
 }
