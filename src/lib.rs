@@ -6,8 +6,10 @@
 //! ```text
 //! args → Config → read files (Sources) → parse (front matter, Markdown, dataset YAML)
 //!      → validate (Dataset + Articles + Diagnostics) → Site graph (pages, URLs, links,
-//!        backlinks) → render (Markdown events → HTML, syntect, Tera) → Output (path → bytes)
-//!      → write to staging dir + swap   |   serve from memory
+//!        backlinks) → render (Markdown events → HTML, syntect, Tera), in slices and groups
+//!      → build: each page streamed to a PageSink (staging dir + cache file), the rest as an
+//!        Output, then the staging dir swapped in   |   check: pages dropped
+//!      | serve: every page kept in an Output (path → bytes), swapped in memory
 //! ```
 
 // Diagnostics travel on the error path only and carry a path, a position, the source line and
