@@ -181,7 +181,7 @@ fn build(args: BuildArgs) -> i32 {
     };
     let result = pipeline::build_into(
         &config,
-        &sources,
+        std::borrow::Cow::Owned(sources),
         &engine,
         BuildOptions {
             drafts: args.common.drafts,
@@ -310,7 +310,7 @@ fn check(args: CommonArgs) -> i32 {
     };
     let result = pipeline::build_into(
         &config,
-        &sources,
+        std::borrow::Cow::Owned(sources),
         &Engine::one_shot(),
         BuildOptions {
             drafts: args.drafts,

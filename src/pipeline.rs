@@ -13,6 +13,7 @@ use crate::render::highlight::Highlighter;
 use crate::render::templates::{self, TemplateFile};
 use crate::site::{extras, links, pages, Site};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -505,15 +506,16 @@ pub fn build(
     engine: &Engine,
     opts: BuildOptions,
 ) -> BuildResult {
-    build_into(config, sources, engine, opts, None)
+    build_into(config, Cow::Borrowed(sources), engine, opts, None)
 }
 
 /// Builds the whole site, handing each page to `sink` (when given) as soon as it is
 /// rendered; the returned [`Output`] then holds only the files that are not pages. Pure
-/// apart from what the sink does.
+/// apart from what the sink does. Given the sources to own (one-shot builds), it drops the
+/// raw Markdown once the articles are parsed: they keep their own normalised text.
 pub fn build_into(
     config: &Config,
-    sources: &Sources,
+    mut sources: Cow<'_, Sources>,
     engine: &Engine,
     opts: BuildOptions,
     sink: Option<&dyn PageSink>,
@@ -547,7 +549,10 @@ pub fn build_into(
             diags.push(e.clone());
         }
     }
-    let articles = parse_articles(sources, opts, &engine.cache, &mut diags);
+    let articles = parse_articles(&sources, opts, &engine.cache, &mut diags);
+    if let Cow::Owned(owned) = &mut sources {
+        owned.markdown = Vec::new();
+    }
     let data_key = hash_parts(
         sources
             .data
