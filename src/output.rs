@@ -44,13 +44,6 @@ impl Output {
     pub fn total_bytes(&self) -> usize {
         self.files.values().map(|b| (**b).as_ref().len()).sum()
     }
-
-    /// Writes everything to `dir` atomically: staging folder, then rename over the old one.
-    pub fn write_to(&self, dir: &Path) -> io::Result<()> {
-        let staged = StagedDir::begin(dir)?;
-        staged.write_output(self)?;
-        staged.commit()
-    }
 }
 
 /// Removes the entries of `dir` named `prefix` followed by the id of a process that no
@@ -184,6 +177,13 @@ impl Drop for StagedDir {
 mod tests {
     use super::*;
 
+    /// Writes a whole output the way `build` finishes one.
+    fn write(output: &Output, dir: &Path) {
+        let staged = StagedDir::begin(dir).unwrap();
+        staged.write_output(output).unwrap();
+        staged.commit().unwrap();
+    }
+
     #[test]
     fn write_replaces_the_whole_folder() {
         let tmp = std::env::temp_dir().join(format!("srm-out-test-{}", std::process::id()));
@@ -191,10 +191,10 @@ mod tests {
         let mut a = Output::default();
         a.insert("index.html", "one");
         a.insert("x/stale.html", "old");
-        a.write_to(&dir).unwrap();
+        write(&a, &dir);
         let mut b = Output::default();
         b.insert("index.html", "two");
-        b.write_to(&dir).unwrap();
+        write(&b, &dir);
         assert_eq!(
             std::fs::read_to_string(dir.join("index.html")).unwrap(),
             "two"
@@ -211,7 +211,7 @@ mod tests {
         let dir = tmp.join("public");
         let mut live = Output::default();
         live.insert("index.html", "good");
-        live.write_to(&dir).unwrap();
+        write(&live, &dir);
         {
             let staged = StagedDir::begin(&dir).unwrap();
             staged.write("index.html", b"half").unwrap();
