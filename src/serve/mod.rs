@@ -266,9 +266,10 @@ fn rebuild_loop(
         *state.snapshot.write().expect("snapshot") = Arc::new(snap);
         state.broadcast(message);
         eprintln!(
-            "{} in {:.1?}: {} file(s) changed{}",
+            "{} in {:.1?}: {} source file(s) edited, {} output file(s) changed{}",
             if failed { "rebuild failed" } else { "rebuilt" },
             started.elapsed(),
+            paths.len(),
             changed.len(),
             if failed {
                 "; serving the last good site"
