@@ -14,7 +14,8 @@
 #              SRM_BIN=path to time an existing binary instead of running `cargo build --release`,
 #              QUIET_MAX (default 15) / QUIET_WAIT (default 600): before each run, wait up to
 #              QUIET_WAIT s until other processes use less than QUIET_MAX % of the CPUs.
-# Needs: cargo, python3 (3.11, stdlib only), GNU time at /usr/bin/time (Debian package `time`).
+# Needs: cargo, python3 (3.11, stdlib only), GNU time at /usr/bin/time (Debian package `time`),
+#        and free disk for every run's output, kept until the end (~3 GB for 1000 10000).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
