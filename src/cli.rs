@@ -156,10 +156,7 @@ fn build(args: BuildArgs) -> i32 {
         Some(dir) if loaded_pages == 0 => match crate::cache::persist::Writer::create(dir) {
             Ok(w) => Some(w),
             Err(e) => {
-                eprintln!(
-                    "warning: cannot write the build cache to {}: {e}",
-                    dir.display()
-                );
+                warn_cache_not_written(dir, &e);
                 None
             }
         },
@@ -218,10 +215,7 @@ fn build(args: BuildArgs) -> i32 {
     }
     if let (Some(dir), Some(w)) = (&cache_dir, cache_writer) {
         if let Err(e) = w.finish(&engine.cache) {
-            eprintln!(
-                "warning: cannot write the build cache to {}: {e}",
-                dir.display()
-            );
+            warn_cache_not_written(dir, &e);
         }
     } else if let Some(dir) = &cache_dir {
         // Rewrite a loaded cache only when this build computed something new, dropped old
@@ -230,10 +224,7 @@ fn build(args: BuildArgs) -> i32 {
         let stale = engine.cache.pages.misses() > 0 || reused != loaded_pages || cache_damaged;
         if stale {
             if let Err(e) = crate::cache::persist::save(dir, &engine.cache) {
-                eprintln!(
-                    "warning: cannot write the build cache to {}: {e}",
-                    dir.display()
-                );
+                warn_cache_not_written(dir, &e);
             }
         }
     }
@@ -275,6 +266,14 @@ impl pipeline::PageSink for DiskSink<'_> {
         }
         Ok(())
     }
+}
+
+/// A cache that cannot be written only costs the next build time: a warning, not an error.
+fn warn_cache_not_written(dir: &std::path::Path, e: &std::io::Error) {
+    eprintln!(
+        "warning: cannot write the build cache to {}: {e}",
+        dir.display()
+    );
 }
 
 /// True when `SRM_TIMINGS` asks for per-stage timings on stderr.

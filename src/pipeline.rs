@@ -253,7 +253,7 @@ pub fn read_sources_reusing(
                 key_path,
                 class,
                 stamp: (len, modified),
-                read: reused.ok_or(()),
+                read: reused,
             });
         }
     }
@@ -261,12 +261,12 @@ pub fn read_sources_reusing(
     // one after another is the slowest part of a large build's start.
     found
         .par_iter_mut()
-        .filter(|f| f.read.is_err())
+        .filter(|f| f.read.is_none())
         .for_each(|f| {
             f.read = match std::fs::read(&f.path) {
                 Ok(b) => {
                     let key = crate::cache::hash_parts([f.key_path.as_bytes(), b.as_slice()]);
-                    Ok((b, key))
+                    Some((b, key))
                 }
                 Err(e) => {
                     diags_read
@@ -276,13 +276,13 @@ pub fn read_sources_reusing(
                             Location::file(rel(root, &f.path)),
                             format!("cannot read: {e}"),
                         ));
-                    Err(())
+                    None
                 }
             };
         });
     diags.extend(diags_read.into_inner().expect("read diagnostics"));
     for f in found {
-        let Ok((bytes, key)) = f.read else { continue };
+        let Some((bytes, key)) = f.read else { continue };
         let (len, modified) = f.stamp;
         sources.stamps.insert(f.path, Stamp { len, modified, key });
         match f.class {
@@ -328,13 +328,13 @@ enum FileClass {
 }
 
 /// A file found by the walk: its bytes and hash, reused from the previous read or read now
-/// (`Err` until read, or when reading failed).
+/// (`None` until read, or when reading failed).
 struct Found {
     path: std::path::PathBuf,
     key_path: String,
     class: FileClass,
     stamp: (u64, Option<std::time::SystemTime>),
-    read: Result<(Vec<u8>, crate::cache::Key), ()>,
+    read: Option<(Vec<u8>, crate::cache::Key)>,
 }
 
 fn is_hidden(path: &Path, base: &Path) -> bool {
@@ -411,16 +411,6 @@ pub fn parse_articles(
     }
     out
 }
-
-/// Files every build generates besides pages and theme files.
-const GENERATED_FILES: [&str; 6] = [
-    "sitemap.xml",
-    "atom.xml",
-    "search-index.json",
-    "data/matrix.json",
-    "data/matrix.csv",
-    "static/highlight.css",
-];
 
 /// Files under `content/` that would take the place of a generated page or file (same path)
 /// or of the folder a page lives in (`content/tags` against `tags/…/index.html`).
@@ -626,7 +616,8 @@ pub fn build_into(
     }
     let mut output = Output::default();
     let mut extra_paths = Vec::new();
-    let mut extra_paths_shared = Vec::new();
+    // Files generated beside the pages (stylesheet, feeds, exports, search index).
+    let mut generated: Vec<&'static str> = Vec::new();
     let mut add = |output: &mut Output, path: &str, bytes: Vec<u8>| {
         extra_paths.push(format!("{}{}", config.base_path, path));
         output.insert(path, bytes);
@@ -644,8 +635,8 @@ pub fn build_into(
             .extras
             .get_or(key, || Arc::new(make().into_bytes()))
     };
-    let mut add_shared = |output: &mut Output, path: &str, blob: crate::output::Blob| {
-        extra_paths_shared.push(format!("{}{}", config.base_path, path));
+    let mut add_shared = |output: &mut Output, path: &'static str, blob: crate::output::Blob| {
+        generated.push(path);
         output.insert_shared(path, blob);
     };
     add_shared(
@@ -661,12 +652,6 @@ pub fn build_into(
             },
         ),
     );
-    for d in asset_collisions(&sources.assets, &rendered, &GENERATED_FILES) {
-        diags.push(d);
-    }
-    for (path, bytes) in &sources.assets {
-        add(&mut output, path, bytes.clone());
-    }
     lap("statics", &mut stats);
     // Keyed by what they list: every page's key (and URL), and every article's source.
     let pages_key = hash_parts(rendered.iter().flat_map(|p| {
@@ -725,7 +710,18 @@ pub fn build_into(
             memo("matrix.csv", &data, &|| extras::matrix_csv(&site)),
         );
     }
-    extra_paths.extend(extra_paths_shared);
+    // Content files go in last: one that would replace a generated file or page is an error.
+    for d in asset_collisions(&sources.assets, &rendered, &generated) {
+        diags.push(d);
+    }
+    for (path, bytes) in &sources.assets {
+        add(&mut output, path, bytes.clone());
+    }
+    extra_paths.extend(
+        generated
+            .iter()
+            .map(|path| format!("{}{path}", config.base_path)),
+    );
     lap("extras", &mut stats);
     let sources_by_path: HashMap<&Path, &crate::source::SourceFile> = site
         .articles
@@ -792,7 +788,8 @@ mod tests {
         .iter()
         .map(|p| (p.to_string(), Vec::new()))
         .collect();
-        let found: Vec<String> = asset_collisions(&assets, &pages, &GENERATED_FILES)
+        let generated = ["atom.xml", "static/highlight.css"];
+        let found: Vec<String> = asset_collisions(&assets, &pages, &generated)
             .into_iter()
             .map(|d| d.location.path.display().to_string())
             .collect();

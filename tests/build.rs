@@ -6,7 +6,6 @@
 mod common;
 
 use common::{assert_same_tree, attribute_urls, ids_in, run_bin, tree, SiteTest, TempDir};
-use std::path::PathBuf;
 
 // ---- front matter and configuration -------------------------------------------------------
 
@@ -194,11 +193,7 @@ fn failed_build_leaves_the_previous_output_byte_identical() {
         .stderr_has("content/articles/broken.md:5:5: error: link to `nothing.md`: no such article")
         .stderr_has("left untouched");
     assert_same_tree(&before, &tree(&site.public()));
-    let leftovers: Vec<String> = std::fs::read_dir(site.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
-        .collect();
+    let leftovers = site.staging_leftovers();
     assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
 }
 
@@ -223,18 +218,13 @@ fn a_file_in_place_of_a_generated_page_is_an_error_and_the_failed_build_keeps_ou
         .stderr_has("content/tags: error: this file would replace the generated page `tags/")
         .stderr_has("left untouched");
     assert_same_tree(&before, &tree(&site.public()));
-    let names = |dir: PathBuf| -> Vec<String> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect()
-    };
-    let leftovers: Vec<String> = names(site.root())
-        .into_iter()
-        .filter(|n| n.starts_with(".public"))
-        .collect();
+    let leftovers = site.staging_leftovers();
     assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
-    assert_eq!(names(site.path(".srm-cache")), ["build-cache.bin"]);
+    let cache_files: Vec<String> = std::fs::read_dir(site.path(".srm-cache"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(cache_files, ["build-cache.bin"]);
     assert_eq!(
         std::fs::read(site.path(".srm-cache/build-cache.bin")).unwrap(),
         cache,

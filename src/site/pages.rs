@@ -79,10 +79,9 @@ const HOME_ARTICLES: usize = 10;
 pub struct PageBuilder<'s, 'a> {
     site: &'s Site<'a>,
     salt: Key,
+    /// Each article's list entry (title, URL, date, summary, tags) and its hash: list pages
+    /// and backlinks depend on these hashes, not on article bodies.
     summaries: Vec<Arc<(Value, Key)>>,
-    /// Hash of each article's list entry (title, URL, date, summary, tags): list pages and
-    /// backlinks depend on these, not on article bodies.
-    summary_keys: Vec<Key>,
     /// Every summary key, concatenated: the input of every list (computed once).
     all_summaries: std::sync::OnceLock<Vec<u8>>,
     /// [`PageBuilder::backlinks_digest`], computed once.
@@ -125,7 +124,6 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             site,
             salt,
             summaries: Vec::new(),
-            summary_keys: Vec::new(),
             all_summaries: Default::default(),
             backlinks_key: Default::default(),
             highlighter,
@@ -148,7 +146,6 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 })
             })
             .collect();
-        builder.summary_keys = entries.iter().map(|e| e.1).collect();
         builder.summaries = entries;
         builder
     }
@@ -293,7 +290,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
     fn summary_inputs(&self, indexes: impl IntoIterator<Item = usize>) -> Vec<u8> {
         indexes
             .into_iter()
-            .flat_map(|i| *self.summary_keys[i].as_bytes())
+            .flat_map(|i| *self.summaries[i].1.as_bytes())
             .collect()
     }
 
@@ -480,8 +477,8 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
         // Neighbours show as their list summaries, so an edit to a neighbour's body does
         // not re-render this page.
         let neighbour = |j: Option<usize>| {
-            j.and_then(|j| self.summary_keys.get(j))
-                .map_or([0u8; 32], |k| *k.as_bytes())
+            j.and_then(|j| self.summaries.get(j))
+                .map_or([0u8; 32], |s| *s.1.as_bytes())
         };
         let input = hash_parts([
             self.salt.as_bytes().as_slice(),

@@ -156,6 +156,15 @@ impl SiteTest {
     }
 
     /// The default output folder, `<root>/public`.
+    /// Staging or old output folders (`.public.*`) left in the site folder.
+    pub fn staging_leftovers(&self) -> Vec<String> {
+        std::fs::read_dir(self.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public"))
+            .collect()
+    }
+
     pub fn public(&self) -> PathBuf {
         self.path("public")
     }
