@@ -596,7 +596,7 @@ pub mod persist {
         /// Starts a new cache file in `dir`.
         pub fn create(dir: &Path) -> io::Result<Self> {
             std::fs::create_dir_all(dir)?;
-            crate::output::remove_leftovers(dir, &format!("{FILE}.tmp-"));
+            crate::output::remove_dead_files(dir, &format!("{FILE}.tmp-"));
             let tmp = dir.join(format!("{FILE}.tmp-{}", std::process::id()));
             let mut w = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
             w.write_all(MAGIC)?;

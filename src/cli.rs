@@ -4,7 +4,7 @@
 use crate::cache::{Key, PageArtifacts};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
-use crate::output::StagedDir;
+use crate::output::{target, BeginError, Placed, StagedDir};
 use crate::pipeline::{self, BuildOptions, Engine};
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -64,6 +64,11 @@ pub struct BuildArgs {
     /// Build without reading or writing the cache.
     #[arg(long)]
     no_cache: bool,
+    /// Replace an existing output folder that srm-docs did not write (everything in it is
+    /// deleted). Never allows the site folder, its content, themes or cache, a folder above
+    /// the site, `/` or the home folder.
+    #[arg(long)]
+    force: bool,
 }
 
 /// Runs the parsed command line; returns the process exit code.
@@ -108,9 +113,34 @@ fn build(args: BuildArgs) -> i32 {
             return 2;
         }
     }
-    if let Some(out) = args.output {
-        config.output_dir = out;
+    if let Some(out) = &args.output {
+        config.output_dir = out.clone();
     }
+    let cache_dir = (!args.no_cache).then(|| {
+        args.cache_dir
+            .clone()
+            .unwrap_or_else(|| config.root.join(".srm-cache"))
+    });
+    let protected = target::Protected::for_site(&config.root, cache_dir.as_deref());
+    config.output_dir = match target::resolve(&config.output_dir, &protected) {
+        Ok(dir) => dir,
+        Err(refusal) => {
+            eprintln!("error: {refusal}");
+            return 2;
+        }
+    };
+    let notice = |m: String| eprintln!("note: {m}");
+    let staged = match StagedDir::begin(&config.output_dir, args.force, &notice) {
+        Ok(s) => s,
+        Err(BeginError::Refused(why)) => {
+            eprintln!("error: {why}");
+            return 2;
+        }
+        Err(BeginError::Io(e)) => {
+            eprintln!("error: cannot write {}: {e}", config.output_dir.display());
+            return 1;
+        }
+    };
     let started = std::time::Instant::now();
     let sources = match pipeline::read_sources(&config) {
         Ok(s) => s,
@@ -127,11 +157,6 @@ fn build(args: BuildArgs) -> i32 {
         );
     }
     let mut engine = Engine::one_shot();
-    let cache_dir = (!args.no_cache).then(|| {
-        args.cache_dir
-            .clone()
-            .unwrap_or_else(|| config.root.join(".srm-cache"))
-    });
     let mut loaded_pages = 0;
     let mut cache_damaged = false;
     if let Some(dir) = &cache_dir {
@@ -165,13 +190,6 @@ fn build(args: BuildArgs) -> i32 {
     if loaded_pages > 0 {
         engine.cache.pages.set_keeps(true);
     }
-    let staged = match StagedDir::begin(&config.output_dir) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", config.output_dir.display());
-            return 1;
-        }
-    };
     let sink = DiskSink {
         output: &staged,
         cache: cache_writer.as_ref(),
@@ -209,9 +227,19 @@ fn build(args: BuildArgs) -> i32 {
         return 1;
     };
     let write_started = std::time::Instant::now();
-    if let Err(e) = staged.write_output(&output).and_then(|()| staged.commit()) {
-        eprintln!("error: cannot write {}: {e}", config.output_dir.display());
-        return 1;
+    match staged.write_output(&output).and_then(|()| staged.commit()) {
+        Ok(Placed::Swapped) => {}
+        Ok(Placed::InPlace(done)) => eprintln!(
+            "note: {} cannot be swapped whole (a mount point): updated in place, {} file(s) \
+             written, {} removed",
+            config.output_dir.display(),
+            done.written,
+            done.removed
+        ),
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", config.output_dir.display());
+            return 1;
+        }
     }
     if let (Some(dir), Some(w)) = (&cache_dir, cache_writer) {
         if let Err(e) = w.finish(&engine.cache) {

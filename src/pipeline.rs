@@ -477,6 +477,39 @@ impl PageSink for DiscardPages {
     }
 }
 
+/// Keeps the first page planned for each output path: a second one is never rendered or
+/// written, so no page overwrites another. It is reported naming both pages' templates,
+/// unless errors were already reported (a duplicate dataset id is the usual cause, and its
+/// error says so at its line). `planned` maps each path to the template of its first page.
+fn drop_duplicate_paths(
+    pages: Vec<pages::Page>,
+    planned: &mut HashMap<String, &'static str>,
+    diags: &mut Diagnostics,
+) -> Vec<pages::Page> {
+    pages
+        .into_iter()
+        .filter(|p| match planned.entry(p.path.clone()) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(p.template);
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(_) if diags.has_errors() => false,
+            std::collections::hash_map::Entry::Occupied(first) => {
+                diags.push(Diagnostic::error(
+                    Location::file(&p.path),
+                    format!(
+                        "two pages would be written here: the first from template `{}`, the \
+                         second from template `{}`; the second is not written",
+                        first.get(),
+                        p.template
+                    ),
+                ));
+                false
+            }
+        })
+        .collect()
+}
+
 /// What later stages (links, search, sitemap) need of a page whose HTML went to a sink.
 fn without_html(page: &PageArtifacts) -> PageArtifacts {
     PageArtifacts {
@@ -575,7 +608,9 @@ pub fn build_into(
     let tera = tera.as_ref().as_ref().ok();
     let mut rendered = Vec::with_capacity(site.articles.len() + 64);
     let sunk_bytes = std::sync::atomic::AtomicUsize::new(0);
+    let mut planned = HashMap::new();
     let mut render = |pages: Vec<pages::Page>, diags: &mut Diagnostics| {
+        let pages = drop_duplicate_paths(pages, &mut planned, diags);
         let Some(tera) = tera else { return };
         let mut slice =
             pages::render_pages(tera, templates_key, &site_ctx, pages, &engine.cache, diags);
@@ -758,6 +793,53 @@ pub fn build_into(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn planned(path: &str, template: &'static str) -> pages::Page {
+        pages::Page {
+            path: path.into(),
+            url: format!("/{path}"),
+            template,
+            context: serde_json::Value::Null,
+            body: None,
+            key: None,
+            links: Vec::new(),
+            in_sitemap: true,
+            cached: None,
+        }
+    }
+
+    #[test]
+    fn a_second_page_for_the_same_path_is_dropped_and_reported_unless_errors_explain_it() {
+        let mut seen = HashMap::new();
+        let mut diags = Diagnostics::new();
+        let first = vec![planned("a/index.html", "service.html")];
+        assert_eq!(drop_duplicate_paths(first, &mut seen, &mut diags).len(), 1);
+        let again = vec![
+            planned("b/index.html", "page.html"),
+            planned("a/index.html", "control.html"),
+        ];
+        let kept = drop_duplicate_paths(again, &mut seen, &mut diags);
+        assert_eq!(
+            kept.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(),
+            ["b/index.html"]
+        );
+        let text = diags.render(false);
+        assert!(
+            text.contains(
+                "a/index.html: error: two pages would be written here: the first \
+             from template `service.html`, the second from template `control.html`"
+            ),
+            "{text}"
+        );
+        // With the cause already reported, the duplicate is dropped silently.
+        let kept = drop_duplicate_paths(
+            vec![planned("b/index.html", "x.html")],
+            &mut seen,
+            &mut diags,
+        );
+        assert!(kept.is_empty());
+        assert_eq!(diags.counts(), (1, 0));
+    }
 
     fn page(path: &str) -> pages::RenderedPage {
         pages::RenderedPage {

@@ -155,16 +155,16 @@ impl SiteTest {
         copy_tree(&fixture_dir(fixture), &self.root());
     }
 
-    /// The default output folder, `<root>/public`.
-    /// Staging or old output folders (`.public.*`) left in the site folder.
+    /// Staging or old output folders (`.public.*`, not the lock file) left in the site folder.
     pub fn staging_leftovers(&self) -> Vec<String> {
         std::fs::read_dir(self.root())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".public"))
+            .filter(|n| n.starts_with(".public") && n != ".public.lock")
             .collect()
     }
 
+    /// The default output folder, `<root>/public`.
     pub fn public(&self) -> PathBuf {
         self.path("public")
     }

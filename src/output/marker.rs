@@ -1,0 +1,177 @@
+//! The mark srm-docs leaves in every output folder it writes: `.srm-docs-output`, naming the
+//! tool and listing every file it wrote. A later build replaces a folder only when it finds
+//! this mark (or the folder is empty), and refuses one holding files the list does not name.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// File name of the marker inside an output folder.
+pub const MARKER: &str = ".srm-docs-output";
+
+/// File name of the marker inside a staging folder (what proves a leftover is ours).
+pub const STAGING_MARKER: &str = ".srm-docs-staging";
+
+/// First line of a marker; the rest lists the files, one `/`-separated path per line.
+const HEADER: &str = "srm-docs output folder, format 1";
+
+/// The text of a marker listing `files`.
+pub fn render(files: &BTreeSet<String>) -> String {
+    let mut text = format!(
+        "{HEADER}\n# Written by srm-docs {}. The next build replaces this folder whole;\n\
+         # files not listed below make it refuse to. Files written:\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for f in files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    text
+}
+
+/// The files a marker lists, or `None` when `text` is not a marker.
+pub fn parse(text: &str) -> Option<BTreeSet<String>> {
+    let mut lines = text.lines();
+    (lines.next()? == HEADER).then(|| {
+        lines
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect()
+    })
+}
+
+/// What stands at an output path before a build replaces it.
+#[derive(Debug)]
+pub enum Existing {
+    /// Nothing: the folder will be created.
+    Missing,
+    /// An empty folder.
+    Empty,
+    /// A folder srm-docs wrote, with the files its marker lists.
+    Ours(BTreeSet<String>),
+    /// A folder without a marker, or with files its marker does not list (a few named).
+    Foreign {
+        /// Some of the entries srm-docs did not write.
+        samples: Vec<String>,
+        /// How many such entries there are.
+        count: usize,
+        /// The files the marker lists, when there is one.
+        listed: BTreeSet<String>,
+    },
+}
+
+/// Examines the folder at `dir`. A file (or anything else that is not a folder) is an error:
+/// a build never replaces it.
+pub fn examine(dir: &Path) -> io::Result<Existing> {
+    let meta = match std::fs::metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Missing),
+        Err(e) => return Err(e),
+    };
+    if !meta.is_dir() {
+        return Err(io::Error::other("it is a file, not a folder"));
+    }
+    let listed = match std::fs::read_to_string(dir.join(MARKER)) {
+        Ok(text) => parse(&text),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let mut foreign = Vec::new();
+    let mut count = 0;
+    let allowed = listed.as_ref().map(with_parents);
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let entry = entry.map_err(io::Error::other)?;
+        let rel = relative(dir, entry.path());
+        let ours = (rel == MARKER && listed.is_some())
+            || allowed.as_ref().is_some_and(|a| a.contains(&rel));
+        if !ours {
+            count += 1;
+            if foreign.len() < 5 {
+                foreign.push(rel);
+            }
+        }
+    }
+    Ok(match (listed, count) {
+        (_, 0) if std::fs::read_dir(dir)?.next().is_none() => Existing::Empty,
+        (Some(files), 0) => Existing::Ours(files),
+        (listed, _) => Existing::Foreign {
+            samples: foreign,
+            count,
+            listed: listed.unwrap_or_default(),
+        },
+    })
+}
+
+/// The listed files and every folder above them.
+fn with_parents(files: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut all = files.clone();
+    for f in files {
+        let mut path = f.as_str();
+        while let Some(i) = path.rfind('/') {
+            path = &path[..i];
+            if !all.insert(path.to_string()) {
+                break;
+            }
+        }
+    }
+    all
+}
+
+/// `path` relative to `base`, `/`-separated.
+fn relative(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_marker_round_trips_and_other_text_is_not_one() {
+        let list = files(&["index.html", "a/b/index.html"]);
+        assert_eq!(parse(&render(&list)), Some(list));
+        assert_eq!(parse("srm-docs output folder, format 2\nx\n"), None);
+        assert_eq!(parse(""), None);
+    }
+
+    #[test]
+    fn folders_are_classified_by_what_they_hold() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        assert!(matches!(examine(&dir).unwrap(), Existing::Missing));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert!(matches!(examine(&dir).unwrap(), Existing::Empty));
+        std::fs::create_dir_all(dir.join("a/b")).unwrap();
+        std::fs::write(dir.join("a/b/index.html"), "x").unwrap();
+        std::fs::write(dir.join(MARKER), render(&files(&["a/b/index.html"]))).unwrap();
+        assert!(matches!(examine(&dir).unwrap(), Existing::Ours(f) if f.len() == 1));
+        std::fs::write(dir.join("a/CNAME"), "kb.example.com").unwrap();
+        match examine(&dir).unwrap() {
+            Existing::Foreign {
+                samples,
+                count,
+                listed,
+            } => {
+                assert_eq!((samples, count), (vec!["a/CNAME".to_string()], 1));
+                assert_eq!(listed.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        std::fs::remove_file(dir.join(MARKER)).unwrap();
+        assert!(matches!(
+            examine(&dir).unwrap(),
+            Existing::Foreign { count: 4, .. }
+        ));
+        let file = tmp.path().join("file");
+        std::fs::write(&file, "precious").unwrap();
+        assert!(examine(&file).is_err());
+    }
+}
