@@ -95,3 +95,70 @@ fn bundled_site_builds_with_the_promised_content() {
     serde_json::from_slice::<serde_json::Value>(&files["search-index.json"])
         .expect("search index parses");
 }
+
+/// The matrix cells corrected in issue 16, pinned in the CSV export: one assertion per cell,
+/// on the resolved owner and, where the issue names one, the default state.
+#[test]
+fn corrected_matrix_cells_are_pinned_in_the_csv_export() {
+    let (_dir, out) = build_bundled("bundled-pinned-cells");
+    let files = tree(&out);
+    let csv = parse_csv(std::str::from_utf8(&files["data/matrix.csv"]).expect("UTF-8 CSV"));
+    let header = &csv[0];
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("CSV has no column {name}"))
+    };
+    let (service, control, owner, state, varies) = (
+        col("service"),
+        col("control"),
+        col("owner"),
+        col("default_state"),
+        col("control_varies"),
+    );
+    let cells: BTreeMap<(String, String), &Vec<String>> = csv[1..]
+        .iter()
+        .map(|r| ((r[service].clone(), r[control].clone()), r))
+        .collect();
+    let cell = |s: &str, c: &str| {
+        *cells
+            .get(&(s.to_string(), c.to_string()))
+            .unwrap_or_else(|| panic!("no row for {s} / {c}"))
+    };
+
+    // (service, control, resolved owner, default_state or "" when not pinned)
+    let pinned: &[(&str, &str, &str, &str)] = &[
+        ("lambda", "guest-os", "shared", ""),
+        ("ec2-bare-metal", "host-os", "customer", ""),
+        ("fargate", "encryption-at-rest", "shared", "enabled"),
+        ("ecs-managed-instances", "encryption-at-rest", "shared", "enabled"),
+        ("ecs", "db-engine-patching", "n/a", ""),
+        ("eks", "db-engine-patching", "n/a", ""),
+        ("fargate", "db-engine-patching", "n/a", ""),
+        ("elastic-beanstalk", "db-engine-patching", "n/a", ""),
+        ("elb", "db-engine-patching", "n/a", ""),
+        ("vpc", "guest-os", "n/a", ""),
+        ("vpc", "runtime-platform", "n/a", ""),
+        ("vpc", "db-engine-patching", "n/a", ""),
+        ("ebs", "guest-os", "n/a", ""),
+        ("ebs", "runtime-platform", "n/a", ""),
+        ("ebs", "db-engine-patching", "n/a", ""),
+        ("lambda", "network-acls", "customer", ""),
+        ("workdocs", "application-code", "n/a", ""),
+        ("rds", "guest-os", "shared", ""),
+    ];
+    for &(s, c, want_owner, want_state) in pinned {
+        let row = cell(s, c);
+        assert_eq!(row[owner], want_owner, "owner of the cell {s} / {c}");
+        if !want_state.is_empty() {
+            assert_eq!(row[state], want_state, "default_state of the cell {s} / {c}");
+        }
+    }
+    // The retired WorkDocs no longer makes application security "vary".
+    assert_eq!(
+        cell("ec2", "application-code")[varies],
+        "false",
+        "application-code must not vary because of a retired service"
+    );
+}
