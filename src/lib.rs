@@ -21,6 +21,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod dataset;
+pub mod date;
 pub mod diagnostics;
 pub mod init;
 pub mod output;

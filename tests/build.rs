@@ -15,10 +15,22 @@ fn front_matter_errors_are_reported_at_their_line_and_column_in_the_file() {
     site.run(["check"])
         .fails()
         .diagnostics_are(&[
-            "content/articles/bad-date.md:3:7: error: date `2025-13-45` is not YYYY-MM-DD",
+            "content/articles/bad-date.md:3:7: error: date `2025-13-45` does not exist",
             "content/articles/unknown-key.md:3:1: error: unknown field `colour`, expected one of title, date, updated, summary, tags, authors, draft, slug, weight, services, controls, scenarios",
         ])
         .counts(2, 0);
+}
+
+#[test]
+fn a_date_with_a_multibyte_character_is_a_located_error_not_a_panic() {
+    let site = SiteTest::fixture("dataset/valid");
+    site.write(
+        "content/articles/odd.md",
+        "---\ntitle: Odd\ndate: 2025\u{e9}-01-01\n---\n\nText.\n",
+    );
+    site.run(["check"]).fails().diagnostics_are(&[
+        "content/articles/odd.md:3:7: error: date `2025\u{e9}-01-01` must be written YYYY-MM-DD, YYYY-MM or YYYY",
+    ]);
 }
 
 #[test]

@@ -132,7 +132,12 @@ fn corrected_matrix_cells_are_pinned_in_the_csv_export() {
         ("lambda", "guest-os", "shared", ""),
         ("ec2-bare-metal", "host-os", "customer", ""),
         ("fargate", "encryption-at-rest", "shared", "enabled"),
-        ("ecs-managed-instances", "encryption-at-rest", "shared", "enabled"),
+        (
+            "ecs-managed-instances",
+            "encryption-at-rest",
+            "shared",
+            "enabled",
+        ),
         ("ecs", "db-engine-patching", "n/a", ""),
         ("eks", "db-engine-patching", "n/a", ""),
         ("fargate", "db-engine-patching", "n/a", ""),
@@ -145,17 +150,21 @@ fn corrected_matrix_cells_are_pinned_in_the_csv_export() {
         ("ebs", "runtime-platform", "n/a", ""),
         ("ebs", "db-engine-patching", "n/a", ""),
         ("lambda", "network-acls", "customer", ""),
-        ("workdocs", "application-code", "n/a", ""),
+        ("workdocs", "application-code", "aws", ""),
         ("rds", "guest-os", "shared", ""),
     ];
     for &(s, c, want_owner, want_state) in pinned {
         let row = cell(s, c);
         assert_eq!(row[owner], want_owner, "owner of the cell {s} / {c}");
         if !want_state.is_empty() {
-            assert_eq!(row[state], want_state, "default_state of the cell {s} / {c}");
+            assert_eq!(
+                row[state], want_state,
+                "default_state of the cell {s} / {c}"
+            );
         }
     }
-    // The retired WorkDocs no longer makes application security "vary".
+    // The retired WorkDocs keeps its historical cell (AWS) but does not make application
+    // security "vary": retired services do not count.
     assert_eq!(
         cell("ec2", "application-code")[varies],
         "false",

@@ -18,7 +18,7 @@ const ERRORS: &[&str] = &[
     "content/data/a-model.yaml:21:7: error: matrix row `encryption` gives no owner for category `abstracted`",
     "content/data/a-model.yaml:22:16: error: a `shared` owner must say what each party does: `customer:` is missing",
     "content/data/b-duplicate-key.yaml:4:5: error: duplicate mapping key `title` is not allowed here",
-    "content/data/c-unknown-key.yaml:5:5: error: unknown field `colour`, expected one of id, title, author, date, url, note",
+    "content/data/c-unknown-key.yaml:5:5: error: unknown field `colour`, expected one of id, title, author, date, accessed, url, note",
 ];
 
 #[test]

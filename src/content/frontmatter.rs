@@ -134,6 +134,7 @@ fn day_first_timestamp(line: &str) -> Option<String> {
         && (1..=31).contains(&day)
         && (1..=12).contains(&month))
     .then(|| format!("{y}-{m}-{d}"))
+    .filter(|date| crate::date::Date::parse_day(date).is_ok())
 }
 
 /// `Status : #done` → (`Status`, `#done`). The key is a short run of words.
@@ -167,19 +168,6 @@ fn obsidian_tags(value: &str) -> Vec<String> {
     tags
 }
 
-/// Checks a date value and returns its `YYYY-MM-DD` part.
-pub fn normalise_date(value: &str) -> Option<String> {
-    let date = value.get(..10)?;
-    let b = date.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let ok = digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10);
-    let month: u8 = date[5..7].parse().ok()?;
-    let day: u8 = date[8..10].parse().ok()?;
-    let rest_ok = value.len() == 10 || matches!(value.as_bytes()[10], b'T' | b' ');
-    (ok && rest_ok && (1..=12).contains(&month) && (1..=31).contains(&day))
-        .then(|| date.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,16 +199,5 @@ mod tests {
     fn prose_is_not_a_header() {
         assert_eq!(obsidian_header("Just a sentence here.\n"), None);
         assert_eq!(obsidian_header("# Heading\n"), None);
-    }
-
-    #[test]
-    fn dates_are_checked() {
-        assert_eq!(normalise_date("2025-06-15").as_deref(), Some("2025-06-15"));
-        assert_eq!(
-            normalise_date("2025-06-15T10:00:00Z").as_deref(),
-            Some("2025-06-15")
-        );
-        assert_eq!(normalise_date("15-06-2025"), None);
-        assert_eq!(normalise_date("2025-13-01"), None);
     }
 }

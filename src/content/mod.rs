@@ -161,14 +161,13 @@ fn apply_front_matter(
 ) {
     let mut date = |value: Option<serde_saphyr::Spanned<String>>| {
         let value = value?;
-        let d = frontmatter::normalise_date(&value.value);
-        if d.is_none() {
-            diags.push(Diagnostic::error(
-                emb.span(&value),
-                format!("date `{}` is not YYYY-MM-DD", value.value),
-            ));
+        match crate::date::Date::parse_day(&value.value) {
+            Ok(d) => Some(d.to_string()),
+            Err(message) => {
+                diags.push(Diagnostic::error(emb.span(&value), message));
+                None
+            }
         }
-        d
     };
     article.date = date(fm.date);
     article.updated = date(fm.updated);

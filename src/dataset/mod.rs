@@ -97,7 +97,10 @@ pub struct Source {
     pub id: String,
     pub title: String,
     pub author: String,
+    /// When it was published, to the precision known.
     pub date: Option<String>,
+    /// When it was last read (for pages that change, such as documentation).
+    pub accessed: Option<String>,
     pub url: Option<String>,
     pub note: Option<Text>,
 }
@@ -300,6 +303,7 @@ impl Dataset {
         let mut owners: Vec<Owner> = self
             .services
             .iter()
+            .filter(|s| s.status != "retired")
             .filter_map(|s| self.cell(control, s).map(|c| c.owner))
             .filter(|o| *o != Owner::NotApplicable)
             .collect();
@@ -545,16 +549,17 @@ impl<'a> Validator<'a> {
             .collect()
     }
 
+    /// A date known to the day, month or year (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`), in its
+    /// canonical form; an error at its place otherwise.
     fn date(&mut self, file: &SourceFile, d: &S) -> String {
-        if crate::content::frontmatter::normalise_date(&d.value).as_deref()
-            != Some(d.value.as_str())
-        {
-            self.diags.push(Diagnostic::error(
-                Self::at(file, d),
-                format!("date `{}` must be written YYYY-MM-DD", d.value),
-            ));
+        match crate::date::Date::parse_partial(&d.value) {
+            Ok(date) => date.to_string(),
+            Err(message) => {
+                self.diags
+                    .push(Diagnostic::error(Self::at(file, d), message));
+                d.value.clone()
+            }
         }
-        d.value.clone()
     }
 
     fn updates(&mut self, file: &SourceFile, list: &[RawUpdate]) -> Vec<Update> {
@@ -685,11 +690,13 @@ impl<'a> Validator<'a> {
         for (file, raw) in files {
             for s in &raw.sources {
                 let date = s.date.as_ref().map(|d| self.date(file, d));
+                let accessed = s.accessed.as_ref().map(|d| self.date(file, d));
                 ds.sources.push(Source {
                     id: s.id.value.clone(),
                     title: s.title.clone(),
                     author: s.author.clone(),
                     date,
+                    accessed,
                     url: s.url.clone(),
                     note: Self::opt_text(file, &s.note),
                 });

@@ -47,6 +47,7 @@ pub struct RawSource {
     pub title: String,
     pub author: String,
     pub date: Option<S>,
+    pub accessed: Option<S>,
     pub url: Option<String>,
     pub note: Option<S>,
 }

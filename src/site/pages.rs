@@ -1069,7 +1069,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             json!({
                 "page": {"title": "Sources, conflicts and compliance", "description": "Where the facts come from, where the sources disagree, and the compliance programmes involved."},
                 "sources": ds.sources.iter().map(|s| json!({
-                    "id": s.id, "title": s.title, "author": s.author, "date": s.date, "url": s.url, "note": self.opt_md(&s.note),
+                    "id": s.id, "title": s.title, "author": s.author, "date": s.date, "accessed": s.accessed, "url": s.url, "note": self.opt_md(&s.note),
                 })).collect::<Vec<_>>(),
                 "conflicts": ds.conflicts.iter().map(|c| json!({
                     "id": c.id, "topic": c.topic, "checked": c.checked, "resolution": self.md(&c.resolution),
