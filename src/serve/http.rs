@@ -118,9 +118,29 @@ pub fn inject(html: &str, extra: &str) -> String {
     }
 }
 
+/// `url` with every byte that may not appear in an HTTP header value (non-ASCII, controls,
+/// spaces) percent-encoded, so a redirect to a base path like `/café/` is a valid header.
+pub fn ascii_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirect_targets_are_made_header_safe() {
+        assert_eq!(ascii_url("/caf\u{e9}/a b/"), "/caf%C3%A9/a%20b/");
+        assert_eq!(ascii_url("/docs/?q=1"), "/docs/?q=1");
+    }
 
     fn site(k: &str) -> bool {
         matches!(

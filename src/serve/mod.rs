@@ -83,9 +83,12 @@ pub fn run(args: ServeArgs) -> i32 {
     let opts = BuildOptions {
         drafts: args.common.drafts,
     };
-    let engine = Engine::default();
+    let mut engine = Engine::default();
     let mut sources = None;
-    let (snapshot, _) = build_snapshot(&config, &engine, opts, None, &mut sources, &[]);
+    let (snapshot, _, panicked) = build_snapshot(&config, &engine, opts, None, &mut sources, &[]);
+    if panicked {
+        engine = Engine::default();
+    }
     let addr = format!("{}:{}", args.bind, args.port);
     let server = match tiny_http::Server::http(&addr) {
         Ok(s) => Arc::new(s),
@@ -132,12 +135,13 @@ pub fn run(args: ServeArgs) -> i32 {
             .arg(format!("http://{local}{}", config.base_path))
             .spawn();
     }
-    rebuild_loop(&root, &engine, opts, &state, &watcher, &mut sources);
+    rebuild_loop(&root, &mut engine, opts, &state, &watcher, &mut sources);
     0
 }
 
-/// Builds once; returns the new snapshot (keeping `previous` output on failure) and the
-/// site paths whose bytes changed.
+/// Builds once; returns the new snapshot (keeping `previous` output on failure), the site
+/// paths whose bytes changed, and whether the build panicked (then the engine's memos are
+/// not to be trusted).
 fn build_snapshot(
     config: &Config,
     engine: &Engine,
@@ -145,15 +149,20 @@ fn build_snapshot(
     previous: Option<&Snapshot>,
     last_sources: &mut Option<pipeline::Sources>,
     changed: &[std::path::PathBuf],
-) -> (Snapshot, Vec<String>) {
+) -> (Snapshot, Vec<String>, bool) {
     let started = Instant::now();
     let sources = pipeline::read_sources_reusing(config, last_sources.take(), changed);
     let read = started.elapsed();
+    let mut panicked = false;
     let result = match sources {
         Ok(sources) => {
-            let result = pipeline::build(config, &sources, engine, opts);
-            *last_sources = Some(sources);
-            result
+            let result = isolated(|| pipeline::build(config, &sources, engine, opts));
+            // After a panic nothing read or memoised so far is trusted: re-read everything.
+            panicked = result.panicked;
+            if !panicked {
+                *last_sources = Some(sources);
+            }
+            result.build
         }
         Err(diagnostics) => pipeline::BuildResult {
             output: None,
@@ -187,6 +196,7 @@ fn build_snapshot(
                     errors: Vec::new(),
                 },
                 changed,
+                panicked,
             )
         }
         None => {
@@ -197,7 +207,47 @@ fn build_snapshot(
                 .map(|d| d.headline())
                 .collect();
             let output = previous.map(|p| p.output.clone()).unwrap_or_default();
-            (Snapshot { output, errors }, Vec::new())
+            (Snapshot { output, errors }, Vec::new(), panicked)
+        }
+    }
+}
+
+/// A build run so that a panic inside it (a bug) becomes an error shown in the overlay and
+/// the terminal instead of killing the server; `panicked` says whether that happened.
+struct Isolated {
+    build: pipeline::BuildResult,
+    panicked: bool,
+}
+
+/// Runs `build`, turning a panic into a failed build with one error naming the panic.
+fn isolated(build: impl FnOnce() -> pipeline::BuildResult) -> Isolated {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
+        Ok(build) => Isolated {
+            build,
+            panicked: false,
+        },
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".into());
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.push(crate::diagnostics::Diagnostic::error(
+                crate::diagnostics::Location::file("srm-docs"),
+                format!(
+                    "internal error while rebuilding ({what}); the last good site is still \
+                     served; please report this with the edit that caused it"
+                ),
+            ));
+            Isolated {
+                build: pipeline::BuildResult {
+                    output: None,
+                    diagnostics,
+                    stats: Default::default(),
+                },
+                panicked: true,
+            }
         }
     }
 }
@@ -230,7 +280,7 @@ fn changed_paths(old: &Output, new: &Output) -> Vec<String> {
 
 fn rebuild_loop(
     root: &std::path::Path,
-    engine: &Engine,
+    engine: &mut Engine,
     opts: BuildOptions,
     state: &State,
     watcher: &watch::SiteWatcher,
@@ -257,8 +307,11 @@ fn rebuild_loop(
         let previous = state.snapshot.read().expect("snapshot").clone();
         engine.highlighter.clear_cache_if_larger_than(50_000);
         let paths: Vec<std::path::PathBuf> = batch.iter().map(|(p, _)| p.clone()).collect();
-        let (snap, changed) =
+        let (snap, changed, panicked) =
             build_snapshot(&config, engine, opts, Some(&previous), sources, &paths);
+        if panicked {
+            *engine = Engine::default();
+        }
         let failed = !snap.errors.is_empty();
         let all = batch.iter().any(|(_, c)| *c == watch::Change::Config);
         let message =
@@ -301,7 +354,9 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
             let _ = request.respond(Response::from_string("bad request\n").with_status_code(400));
         }
         http::Resolved::Redirect(to) => {
-            let _ = request.respond(Response::empty(301).with_header(header("Location", &to)));
+            let location = http::ascii_url(&to);
+            let _ =
+                request.respond(Response::empty(301).with_header(header("Location", &location)));
         }
         http::Resolved::File(key) => {
             let body = page_body(&snap, &key);
@@ -381,4 +436,26 @@ fn events(state: Arc<State>, request: tiny_http::Request) {
         }
         state.streams.fetch_sub(1, Ordering::SeqCst);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_rebuild_becomes_a_failed_build_with_its_message() {
+        let result = isolated(|| panic!("index out of bounds"));
+        assert!(result.panicked && result.build.output.is_none());
+        let text = result.build.diagnostics.render(false);
+        assert!(
+            text.contains("internal error while rebuilding (index out of bounds)"),
+            "{text}"
+        );
+        let fine = isolated(|| pipeline::BuildResult {
+            output: Some(Output::default()),
+            diagnostics: Diagnostics::new(),
+            stats: Default::default(),
+        });
+        assert!(!fine.panicked);
+    }
 }
