@@ -7,8 +7,8 @@
 pub mod http;
 pub mod watch;
 
+use crate::cli::Verbosity;
 use crate::config::Config;
-use crate::diagnostics::Diagnostics;
 use crate::output::Output;
 use crate::pipeline::{self, BuildOptions, Engine};
 use clap::Args;
@@ -69,7 +69,7 @@ impl State {
 }
 
 /// Runs the preview server; returns the exit code.
-pub fn run(args: ServeArgs) -> i32 {
+pub fn run(args: ServeArgs, verbosity: Verbosity) -> i32 {
     // Absolute, so watcher events (absolute paths) classify against it.
     let root = args
         .common
@@ -85,7 +85,7 @@ pub fn run(args: ServeArgs) -> i32 {
     };
     let engine = Engine::default();
     let mut sources = None;
-    let (snapshot, _) = build_snapshot(&config, &engine, opts, None, &mut sources, &[]);
+    let (snapshot, _) = build_snapshot(&config, &engine, opts, None, &mut sources, &[], verbosity);
     let addr = format!("{}:{}", args.bind, args.port);
     let server = match tiny_http::Server::http(&addr) {
         Ok(s) => Arc::new(s),
@@ -124,7 +124,7 @@ pub fn run(args: ServeArgs) -> i32 {
     };
     println!("Serving at http://{local}/");
     let _ = std::io::stdout().flush();
-    if config.base_path != "/" {
+    if config.base_path != "/" && verbosity != Verbosity::Quiet {
         eprintln!("site base path: http://{local}{}", config.base_path);
     }
     if args.open {
@@ -132,12 +132,20 @@ pub fn run(args: ServeArgs) -> i32 {
             .arg(format!("http://{local}{}", config.base_path))
             .spawn();
     }
-    rebuild_loop(&root, &engine, opts, &state, &watcher, &mut sources);
+    rebuild_loop(
+        &root,
+        &engine,
+        opts,
+        &state,
+        &watcher,
+        &mut sources,
+        verbosity,
+    );
     0
 }
 
-/// Builds once; returns the new snapshot (keeping `previous` output on failure) and the
-/// site paths whose bytes changed.
+/// Builds once, printing its diagnostics (and timings) as `verbosity` asks; returns the new
+/// snapshot (keeping `previous` output on failure) and the site paths whose bytes changed.
 fn build_snapshot(
     config: &Config,
     engine: &Engine,
@@ -145,6 +153,7 @@ fn build_snapshot(
     previous: Option<&Snapshot>,
     last_sources: &mut Option<pipeline::Sources>,
     changed: &[std::path::PathBuf],
+    verbosity: Verbosity,
 ) -> (Snapshot, Vec<String>) {
     let started = Instant::now();
     let sources = pipeline::read_sources_reusing(config, last_sources.take(), changed);
@@ -161,8 +170,10 @@ fn build_snapshot(
             stats: Default::default(),
         },
     };
-    report(&result.diagnostics);
-    if std::env::var_os("SRM_TIMINGS").is_some() {
+    if !result.diagnostics.is_empty() {
+        crate::cli::report_as(&result.diagnostics, verbosity);
+    }
+    if crate::cli::timings_wanted(verbosity) {
         let stages: Vec<String> = result
             .stats
             .timings
@@ -202,12 +213,6 @@ fn build_snapshot(
     }
 }
 
-fn report(diags: &Diagnostics) {
-    if !diags.is_empty() {
-        crate::cli::report(diags);
-    }
-}
-
 /// Site paths (`articles/a/` style for pages) whose content differs between two outputs.
 fn changed_paths(old: &Output, new: &Output) -> Vec<String> {
     let mut changed = Vec::new();
@@ -235,6 +240,7 @@ fn rebuild_loop(
     state: &State,
     watcher: &watch::SiteWatcher,
     sources: &mut Option<pipeline::Sources>,
+    verbosity: Verbosity,
 ) {
     while let Some(batch) = watcher.next_batch(Duration::from_millis(4), Duration::from_millis(250))
     {
@@ -257,14 +263,24 @@ fn rebuild_loop(
         let previous = state.snapshot.read().expect("snapshot").clone();
         engine.highlighter.clear_cache_if_larger_than(50_000);
         let paths: Vec<std::path::PathBuf> = batch.iter().map(|(p, _)| p.clone()).collect();
-        let (snap, changed) =
-            build_snapshot(&config, engine, opts, Some(&previous), sources, &paths);
+        let (snap, changed) = build_snapshot(
+            &config,
+            engine,
+            opts,
+            Some(&previous),
+            sources,
+            &paths,
+            verbosity,
+        );
         let failed = !snap.errors.is_empty();
         let all = batch.iter().any(|(_, c)| *c == watch::Change::Config);
         let message =
             serde_json::json!({"errors": failed, "changed": changed, "all": all}).to_string();
         *state.snapshot.write().expect("snapshot") = Arc::new(snap);
         state.broadcast(message);
+        if verbosity == Verbosity::Quiet && !failed {
+            continue;
+        }
         eprintln!(
             "{} in {:.1?}: {} source file(s) edited, {} output file(s) changed{}",
             if failed { "rebuild failed" } else { "rebuilt" },
