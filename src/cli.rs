@@ -6,17 +6,46 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::output::{target, BeginError, Placed, StagedDir};
 use crate::pipeline::{self, BuildOptions, Engine};
-use clap::{Args, Parser, Subcommand};
+use crate::progress::Display;
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// srm-docs: a static site generator for cloud shared-responsibility knowledge bases.
 #[derive(Debug, Parser)]
-#[command(name = "srm-docs", version, about)]
+#[command(name = "srm-docs", version = env!("SRM_VERSION"), about)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+    /// Print errors only: no warnings, progress, summary line or timings.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print the time and memory of every stage (as `SRM_TIMINGS=1` does).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+/// How much the commands print besides errors, which always print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// `--quiet`: errors, and the line saying a command failed; nothing on success.
+    Quiet,
+    /// Errors, warnings, the progress display on a terminal and the summary line.
+    Normal,
+    /// `--verbose`: also every stage's time and memory.
+    Verbose,
+}
+
+impl Cli {
+    /// The verbosity the flags ask for.
+    pub fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, true) => Verbosity::Verbose,
+            (false, false) => Verbosity::Normal,
+        }
+    }
 }
 
 /// The verbs.
@@ -34,6 +63,11 @@ pub enum Command {
     Check(CommonArgs),
     /// Serve a live-reloading preview.
     Serve(crate::serve::ServeArgs),
+    /// Print a shell completion script to stdout (e.g. `srm-docs completions bash`).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Options shared by every command that reads a site.
@@ -73,12 +107,25 @@ pub struct BuildArgs {
 
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
+    let verbosity = cli.verbosity();
     match cli.command {
-        Command::Init { dir } => crate::init::run(&dir),
-        Command::Build(args) => build(args),
-        Command::Check(args) => check(args),
-        Command::Serve(args) => crate::serve::run(args),
+        Command::Init { dir } => crate::init::run(&dir, verbosity),
+        Command::Build(args) => build(args, verbosity),
+        Command::Check(args) => check(args, verbosity),
+        Command::Serve(args) => crate::serve::run(args, verbosity),
+        Command::Completions { shell } => completions(shell),
     }
+}
+
+/// Writes the completion script for `shell` to stdout.
+fn completions(shell: clap_complete::Shell) -> i32 {
+    clap_complete::generate(
+        shell,
+        &mut Cli::command(),
+        "srm-docs",
+        &mut std::io::stdout(),
+    );
+    0
 }
 
 fn color() -> bool {
@@ -88,6 +135,23 @@ fn color() -> bool {
 /// Prints diagnostics to stderr.
 pub fn report(diags: &Diagnostics) {
     eprint!("{}", diags.render(color()));
+}
+
+/// Prints diagnostics to stderr as `verbosity` asks: only the errors under `--quiet`.
+pub fn report_as(diags: &Diagnostics, verbosity: Verbosity) {
+    if verbosity != Verbosity::Quiet {
+        return report(diags);
+    }
+    for d in diags.errors() {
+        eprint!("{}", d.render(color()));
+    }
+}
+
+/// Prints a warning of the command itself (not of the content) unless `--quiet`.
+fn warn(verbosity: Verbosity, message: std::fmt::Arguments<'_>) {
+    if verbosity != Verbosity::Quiet {
+        eprintln!("warning: {message}");
+    }
 }
 
 /// Loads the config for a root; prints and returns exit code 2 on failure.
@@ -102,7 +166,7 @@ pub fn load_config(root: &std::path::Path) -> Result<Config, i32> {
     })
 }
 
-fn build(args: BuildArgs) -> i32 {
+fn build(args: BuildArgs, verbosity: Verbosity) -> i32 {
     let mut config = match load_config(&args.common.root) {
         Ok(c) => c,
         Err(code) => return code,
@@ -145,11 +209,11 @@ fn build(args: BuildArgs) -> i32 {
     let sources = match pipeline::read_sources(&config) {
         Ok(s) => s,
         Err(d) => {
-            report(&d);
+            report_as(&d, verbosity);
             return 1;
         }
     };
-    if timings_wanted() {
+    if timings_wanted(verbosity) {
         eprintln!(
             "timing: read {:.1} ms (rss {} MiB)",
             started.elapsed().as_secs_f64() * 1e3,
@@ -164,14 +228,20 @@ fn build(args: BuildArgs) -> i32 {
         loaded_pages = loaded.loaded;
         cache_damaged = loaded.corrupt > 0;
         if let Some(why) = &loaded.rejected {
-            eprintln!("warning: build cache in {} ignored: {why}", dir.display());
+            warn(
+                verbosity,
+                format_args!("build cache in {} ignored: {why}", dir.display()),
+            );
         }
         if loaded.corrupt > 0 {
-            eprintln!(
-                "warning: build cache in {}: {} corrupt entr{} ignored",
-                dir.display(),
-                loaded.corrupt,
-                if loaded.corrupt == 1 { "y" } else { "ies" }
+            warn(
+                verbosity,
+                format_args!(
+                    "build cache in {}: {} corrupt entr{} ignored",
+                    dir.display(),
+                    loaded.corrupt,
+                    if loaded.corrupt == 1 { "y" } else { "ies" }
+                ),
             );
         }
     }
@@ -181,7 +251,7 @@ fn build(args: BuildArgs) -> i32 {
         Some(dir) if loaded_pages == 0 => match crate::cache::persist::Writer::create(dir) {
             Ok(w) => Some(w),
             Err(e) => {
-                warn_cache_not_written(dir, &e);
+                warn_cache_not_written(dir, &e, verbosity);
                 None
             }
         },
@@ -194,7 +264,8 @@ fn build(args: BuildArgs) -> i32 {
         output: &staged,
         cache: cache_writer.as_ref(),
     };
-    let result = pipeline::build_into(
+    let progress = Display::for_stderr(verbosity != Verbosity::Quiet);
+    let result = pipeline::build_into_with_progress(
         &config,
         std::borrow::Cow::Owned(sources),
         &engine,
@@ -202,9 +273,11 @@ fn build(args: BuildArgs) -> i32 {
             drafts: args.common.drafts,
         },
         Some(&sink),
+        &progress,
     );
-    report(&result.diagnostics);
-    print_timings(&result.stats);
+    progress.finish();
+    report_as(&result.diagnostics, verbosity);
+    print_timings(&result.stats, verbosity);
     if let Some(unreadable) = engine
         .cache
         .disk_pages
@@ -212,10 +285,13 @@ fn build(args: BuildArgs) -> i32 {
         .map(|d| d.unreadable())
         .filter(|&n| n > 0)
     {
-        eprintln!(
-            "warning: {unreadable} build cache entr{} changed on disk during the build and {} rendered again",
-            if unreadable == 1 { "y" } else { "ies" },
-            if unreadable == 1 { "was" } else { "were" }
+        warn(
+            verbosity,
+            format_args!(
+                "{unreadable} build cache entr{} changed on disk during the build and {} rendered again",
+                if unreadable == 1 { "y" } else { "ies" },
+                if unreadable == 1 { "was" } else { "were" }
+            ),
         );
     }
     let (errors, warnings) = result.diagnostics.counts();
@@ -243,7 +319,7 @@ fn build(args: BuildArgs) -> i32 {
     }
     if let (Some(dir), Some(w)) = (&cache_dir, cache_writer) {
         if let Err(e) = w.finish(&engine.cache) {
-            warn_cache_not_written(dir, &e);
+            warn_cache_not_written(dir, &e, verbosity);
         }
     } else if let Some(dir) = &cache_dir {
         // Rewrite a loaded cache only when this build computed something new, dropped old
@@ -252,11 +328,11 @@ fn build(args: BuildArgs) -> i32 {
         let stale = engine.cache.pages.misses() > 0 || reused != loaded_pages || cache_damaged;
         if stale {
             if let Err(e) = crate::cache::persist::save(dir, &engine.cache) {
-                warn_cache_not_written(dir, &e);
+                warn_cache_not_written(dir, &e, verbosity);
             }
         }
     }
-    if timings_wanted() {
+    if timings_wanted(verbosity) {
         eprintln!(
             "timing: write+cache {:.1} ms (rss {} MiB)",
             write_started.elapsed().as_secs_f64() * 1e3,
@@ -264,6 +340,9 @@ fn build(args: BuildArgs) -> i32 {
         );
     }
     let s = &result.stats;
+    if verbosity == Verbosity::Quiet {
+        return 0;
+    }
     eprintln!(
         "built {} pages ({} articles, {} files, {:.1} MB) into {} in {:.2?} with {warnings} warning(s)",
         s.pages,
@@ -297,21 +376,26 @@ impl pipeline::PageSink for DiskSink<'_> {
 }
 
 /// A cache that cannot be written only costs the next build time: a warning, not an error.
-fn warn_cache_not_written(dir: &std::path::Path, e: &std::io::Error) {
-    eprintln!(
-        "warning: cannot write the build cache to {}: {e}",
-        dir.display()
+fn warn_cache_not_written(dir: &std::path::Path, e: &std::io::Error, verbosity: Verbosity) {
+    warn(
+        verbosity,
+        format_args!("cannot write the build cache to {}: {e}", dir.display()),
     );
 }
 
-/// True when `SRM_TIMINGS` asks for per-stage timings on stderr.
-fn timings_wanted() -> bool {
-    std::env::var_os("SRM_TIMINGS").is_some()
+/// True when `--verbose` or `SRM_TIMINGS` asks for per-stage timings on stderr (never
+/// under `--quiet`).
+pub fn timings_wanted(verbosity: Verbosity) -> bool {
+    match verbosity {
+        Verbosity::Quiet => false,
+        Verbosity::Normal => std::env::var_os("SRM_TIMINGS").is_some(),
+        Verbosity::Verbose => true,
+    }
 }
 
-/// Prints the stage timings of a build when `SRM_TIMINGS` is set.
-fn print_timings(stats: &pipeline::Stats) {
-    if timings_wanted() {
+/// Prints the stage timings of a build when [`timings_wanted`].
+fn print_timings(stats: &pipeline::Stats, verbosity: Verbosity) {
+    if timings_wanted(verbosity) {
         for t in &stats.timings {
             eprintln!(
                 "timing: {} {:.1} ms (rss {} MiB)",
@@ -323,7 +407,7 @@ fn print_timings(stats: &pipeline::Stats) {
     }
 }
 
-fn check(args: CommonArgs) -> i32 {
+fn check(args: CommonArgs, verbosity: Verbosity) -> i32 {
     let config = match load_config(&args.root) {
         Ok(c) => c,
         Err(code) => return code,
@@ -331,11 +415,12 @@ fn check(args: CommonArgs) -> i32 {
     let sources = match pipeline::read_sources(&config) {
         Ok(s) => s,
         Err(d) => {
-            report(&d);
+            report_as(&d, verbosity);
             return 1;
         }
     };
-    let result = pipeline::build_into(
+    let progress = Display::for_stderr(verbosity != Verbosity::Quiet);
+    let result = pipeline::build_into_with_progress(
         &config,
         std::borrow::Cow::Owned(sources),
         &Engine::one_shot(),
@@ -343,10 +428,15 @@ fn check(args: CommonArgs) -> i32 {
             drafts: args.drafts,
         },
         Some(&pipeline::DiscardPages),
+        &progress,
     );
-    report(&result.diagnostics);
-    print_timings(&result.stats);
+    progress.finish();
+    report_as(&result.diagnostics, verbosity);
+    print_timings(&result.stats, verbosity);
     let (errors, warnings) = result.diagnostics.counts();
+    if verbosity == Verbosity::Quiet && errors == 0 {
+        return 0;
+    }
     eprintln!(
         "checked {} pages ({} articles): {errors} error(s), {warnings} warning(s)",
         result.stats.pages, result.stats.articles

@@ -22,8 +22,9 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Creates the scaffold; refuses to overwrite existing files. Returns the exit code.
-pub fn run(dir: &Path) -> i32 {
+/// Creates the scaffold; refuses to overwrite existing files. Says what it did unless
+/// `--quiet`. Returns the exit code.
+pub fn run(dir: &Path, verbosity: crate::cli::Verbosity) -> i32 {
     for (path, _) in FILES {
         if dir.join(path).exists() {
             eprintln!(
@@ -46,10 +47,12 @@ pub fn run(dir: &Path) -> i32 {
             return 2;
         }
     }
-    println!(
-        "created a site in {}; next: srm-docs build --root {}",
-        dir.display(),
-        dir.display()
-    );
+    if verbosity != crate::cli::Verbosity::Quiet {
+        println!(
+            "created a site in {}; next: srm-docs build --root {}",
+            dir.display(),
+            dir.display()
+        );
+    }
     0
 }

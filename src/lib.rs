@@ -26,6 +26,7 @@ pub mod diagnostics;
 pub mod init;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod serve;
 pub mod site;

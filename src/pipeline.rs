@@ -9,6 +9,7 @@ use crate::content::parse_article;
 use crate::dataset::{self, Dataset};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::Output;
+use crate::progress::{Progress, Silent};
 use crate::render::highlight::Highlighter;
 use crate::render::templates::{self, TemplateFile};
 use crate::site::{extras, links, pages, Site};
@@ -358,14 +359,15 @@ fn stamp_key(sources: &Sources, rel_path: &str, bytes: &[u8]) -> crate::cache::K
 /// A parsed article shared with the cache (never `None` once returned by [`parse_articles`]).
 pub type SharedArticle = Arc<crate::cache::ParsedArticle>;
 
-/// Parses every article (in parallel, memoised by path and bytes), reporting slug collisions.
-/// Returns (path relative to `content/`, article) pairs; the articles are shared with the
-/// cache, so a rebuild copies none.
+/// Parses every article (in parallel, memoised by path and bytes), reporting slug collisions
+/// and counting each Markdown file on `progress`. Returns (path relative to `content/`,
+/// article) pairs; the articles are shared with the cache, so a rebuild copies none.
 pub fn parse_articles(
     sources: &Sources,
     opts: BuildOptions,
     cache: &BuildCache,
     diags: &mut Diagnostics,
+    progress: &dyn Progress,
 ) -> Vec<(String, SharedArticle)> {
     let parsed: Vec<(&String, SharedArticle)> = sources
         .markdown
@@ -380,6 +382,7 @@ pub fn parse_articles(
                 }
                 Arc::new((a, d))
             });
+            progress.inc(1);
             (path, entry)
         })
         .collect();
@@ -538,10 +541,23 @@ pub fn build(
 /// raw Markdown once the articles are parsed: they keep their own normalised text.
 pub fn build_into(
     config: &Config,
+    sources: Cow<'_, Sources>,
+    engine: &Engine,
+    opts: BuildOptions,
+    sink: Option<&dyn PageSink>,
+) -> BuildResult {
+    build_into_with_progress(config, sources, engine, opts, sink, &Silent)
+}
+
+/// [`build_into`], reporting each stage and the articles parsed, articles rendered and
+/// page groups rendered on `progress` (the terminal display of `build` and `check`).
+pub fn build_into_with_progress(
+    config: &Config,
     mut sources: Cow<'_, Sources>,
     engine: &Engine,
     opts: BuildOptions,
     sink: Option<&dyn PageSink>,
+    progress: &dyn Progress,
 ) -> BuildResult {
     let mut diags = Diagnostics::new();
     let mut stats = Stats::default();
@@ -572,7 +588,8 @@ pub fn build_into(
             diags.push(e.clone());
         }
     }
-    let articles = parse_articles(&sources, opts, &engine.cache, &mut diags);
+    progress.stage("parse", sources.markdown.len() as u64);
+    let articles = parse_articles(&sources, opts, &engine.cache, &mut diags, progress);
     if let Cow::Owned(owned) = &mut sources {
         owned.markdown = Vec::new();
     }
@@ -590,6 +607,7 @@ pub fn build_into(
     diags.extend(data.1.clone());
     let dataset: &Dataset = &data.0;
     lap("parse", &mut stats);
+    progress.stage("site", 0);
     let mut site = Site::new(
         config,
         articles
@@ -632,16 +650,22 @@ pub fn build_into(
         }
         rendered.extend(slice);
     };
+    progress.stage("render articles", site.articles.len() as u64);
     for start in (0..site.articles.len()).step_by(ARTICLE_SLICE) {
         let end = (start + ARTICLE_SLICE).min(site.articles.len());
         render(builder.article_pages(start..end), &mut diags);
+        progress.inc((end - start) as u64);
     }
     lap("articles", &mut stats);
-    for group in builder.page_groups() {
+    let groups = builder.page_groups();
+    progress.stage("render lists", groups.len() as u64);
+    for group in groups {
         render(builder.group_pages(group), &mut diags);
+        progress.inc(1);
     }
     diags.extend(builder.diagnostics.into_inner().expect("diags"));
     lap("lists", &mut stats);
+    progress.stage("feeds and index", 0);
     if tera.is_none() {
         return BuildResult {
             output: None,
@@ -768,6 +792,7 @@ pub fn build_into(
             .get(path)
             .map(|f| f.line_text(line).to_string())
     };
+    progress.stage("check links", 0);
     links::check(&rendered, &extra_paths, &line_text, &mut diags);
     lap("links", &mut stats);
     stats.articles = site.articles.len();

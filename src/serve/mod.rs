@@ -7,8 +7,8 @@
 pub mod http;
 pub mod watch;
 
+use crate::cli::Verbosity;
 use crate::config::Config;
-use crate::diagnostics::Diagnostics;
 use crate::output::Output;
 use crate::pipeline::{self, BuildOptions, Engine};
 use clap::Args;
@@ -69,7 +69,7 @@ impl State {
 }
 
 /// Runs the preview server; returns the exit code.
-pub fn run(args: ServeArgs) -> i32 {
+pub fn run(args: ServeArgs, verbosity: Verbosity) -> i32 {
     // Absolute, so watcher events (absolute paths) classify against it.
     let root = args
         .common
@@ -85,7 +85,8 @@ pub fn run(args: ServeArgs) -> i32 {
     };
     let mut engine = Engine::default();
     let mut sources = None;
-    let (snapshot, _, panicked) = build_snapshot(&config, &engine, opts, None, &mut sources, &[]);
+    let (snapshot, _, panicked) =
+        build_snapshot(&config, &engine, opts, None, &mut sources, &[], verbosity);
     if panicked {
         engine = Engine::default();
     }
@@ -127,7 +128,7 @@ pub fn run(args: ServeArgs) -> i32 {
     };
     println!("Serving at http://{local}/");
     let _ = std::io::stdout().flush();
-    if config.base_path != "/" {
+    if config.base_path != "/" && verbosity != Verbosity::Quiet {
         eprintln!("site base path: http://{local}{}", config.base_path);
     }
     if args.open {
@@ -135,13 +136,21 @@ pub fn run(args: ServeArgs) -> i32 {
             .arg(format!("http://{local}{}", config.base_path))
             .spawn();
     }
-    rebuild_loop(&root, &mut engine, opts, &state, &watcher, &mut sources);
+    rebuild_loop(
+        &root,
+        &mut engine,
+        opts,
+        &state,
+        &watcher,
+        &mut sources,
+        verbosity,
+    );
     0
 }
 
-/// Builds once; returns the new snapshot (keeping `previous` output on failure), the site
-/// paths whose bytes changed, and whether the build panicked (then the engine's memos are
-/// not to be trusted).
+/// Builds once, printing its diagnostics (and timings) as `verbosity` asks; returns the new
+/// snapshot (keeping `previous` output on failure), the site paths whose bytes changed, and
+/// whether the build panicked (then the engine's memos are not to be trusted).
 fn build_snapshot(
     config: &Config,
     engine: &Engine,
@@ -149,6 +158,7 @@ fn build_snapshot(
     previous: Option<&Snapshot>,
     last_sources: &mut Option<pipeline::Sources>,
     changed: &[std::path::PathBuf],
+    verbosity: Verbosity,
 ) -> (Snapshot, Vec<String>, bool) {
     let started = Instant::now();
     let sources = pipeline::read_sources_reusing(config, last_sources.take(), changed);
@@ -170,8 +180,10 @@ fn build_snapshot(
             stats: Default::default(),
         },
     };
-    report(&result.diagnostics);
-    if std::env::var_os("SRM_TIMINGS").is_some() {
+    if !result.diagnostics.is_empty() {
+        crate::cli::report_as(&result.diagnostics, verbosity);
+    }
+    if crate::cli::timings_wanted(verbosity) {
         let stages: Vec<String> = result
             .stats
             .timings
@@ -232,7 +244,7 @@ fn isolated(build: impl FnOnce() -> pipeline::BuildResult) -> Isolated {
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown cause".into());
-            let mut diagnostics = Diagnostics::new();
+            let mut diagnostics = crate::diagnostics::Diagnostics::new();
             diagnostics.push(crate::diagnostics::Diagnostic::error(
                 crate::diagnostics::Location::file("srm-docs"),
                 format!(
@@ -249,12 +261,6 @@ fn isolated(build: impl FnOnce() -> pipeline::BuildResult) -> Isolated {
                 panicked: true,
             }
         }
-    }
-}
-
-fn report(diags: &Diagnostics) {
-    if !diags.is_empty() {
-        crate::cli::report(diags);
     }
 }
 
@@ -285,6 +291,7 @@ fn rebuild_loop(
     state: &State,
     watcher: &watch::SiteWatcher,
     sources: &mut Option<pipeline::Sources>,
+    verbosity: Verbosity,
 ) {
     while let Some(batch) = watcher.next_batch(Duration::from_millis(4), Duration::from_millis(250))
     {
@@ -307,8 +314,15 @@ fn rebuild_loop(
         let previous = state.snapshot.read().expect("snapshot").clone();
         engine.highlighter.clear_cache_if_larger_than(50_000);
         let paths: Vec<std::path::PathBuf> = batch.iter().map(|(p, _)| p.clone()).collect();
-        let (snap, changed, panicked) =
-            build_snapshot(&config, engine, opts, Some(&previous), sources, &paths);
+        let (snap, changed, panicked) = build_snapshot(
+            &config,
+            engine,
+            opts,
+            Some(&previous),
+            sources,
+            &paths,
+            verbosity,
+        );
         if panicked {
             *engine = Engine::default();
         }
@@ -318,6 +332,9 @@ fn rebuild_loop(
             serde_json::json!({"errors": failed, "changed": changed, "all": all}).to_string();
         *state.snapshot.write().expect("snapshot") = Arc::new(snap);
         state.broadcast(message);
+        if verbosity == Verbosity::Quiet && !failed {
+            continue;
+        }
         eprintln!(
             "{} in {:.1?}: {} source file(s) edited, {} output file(s) changed{}",
             if failed { "rebuild failed" } else { "rebuilt" },
@@ -453,7 +470,7 @@ mod tests {
         );
         let fine = isolated(|| pipeline::BuildResult {
             output: Some(Output::default()),
-            diagnostics: Diagnostics::new(),
+            diagnostics: crate::diagnostics::Diagnostics::new(),
             stats: Default::default(),
         });
         assert!(!fine.panicked);
