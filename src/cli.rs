@@ -1,15 +1,15 @@
-//! Command-line interface (clap derive) and the commands behind it. Each command returns an
-//! exit code: 0 success, 1 content errors, 2 usage or configuration errors.
+//! Command-line interface (clap derive): parses the arguments into the library's option
+//! structs, calls the command and maps its result to an exit code (0 success, 1 content
+//! errors, 2 usage or configuration errors; see [`crate::error::Error::exit_code`]).
 
-use crate::cache::{Key, PageArtifacts};
-use crate::config::Config;
-use crate::diagnostics::Diagnostics;
-use crate::output::{target, BeginError, Placed, StagedDir};
-use crate::pipeline::{self, BuildOptions, Engine};
-use crate::progress::Display;
+use crate::commands::{self, BuildRequest};
+use crate::error::Error;
+use crate::output::Placed;
+use crate::term::Term;
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use std::io::IsTerminal;
 use std::path::PathBuf;
+
+pub use crate::term::Verbosity;
 
 /// srm-docs: a static site generator for cloud shared-responsibility knowledge bases.
 #[derive(Debug, Parser)]
@@ -24,17 +24,6 @@ pub struct Cli {
     /// Also print the time and memory of every stage (as `SRM_TIMINGS=1` does).
     #[arg(long, short, global = true)]
     pub verbose: bool,
-}
-
-/// How much the commands print besides errors, which always print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verbosity {
-    /// `--quiet`: errors, and the line saying a command failed; nothing on success.
-    Quiet,
-    /// Errors, warnings, the progress display on a terminal and the summary line.
-    Normal,
-    /// `--verbose`: also every stage's time and memory.
-    Verbose,
 }
 
 impl Cli {
@@ -62,7 +51,7 @@ pub enum Command {
     /// Validate content, dataset and every internal link without writing anything.
     Check(CommonArgs),
     /// Serve a live-reloading preview.
-    Serve(crate::serve::ServeArgs),
+    Serve(ServeArgs),
     /// Print a shell completion script to stdout (e.g. `srm-docs completions bash`).
     Completions {
         /// The shell to complete for.
@@ -79,6 +68,39 @@ pub struct CommonArgs {
     /// Include drafts.
     #[arg(long)]
     pub drafts: bool,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: String,
+    /// Port (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Poll the file system instead of using OS notifications (network or container mounts).
+    #[arg(long)]
+    poll: bool,
+    /// Open the site in the default browser once it is served.
+    #[arg(long)]
+    open: bool,
+}
+
+impl ServeArgs {
+    /// The library's options for these arguments.
+    fn into_options(self) -> crate::serve::ServeOptions {
+        crate::serve::ServeOptions {
+            root: self.common.root,
+            drafts: self.common.drafts,
+            bind: self.bind,
+            port: self.port,
+            poll: self.poll,
+            open: self.open,
+        }
+    }
 }
 
 /// Options of `build`.
@@ -108,13 +130,55 @@ pub struct BuildArgs {
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let verbosity = cli.verbosity();
-    match cli.command {
-        Command::Init { dir } => crate::init::run(&dir, verbosity),
-        Command::Build(args) => build(args, verbosity),
-        Command::Check(args) => check(args, verbosity),
-        Command::Serve(args) => crate::serve::run(args, verbosity),
-        Command::Completions { shell } => completions(shell),
+    let term = Term::stderr(verbosity);
+    let result = match cli.command {
+        Command::Init { dir } => return crate::init::run(&dir, verbosity),
+        Command::Build(args) => build(args, &term),
+        Command::Check(args) => commands::check(&args.root, args.drafts, &term).map(|_| ()),
+        Command::Serve(args) => return crate::serve::run(args.into_options(), verbosity),
+        Command::Completions { shell } => return completions(shell),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            term.failed(&e);
+            e.exit_code()
+        }
     }
+}
+
+/// `build` from the command line: the summary line, and a note when the output is a mount
+/// point updated in place.
+fn build(args: BuildArgs, term: &Term) -> Result<(), Error> {
+    let request = BuildRequest {
+        root: args.common.root,
+        drafts: args.common.drafts,
+        output: args.output,
+        base_url: args.base_url,
+        cache_dir: args.cache_dir,
+        no_cache: args.no_cache,
+        force: args.force,
+    };
+    let report = commands::build(&request, term)?;
+    let dir = report.output_dir.display();
+    if let Placed::InPlace(done) = &report.placed {
+        term.note(format_args!(
+            "{dir} cannot be swapped whole (a mount point): updated in place, {} file(s) \
+             written, {} removed",
+            done.written, done.removed
+        ));
+    }
+    let s = &report.stats;
+    term.summary(format_args!(
+        "built {} pages ({} articles, {} files, {:.1} MB) into {dir} in {:.2?} with {} warning(s)",
+        s.pages,
+        s.articles,
+        s.files,
+        s.bytes as f64 / 1e6,
+        report.elapsed,
+        report.warnings
+    ));
+    Ok(())
 }
 
 /// Writes the completion script for `shell` to stdout.
@@ -126,320 +190,4 @@ fn completions(shell: clap_complete::Shell) -> i32 {
         &mut std::io::stdout(),
     );
     0
-}
-
-fn color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
-
-/// Prints diagnostics to stderr.
-pub fn report(diags: &Diagnostics) {
-    eprint!("{}", diags.render(color()));
-}
-
-/// Prints diagnostics to stderr as `verbosity` asks: only the errors under `--quiet`.
-pub fn report_as(diags: &Diagnostics, verbosity: Verbosity) {
-    if verbosity != Verbosity::Quiet {
-        return report(diags);
-    }
-    for d in diags.errors() {
-        eprint!("{}", d.render(color()));
-    }
-}
-
-/// Prints a warning of the command itself (not of the content) unless `--quiet`.
-fn warn(verbosity: Verbosity, message: std::fmt::Arguments<'_>) {
-    if verbosity != Verbosity::Quiet {
-        eprintln!("warning: {message}");
-    }
-}
-
-/// Loads the config for a root; prints and returns exit code 2 on failure.
-pub fn load_config(root: &std::path::Path) -> Result<Config, i32> {
-    if !root.is_dir() {
-        eprintln!("error: site folder `{}` does not exist", root.display());
-        return Err(2);
-    }
-    Config::load(root).map_err(|d| {
-        eprint!("{}", d.render(color()));
-        2
-    })
-}
-
-fn build(args: BuildArgs, verbosity: Verbosity) -> i32 {
-    let mut config = match load_config(&args.common.root) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    if let Some(url) = &args.base_url {
-        if let Err(m) = config.set_base_url(url) {
-            eprintln!("error: --base-url: {m}");
-            return 2;
-        }
-    }
-    if let Some(out) = &args.output {
-        config.output_dir = out.clone();
-    }
-    let cache_dir = (!args.no_cache).then(|| {
-        args.cache_dir
-            .clone()
-            .unwrap_or_else(|| config.root.join(".srm-cache"))
-    });
-    let protected = target::Protected::for_site(&config.root, cache_dir.as_deref());
-    config.output_dir = match target::resolve(&config.output_dir, &protected) {
-        Ok(dir) => dir,
-        Err(refusal) => {
-            eprintln!("error: {refusal}");
-            return 2;
-        }
-    };
-    let notice = |m: String| eprintln!("note: {m}");
-    let staged = match StagedDir::begin(&config.output_dir, args.force, &notice) {
-        Ok(s) => s,
-        Err(BeginError::Refused(why)) => {
-            eprintln!("error: {why}");
-            return 2;
-        }
-        Err(BeginError::Io(e)) => {
-            eprintln!("error: cannot write {}: {e}", config.output_dir.display());
-            return 1;
-        }
-    };
-    let started = std::time::Instant::now();
-    let sources = match pipeline::read_sources(&config) {
-        Ok(s) => s,
-        Err(d) => {
-            report_as(&d, verbosity);
-            return 1;
-        }
-    };
-    if timings_wanted(verbosity) {
-        eprintln!(
-            "timing: read {:.1} ms (rss {} MiB)",
-            started.elapsed().as_secs_f64() * 1e3,
-            pipeline::resident_mib()
-        );
-    }
-    let mut engine = Engine::one_shot();
-    let mut loaded_pages = 0;
-    let mut cache_damaged = false;
-    if let Some(dir) = &cache_dir {
-        let loaded = crate::cache::persist::load(dir, &mut engine.cache);
-        loaded_pages = loaded.loaded;
-        cache_damaged = loaded.corrupt > 0;
-        if let Some(why) = &loaded.rejected {
-            warn(
-                verbosity,
-                format_args!("build cache in {} ignored: {why}", dir.display()),
-            );
-        }
-        if loaded.corrupt > 0 {
-            warn(
-                verbosity,
-                format_args!(
-                    "build cache in {}: {} corrupt entr{} ignored",
-                    dir.display(),
-                    loaded.corrupt,
-                    if loaded.corrupt == 1 { "y" } else { "ies" }
-                ),
-            );
-        }
-    }
-    // With a cache loaded, pages are looked up and the table is saved again if it changed;
-    // without one, each page goes to a new cache file as it is rendered and is not kept.
-    let cache_writer = match &cache_dir {
-        Some(dir) if loaded_pages == 0 => match crate::cache::persist::Writer::create(dir) {
-            Ok(w) => Some(w),
-            Err(e) => {
-                warn_cache_not_written(dir, &e, verbosity);
-                None
-            }
-        },
-        _ => None,
-    };
-    if loaded_pages > 0 {
-        engine.cache.pages.set_keeps(true);
-    }
-    let sink = DiskSink {
-        output: &staged,
-        cache: cache_writer.as_ref(),
-    };
-    let progress = Display::for_stderr(verbosity != Verbosity::Quiet);
-    let result = pipeline::build_into_with_progress(
-        &config,
-        std::borrow::Cow::Owned(sources),
-        &engine,
-        BuildOptions {
-            drafts: args.common.drafts,
-        },
-        Some(&sink),
-        &progress,
-    );
-    progress.finish();
-    report_as(&result.diagnostics, verbosity);
-    print_timings(&result.stats, verbosity);
-    if let Some(unreadable) = engine
-        .cache
-        .disk_pages
-        .as_ref()
-        .map(|d| d.unreadable())
-        .filter(|&n| n > 0)
-    {
-        warn(
-            verbosity,
-            format_args!(
-                "{unreadable} build cache entr{} changed on disk during the build and {} rendered again",
-                if unreadable == 1 { "y" } else { "ies" },
-                if unreadable == 1 { "was" } else { "were" }
-            ),
-        );
-    }
-    let (errors, warnings) = result.diagnostics.counts();
-    let Some(output) = result.output else {
-        eprintln!(
-            "build failed: {errors} error(s), {warnings} warning(s); {} left untouched",
-            config.output_dir.display()
-        );
-        return 1;
-    };
-    let write_started = std::time::Instant::now();
-    match staged.write_output(&output).and_then(|()| staged.commit()) {
-        Ok(Placed::Swapped) => {}
-        Ok(Placed::InPlace(done)) => eprintln!(
-            "note: {} cannot be swapped whole (a mount point): updated in place, {} file(s) \
-             written, {} removed",
-            config.output_dir.display(),
-            done.written,
-            done.removed
-        ),
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", config.output_dir.display());
-            return 1;
-        }
-    }
-    if let (Some(dir), Some(w)) = (&cache_dir, cache_writer) {
-        if let Err(e) = w.finish(&engine.cache) {
-            warn_cache_not_written(dir, &e, verbosity);
-        }
-    } else if let Some(dir) = &cache_dir {
-        // Rewrite a loaded cache only when this build computed something new, dropped old
-        // pages or found damaged entries.
-        let reused = engine.cache.disk_pages.as_ref().map_or(0, |d| d.used());
-        let stale = engine.cache.pages.misses() > 0 || reused != loaded_pages || cache_damaged;
-        if stale {
-            if let Err(e) = crate::cache::persist::save(dir, &engine.cache) {
-                warn_cache_not_written(dir, &e, verbosity);
-            }
-        }
-    }
-    if timings_wanted(verbosity) {
-        eprintln!(
-            "timing: write+cache {:.1} ms (rss {} MiB)",
-            write_started.elapsed().as_secs_f64() * 1e3,
-            pipeline::resident_mib()
-        );
-    }
-    let s = &result.stats;
-    if verbosity == Verbosity::Quiet {
-        return 0;
-    }
-    eprintln!(
-        "built {} pages ({} articles, {} files, {:.1} MB) into {} in {:.2?} with {warnings} warning(s)",
-        s.pages,
-        s.articles,
-        s.files,
-        s.bytes as f64 / 1e6,
-        config.output_dir.display(),
-        started.elapsed()
-    );
-    0
-}
-
-/// Where `build` puts each page as soon as it is rendered: the staged output folder and,
-/// on a cold build, the new cache file.
-struct DiskSink<'a> {
-    output: &'a StagedDir,
-    cache: Option<&'a crate::cache::persist::Writer>,
-}
-
-impl pipeline::PageSink for DiskSink<'_> {
-    fn page(&self, path: &str, key: Key, page: &PageArtifacts) -> Result<(), String> {
-        self.output
-            .write(path, page.html.as_bytes())
-            .map_err(|e| e.to_string())?;
-        if let Some(cache) = self.cache {
-            // A page missing from the cache only costs a re-render next time.
-            let _ = cache.append(&key, page);
-        }
-        Ok(())
-    }
-}
-
-/// A cache that cannot be written only costs the next build time: a warning, not an error.
-fn warn_cache_not_written(dir: &std::path::Path, e: &std::io::Error, verbosity: Verbosity) {
-    warn(
-        verbosity,
-        format_args!("cannot write the build cache to {}: {e}", dir.display()),
-    );
-}
-
-/// True when `--verbose` or `SRM_TIMINGS` asks for per-stage timings on stderr (never
-/// under `--quiet`).
-pub fn timings_wanted(verbosity: Verbosity) -> bool {
-    match verbosity {
-        Verbosity::Quiet => false,
-        Verbosity::Normal => std::env::var_os("SRM_TIMINGS").is_some(),
-        Verbosity::Verbose => true,
-    }
-}
-
-/// Prints the stage timings of a build when [`timings_wanted`].
-fn print_timings(stats: &pipeline::Stats, verbosity: Verbosity) {
-    if timings_wanted(verbosity) {
-        for t in &stats.timings {
-            eprintln!(
-                "timing: {} {:.1} ms (rss {} MiB)",
-                t.stage,
-                t.elapsed.as_secs_f64() * 1e3,
-                t.rss_mib
-            );
-        }
-    }
-}
-
-fn check(args: CommonArgs, verbosity: Verbosity) -> i32 {
-    let config = match load_config(&args.root) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let sources = match pipeline::read_sources(&config) {
-        Ok(s) => s,
-        Err(d) => {
-            report_as(&d, verbosity);
-            return 1;
-        }
-    };
-    let progress = Display::for_stderr(verbosity != Verbosity::Quiet);
-    let result = pipeline::build_into_with_progress(
-        &config,
-        std::borrow::Cow::Owned(sources),
-        &Engine::one_shot(),
-        BuildOptions {
-            drafts: args.drafts,
-        },
-        Some(&pipeline::DiscardPages),
-        &progress,
-    );
-    progress.finish();
-    report_as(&result.diagnostics, verbosity);
-    print_timings(&result.stats, verbosity);
-    let (errors, warnings) = result.diagnostics.counts();
-    if verbosity == Verbosity::Quiet && errors == 0 {
-        return 0;
-    }
-    eprintln!(
-        "checked {} pages ({} articles): {errors} error(s), {warnings} warning(s)",
-        result.stats.pages, result.stats.articles
-    );
-    i32::from(errors > 0)
 }

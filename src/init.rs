@@ -24,7 +24,7 @@ const FILES: &[(&str, &str)] = &[
 
 /// Creates the scaffold; refuses to overwrite existing files. Says what it did unless
 /// `--quiet`. Returns the exit code.
-pub fn run(dir: &Path, verbosity: crate::cli::Verbosity) -> i32 {
+pub fn run(dir: &Path, verbosity: crate::term::Verbosity) -> i32 {
     for (path, _) in FILES {
         if dir.join(path).exists() {
             eprintln!(
@@ -47,7 +47,7 @@ pub fn run(dir: &Path, verbosity: crate::cli::Verbosity) -> i32 {
             return 2;
         }
     }
-    if verbosity != crate::cli::Verbosity::Quiet {
+    if verbosity != crate::term::Verbosity::Quiet {
         println!(
             "created a site in {}; next: srm-docs build --root {}",
             dir.display(),

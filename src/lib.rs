@@ -18,11 +18,13 @@
 
 pub mod cache;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod dataset;
 pub mod date;
 pub mod diagnostics;
+pub mod error;
 pub mod init;
 pub mod output;
 pub mod pipeline;
@@ -31,4 +33,5 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod term;
 pub mod yaml;

@@ -7,11 +7,10 @@
 pub mod http;
 pub mod watch;
 
-use crate::cli::Verbosity;
 use crate::config::Config;
 use crate::output::Output;
 use crate::pipeline::{self, BuildOptions, Engine};
-use clap::Args;
+use crate::term::Verbosity;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,22 +24,20 @@ const MAX_STREAMS: usize = 64;
 const WORKERS: usize = 8;
 
 /// Options of `serve`.
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    #[command(flatten)]
-    common: crate::cli::CommonArgs,
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site folder.
+    pub root: std::path::PathBuf,
+    /// Include drafts.
+    pub drafts: bool,
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
-    bind: String,
+    pub bind: String,
     /// Port (0 picks a free one).
-    #[arg(long, default_value_t = 1111)]
-    port: u16,
-    /// Poll the file system instead of using OS notifications (network or container mounts).
-    #[arg(long)]
-    poll: bool,
+    pub port: u16,
+    /// Poll the file system instead of using OS notifications.
+    pub poll: bool,
     /// Open the site in the default browser once it is served.
-    #[arg(long)]
-    open: bool,
+    pub open: bool,
 }
 
 /// What the server shows: the last good site and, after a failed rebuild, its errors.
@@ -69,19 +66,22 @@ impl State {
 }
 
 /// Runs the preview server; returns the exit code.
-pub fn run(args: ServeArgs, verbosity: Verbosity) -> i32 {
+pub fn run(args: ServeOptions, verbosity: Verbosity) -> i32 {
     // Absolute, so watcher events (absolute paths) classify against it.
     let root = args
-        .common
         .root
         .canonicalize()
-        .unwrap_or_else(|_| args.common.root.clone());
-    let config = match crate::cli::load_config(&root) {
+        .unwrap_or_else(|_| args.root.clone());
+    let term = crate::term::Term::stderr(verbosity);
+    let config = match crate::commands::load_config(&root) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(e) => {
+            term.failed(&e);
+            return e.exit_code();
+        }
     };
     let opts = BuildOptions {
-        drafts: args.common.drafts,
+        drafts: args.drafts,
     };
     let mut engine = Engine::default();
     let mut sources = None;
@@ -180,10 +180,11 @@ fn build_snapshot(
             stats: Default::default(),
         },
     };
+    let term = crate::term::Term::stderr(verbosity);
     if !result.diagnostics.is_empty() {
-        crate::cli::report_as(&result.diagnostics, verbosity);
+        term.diagnostics(&result.diagnostics);
     }
-    if crate::cli::timings_wanted(verbosity) {
+    if term.timings_wanted() {
         let stages: Vec<String> = result
             .stats
             .timings
