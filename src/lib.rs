@@ -33,5 +33,6 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod sources;
 pub mod term;
 pub mod yaml;

@@ -57,13 +57,11 @@ pub fn classify(root: &Path, output: &Path, path: &Path) -> Change {
         Some("srm-docs.toml") if rel.components().count() == 1 => Change::Config,
         Some("themes") => Change::Theme,
         Some("content") => {
-            let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if rel.starts_with("content/data") && matches!(ext, "yaml" | "yml") {
-                Change::Data
-            } else if matches!(ext, "md" | "markdown") {
-                Change::Article
-            } else {
-                Change::Asset
+            use crate::sources::{classify_content, ContentKind};
+            match classify_content(rel.strip_prefix("content").unwrap_or(rel)) {
+                ContentKind::Data => Change::Data,
+                ContentKind::Markdown => Change::Article,
+                ContentKind::Asset => Change::Asset,
             }
         }
         _ => Change::Ignore,
