@@ -280,6 +280,8 @@ pub fn build_into(
 
 /// [`build_into`], reporting each stage and the articles parsed, articles rendered and
 /// page groups rendered on `progress` (the terminal display of `build` and `check`).
+/// The stages, in order: templates, parse (articles, dataset), site graph, render
+/// (articles in slices, then page groups), generated files, link check, assemble.
 pub fn build_into_with_progress(
     config: &Config,
     mut sources: Cow<'_, Sources>,
@@ -289,53 +291,15 @@ pub fn build_into_with_progress(
     progress: &dyn Progress,
 ) -> BuildResult {
     let mut diags = Diagnostics::new();
-    let mut stats = Stats::default();
-    let mut clock = Instant::now();
-    let mut lap = |stage: &'static str, stats: &mut Stats| {
-        stats.timings.push(StageTiming {
-            stage,
-            elapsed: clock.elapsed(),
-            rss_mib: resident_mib(),
-        });
-        clock = Instant::now();
-    };
-    // The embedded theme counts too: a new binary with a changed template must not reuse
-    // pages cached by an older one.
-    let templates_key = hash_parts(
-        templates::DEFAULT_TEMPLATES
-            .iter()
-            .flat_map(|(n, t)| [n.as_bytes(), t.as_bytes()])
-            .chain(sources.templates.iter().flat_map(|(n, t, p)| {
-                [n.as_bytes(), t.as_bytes(), p.as_os_str().as_encoded_bytes()]
-            })),
-    );
-    let tera = engine.cache.templates.get_or(templates_key, || {
-        Arc::new(templates::load(&sources.templates))
-    });
-    if let Err(errors) = tera.as_ref() {
-        for e in errors {
-            diags.push(e.clone());
-        }
-    }
+    let mut laps = Laps::start();
+    let (templates_key, tera) = load_templates(&sources, engine, &mut diags);
     progress.stage("parse", sources.markdown.len() as u64);
     let articles = parse_articles(&sources, opts, &engine.cache, &mut diags, progress);
     if let Cow::Owned(owned) = &mut sources {
         owned.markdown = Vec::new();
     }
-    let data_key = hash_parts(
-        sources
-            .data
-            .iter()
-            .flat_map(|(p, b)| [p.as_bytes(), b.as_slice()]),
-    );
-    let data = engine.cache.dataset.get_or(data_key, || {
-        let mut d = Diagnostics::new();
-        let ds = dataset::load(&sources.data, &mut d);
-        Arc::new((ds, d))
-    });
-    diags.extend(data.1.clone());
-    let dataset: &Dataset = &data.0;
-    lap("parse", &mut stats);
+    let (data_key, data) = load_dataset(&sources, engine, &mut diags);
+    laps.lap("parse");
     progress.stage("site", 0);
     let mut site = Site::new(
         config,
@@ -343,26 +307,198 @@ pub fn build_into_with_progress(
             .iter()
             .filter_map(|(p, a)| a.0.as_ref().map(|a| (p.as_str(), a)))
             .collect(),
-        dataset,
+        &data.0,
     );
     site.data_key = data_key;
     let site_ctx = pages::site_context(&site);
     let salt = pages::render_salt(templates_key, &site_ctx);
     let builder = pages::PageBuilder::new(&site, &engine.highlighter, &engine.cache, salt);
-    lap("site", &mut stats);
-    // Articles are rendered (Markdown, then Tera) one slice at a time: only one slice's
-    // Markdown bodies and contexts are alive at once, whatever the size of the site.
-    let tera = tera.as_ref().as_ref().ok();
-    let mut rendered = Vec::with_capacity(site.articles.len() + 64);
-    let sunk_bytes = std::sync::atomic::AtomicUsize::new(0);
-    let mut planned = HashMap::new();
-    let mut render = |pages: Vec<pages::Page>, diags: &mut Diagnostics| {
-        let pages = drop_duplicate_paths(pages, &mut planned, diags);
-        let Some(tera) = tera else { return };
+    laps.lap("site");
+    let mut renderer = Renderer {
+        tera: tera.as_ref().as_ref().ok(),
+        templates_key,
+        site_ctx: &site_ctx,
+        engine,
+        sink,
+        planned: HashMap::new(),
+        rendered: Vec::with_capacity(site.articles.len() + 64),
+        sunk_bytes: std::sync::atomic::AtomicUsize::new(0),
+    };
+    renderer.articles(&builder, site.articles.len(), progress, &mut diags);
+    laps.lap("articles");
+    renderer.groups(&builder, progress, &mut diags);
+    diags.extend(builder.diagnostics.into_inner().expect("diags"));
+    laps.lap("lists");
+    progress.stage("feeds and index", 0);
+    if renderer.tera.is_none() {
+        return BuildResult {
+            output: None,
+            diagnostics: diags,
+            stats: laps.stats,
+        };
+    }
+    let rendered = renderer.rendered;
+    let sunk_bytes = renderer.sunk_bytes.into_inner();
+    let generated = generate_files(config, &sources, engine, &site, &rendered, &mut laps);
+    for d in asset_collisions(&sources.assets, &rendered, &generated.names) {
+        diags.push(d);
+    }
+    laps.lap("extras");
+    progress.stage("check links", 0);
+    check_links(&site, &rendered, &generated.urls, &mut diags);
+    laps.lap("links");
+    let mut output = generated.output;
+    laps.stats.articles = site.articles.len();
+    laps.stats.pages = rendered.len();
+    let sunk_pages = if sink.is_some() { rendered.len() } else { 0 };
+    if sink.is_none() {
+        for p in rendered {
+            output.insert_shared(p.path, p.artifacts);
+        }
+    }
+    engine.cache.prune();
+    laps.lap("assemble");
+    let mut stats = laps.stats;
+    stats.files = output.files.len() + sunk_pages;
+    stats.bytes = output.total_bytes() + sunk_bytes;
+    let output = (!diags.has_errors()).then_some(output);
+    BuildResult {
+        output,
+        diagnostics: diags,
+        stats,
+    }
+}
+
+/// Stage timings: each [`Laps::lap`] records the time since the previous one.
+struct Laps {
+    clock: Instant,
+    stats: Stats,
+}
+
+impl Laps {
+    fn start() -> Self {
+        Laps {
+            clock: Instant::now(),
+            stats: Stats::default(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        self.stats.timings.push(StageTiming {
+            stage,
+            elapsed: self.clock.elapsed(),
+            rss_mib: resident_mib(),
+        });
+        self.clock = Instant::now();
+    }
+}
+
+/// The Tera instance for the theme (memoised by the templates' key, which covers the
+/// embedded theme too: a new binary with a changed template must not reuse pages cached by
+/// an older one); its errors go to `diags`.
+fn load_templates(
+    sources: &Sources,
+    engine: &Engine,
+    diags: &mut Diagnostics,
+) -> (Key, Arc<Result<tera::Tera, Vec<Diagnostic>>>) {
+    let key = hash_parts(
+        templates::DEFAULT_TEMPLATES
+            .iter()
+            .flat_map(|(n, t)| [n.as_bytes(), t.as_bytes()])
+            .chain(sources.templates.iter().flat_map(|(n, t, p)| {
+                [n.as_bytes(), t.as_bytes(), p.as_os_str().as_encoded_bytes()]
+            })),
+    );
+    let tera = engine
+        .cache
+        .templates
+        .get_or(key, || Arc::new(templates::load(&sources.templates)));
+    if let Err(errors) = tera.as_ref() {
+        for e in errors {
+            diags.push(e.clone());
+        }
+    }
+    (key, tera)
+}
+
+/// The validated dataset (memoised by the bytes of its files); its diagnostics go to `diags`.
+fn load_dataset(
+    sources: &Sources,
+    engine: &Engine,
+    diags: &mut Diagnostics,
+) -> (Key, Arc<(Dataset, Diagnostics)>) {
+    let key = hash_parts(
+        sources
+            .data
+            .iter()
+            .flat_map(|(p, b)| [p.as_bytes(), b.as_slice()]),
+    );
+    let data = engine.cache.dataset.get_or(key, || {
+        let mut d = Diagnostics::new();
+        let ds = dataset::load(&sources.data, &mut d);
+        Arc::new((ds, d))
+    });
+    diags.extend(data.1.clone());
+    (key, data)
+}
+
+/// Renders pages through Tera and hands each to the sink, keeping what later stages need.
+struct Renderer<'a> {
+    tera: Option<&'a tera::Tera>,
+    templates_key: Key,
+    site_ctx: &'a serde_json::Value,
+    engine: &'a Engine,
+    sink: Option<&'a dyn PageSink>,
+    /// Output path → template of the first page planned there.
+    planned: HashMap<String, &'static str>,
+    rendered: Vec<pages::RenderedPage>,
+    sunk_bytes: std::sync::atomic::AtomicUsize,
+}
+
+impl Renderer<'_> {
+    /// Articles, one slice at a time (Markdown, then Tera): only one slice's Markdown
+    /// bodies and contexts are alive at once, whatever the size of the site.
+    fn articles(
+        &mut self,
+        builder: &pages::PageBuilder,
+        count: usize,
+        progress: &dyn Progress,
+        diags: &mut Diagnostics,
+    ) {
+        progress.stage("render articles", count as u64);
+        for start in (0..count).step_by(ARTICLE_SLICE) {
+            let end = (start + ARTICLE_SLICE).min(count);
+            self.render(builder.article_pages(start..end), diags);
+            progress.inc((end - start) as u64);
+        }
+    }
+
+    /// Every page group (lists, tags, dataset pages), one group at a time.
+    fn groups(
+        &mut self,
+        builder: &pages::PageBuilder,
+        progress: &dyn Progress,
+        diags: &mut Diagnostics,
+    ) {
+        let groups = builder.page_groups();
+        progress.stage("render lists", groups.len() as u64);
+        for group in groups {
+            self.render(builder.group_pages(group), diags);
+            progress.inc(1);
+        }
+    }
+
+    /// Renders one batch; with a sink, each page is handed over and only its ids, links and
+    /// search entry are kept.
+    fn render(&mut self, pages: Vec<pages::Page>, diags: &mut Diagnostics) {
+        let pages = drop_duplicate_paths(pages, &mut self.planned, diags);
+        let Some(tera) = self.tera else { return };
+        let cache = &self.engine.cache;
         let mut slice =
-            pages::render_pages(tera, templates_key, &site_ctx, pages, &engine.cache, diags);
-        if let Some(sink) = sink {
+            pages::render_pages(tera, self.templates_key, self.site_ctx, pages, cache, diags);
+        if let Some(sink) = self.sink {
             let failures = std::sync::Mutex::new(Vec::new());
+            let sunk_bytes = &self.sunk_bytes;
             slice.par_iter_mut().for_each(|p| {
                 sunk_bytes.fetch_add(p.artifacts.html.len(), std::sync::atomic::Ordering::Relaxed);
                 if let Err(e) = sink.page(&p.path, p.key, &p.artifacts) {
@@ -377,44 +513,39 @@ pub fn build_into_with_progress(
                 diags.push(d);
             }
         }
-        rendered.extend(slice);
-    };
-    progress.stage("render articles", site.articles.len() as u64);
-    for start in (0..site.articles.len()).step_by(ARTICLE_SLICE) {
-        let end = (start + ARTICLE_SLICE).min(site.articles.len());
-        render(builder.article_pages(start..end), &mut diags);
-        progress.inc((end - start) as u64);
+        self.rendered.extend(slice);
     }
-    lap("articles", &mut stats);
-    let groups = builder.page_groups();
-    progress.stage("render lists", groups.len() as u64);
-    for group in groups {
-        render(builder.group_pages(group), &mut diags);
-        progress.inc(1);
-    }
-    diags.extend(builder.diagnostics.into_inner().expect("diags"));
-    lap("lists", &mut stats);
-    progress.stage("feeds and index", 0);
-    if tera.is_none() {
-        return BuildResult {
-            output: None,
-            diagnostics: diags,
-            stats,
-        };
-    }
-    let mut output = Output::default();
-    let mut extra_paths = Vec::new();
-    // Files generated beside the pages (stylesheet, feeds, exports, search index).
-    let mut generated: Vec<&'static str> = Vec::new();
-    let mut add = |output: &mut Output, path: &str, bytes: Vec<u8>| {
-        extra_paths.push(format!("{}{}", config.base_path, path));
-        output.insert(path, bytes);
+}
+
+/// The files generated beside the pages, and the names link checking knows them by.
+struct Generated {
+    output: Output,
+    /// Paths of the generated files, for collisions with content files.
+    names: Vec<&'static str>,
+    /// URLs of every non-page file (statics, generated files, content files).
+    urls: Vec<String>,
+}
+
+/// Statics, the highlight stylesheet, sitemap, feed, search index, data exports and the
+/// content's own files (each generated file memoised by what it shows).
+fn generate_files(
+    config: &Config,
+    sources: &Sources,
+    engine: &Engine,
+    site: &Site<'_>,
+    rendered: &[pages::RenderedPage],
+    laps: &mut Laps,
+) -> Generated {
+    let mut g = Generated {
+        output: Output::default(),
+        names: Vec::new(),
+        urls: Vec::new(),
     };
     for (path, bytes) in templates::DEFAULT_STATIC {
-        add(&mut output, path, bytes.to_vec());
+        g.add(config, path, bytes.to_vec());
     }
     for (path, bytes) in &sources.statics {
-        add(&mut output, &format!("static/{path}"), bytes.clone());
+        g.add(config, &format!("static/{path}"), bytes.clone());
     }
     let memo = |name: &str, inputs: &[&[u8]], make: &dyn Fn() -> String| -> crate::output::Blob {
         let key = hash_parts([name.as_bytes()].into_iter().chain(inputs.iter().copied()));
@@ -423,24 +554,16 @@ pub fn build_into_with_progress(
             .extras
             .get_or(key, || Arc::new(make().into_bytes()))
     };
-    let mut add_shared = |output: &mut Output, path: &'static str, blob: crate::output::Blob| {
-        generated.push(path);
-        output.insert_shared(path, blob);
-    };
-    add_shared(
-        &mut output,
+    let themes = [config.light_theme.as_bytes(), config.dark_theme.as_bytes()];
+    g.add_generated(
         "static/highlight.css",
-        memo(
-            "highlight.css",
-            &[config.light_theme.as_bytes(), config.dark_theme.as_bytes()],
-            &|| {
-                engine
-                    .highlighter
-                    .stylesheet(&config.light_theme, &config.dark_theme)
-            },
-        ),
+        memo("highlight.css", &themes, &|| {
+            engine
+                .highlighter
+                .stylesheet(&config.light_theme, &config.dark_theme)
+        }),
     );
-    lap("statics", &mut stats);
+    laps.lap("statics");
     // Keyed by what they list: every page's key (and URL), and every article's source.
     let pages_key = hash_parts(rendered.iter().flat_map(|p| {
         [
@@ -458,59 +581,68 @@ pub fn build_into_with_progress(
         "{}|{}|{}|{}",
         config.base_url, config.title, config.description, config.language
     );
-    add_shared(
-        &mut output,
+    let listing = [pages_key.as_bytes().as_slice(), cfg_key.as_bytes()];
+    g.add_generated(
         "sitemap.xml",
-        memo(
-            "sitemap.xml",
-            &[pages_key.as_bytes(), cfg_key.as_bytes()],
-            &|| extras::sitemap(&site, &rendered),
-        ),
+        memo("sitemap.xml", &listing, &|| extras::sitemap(site, rendered)),
     );
-    lap("sitemap", &mut stats);
-    add_shared(
-        &mut output,
-        "atom.xml",
-        memo(
-            "atom.xml",
-            &[articles_key.as_bytes(), cfg_key.as_bytes()],
-            &|| extras::atom(&site),
-        ),
-    );
-    lap("atom", &mut stats);
-    add_shared(
-        &mut output,
+    laps.lap("sitemap");
+    let feed = [articles_key.as_bytes().as_slice(), cfg_key.as_bytes()];
+    g.add_generated("atom.xml", memo("atom.xml", &feed, &|| extras::atom(site)));
+    laps.lap("atom");
+    let index = [pages_key.as_bytes().as_slice()];
+    g.add_generated(
         "search-index.json",
-        memo("search-index.json", &[pages_key.as_bytes()], &|| {
-            extras::search_index(&rendered)
+        memo("search-index.json", &index, &|| {
+            extras::search_index(rendered)
         }),
     );
-    if !dataset.services.is_empty() {
+    if !site.dataset.services.is_empty() {
         let data = [site.data_key.as_bytes().as_slice()];
-        add_shared(
-            &mut output,
+        g.add_generated(
             "data/matrix.json",
-            memo("matrix.json", &data, &|| extras::matrix_json(&site)),
+            memo("matrix.json", &data, &|| extras::matrix_json(site)),
         );
-        add_shared(
-            &mut output,
+        g.add_generated(
             "data/matrix.csv",
-            memo("matrix.csv", &data, &|| extras::matrix_csv(&site)),
+            memo("matrix.csv", &data, &|| extras::matrix_csv(site)),
         );
     }
-    // Content files go in last: one that would replace a generated file or page is an error.
-    for d in asset_collisions(&sources.assets, &rendered, &generated) {
-        diags.push(d);
-    }
+    // Content files go in last (one that would replace a generated file or page is an
+    // error, reported by the caller).
     for (path, bytes) in &sources.assets {
-        add(&mut output, path, bytes.clone());
+        g.add(config, path, bytes.clone());
     }
-    extra_paths.extend(
-        generated
-            .iter()
-            .map(|path| format!("{}{path}", config.base_path)),
-    );
-    lap("extras", &mut stats);
+    let generated_urls: Vec<String> = g
+        .names
+        .iter()
+        .map(|path| format!("{}{path}", config.base_path))
+        .collect();
+    g.urls.extend(generated_urls);
+    g
+}
+
+impl Generated {
+    /// A static or content file.
+    fn add(&mut self, config: &Config, path: &str, bytes: Vec<u8>) {
+        self.urls.push(format!("{}{}", config.base_path, path));
+        self.output.insert(path, bytes);
+    }
+
+    /// A file srm-docs generates (content files may not take its place).
+    fn add_generated(&mut self, path: &'static str, blob: crate::output::Blob) {
+        self.names.push(path);
+        self.output.insert_shared(path, blob);
+    }
+}
+
+/// Checks every link of every page against the pages and files of the site.
+fn check_links(
+    site: &Site<'_>,
+    rendered: &[pages::RenderedPage],
+    file_urls: &[String],
+    diags: &mut Diagnostics,
+) {
     let sources_by_path: HashMap<&Path, &crate::source::SourceFile> = site
         .articles
         .iter()
@@ -521,27 +653,7 @@ pub fn build_into_with_progress(
             .get(path)
             .map(|f| f.line_text(line).to_string())
     };
-    progress.stage("check links", 0);
-    links::check(&rendered, &extra_paths, &line_text, &mut diags);
-    lap("links", &mut stats);
-    stats.articles = site.articles.len();
-    stats.pages = rendered.len();
-    let sunk_pages = if sink.is_some() { rendered.len() } else { 0 };
-    if sink.is_none() {
-        for p in rendered {
-            output.insert_shared(p.path, p.artifacts);
-        }
-    }
-    engine.cache.prune();
-    lap("assemble", &mut stats);
-    stats.files = output.files.len() + sunk_pages;
-    stats.bytes = output.total_bytes() + sunk_bytes.into_inner();
-    let output = (!diags.has_errors()).then_some(output);
-    BuildResult {
-        output,
-        diagnostics: diags,
-        stats,
-    }
+    links::check(rendered, file_urls, &line_text, diags);
 }
 
 #[cfg(test)]
