@@ -25,7 +25,7 @@ pub fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
             escape_html(
                 &site
                     .config
-                    .permalink(u.strip_prefix(&site.config.base_path).unwrap_or(u))
+                    .permalink(u.strip_prefix(site.config.base_path.as_str()).unwrap_or(u))
             )
         );
     }
