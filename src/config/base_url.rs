@@ -77,11 +77,6 @@ fn check_host(host: &str) -> Result<(), String> {
 }
 
 impl BasePath {
-    /// The root path `/`.
-    pub fn root() -> Self {
-        BasePath("/".into())
-    }
-
     /// Makes a path safe: `/` added at both ends, non-ASCII and unusual ASCII characters
     /// percent-encoded, existing `%XX` escapes kept. The caller has refused quotes, angle
     /// brackets, spaces and controls; an empty segment (`//`) or a lone `%` is refused here.
@@ -264,6 +259,5 @@ mod tests {
         let (_, p) = SiteUrl::parse("https://h/docs").unwrap();
         assert!(p == "/docs/");
         assert_eq!(serde_json::to_string(&p).unwrap(), "\"/docs/\"");
-        assert!(BasePath::root() == "/");
     }
 }
