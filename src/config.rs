@@ -1,11 +1,17 @@
 //! `srm-docs.toml`: the site's configuration. Parsed strictly (unknown keys are errors with
-//! `line:col`), defaults filled in, `base_url` split once into the origin and the sub-path
-//! every generated link is prefixed with.
+//! `line:col`), defaults filled in, every checked value reported at its own position (the
+//! parser's span, never a search of the text), `base_url` parsed once ([`base_url`]) into the
+//! site URL and the sub-path every generated link is prefixed with.
+
+mod base_url;
+
+pub use base_url::{BasePath, SiteUrl};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::source::SourceFile;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// File name of the configuration at the site root.
 pub const CONFIG_FILE: &str = "srm-docs.toml";
@@ -16,9 +22,9 @@ pub const CONFIG_FILE: &str = "srm-docs.toml";
 struct RawConfig {
     title: Option<String>,
     description: Option<String>,
-    base_url: Option<String>,
+    base_url: Option<Spanned<String>>,
     language: Option<String>,
-    theme: Option<String>,
+    theme: Option<Spanned<String>>,
     output_dir: Option<String>,
     #[serde(default)]
     highlight: RawHighlight,
@@ -27,8 +33,8 @@ struct RawConfig {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawHighlight {
-    light_theme: Option<String>,
-    dark_theme: Option<String>,
+    light_theme: Option<Spanned<String>>,
+    dark_theme: Option<Spanned<String>>,
 }
 
 /// The validated configuration of one site.
@@ -41,9 +47,9 @@ pub struct Config {
     /// One-line description for the home page and feed.
     pub description: String,
     /// Absolute URL the site is published at, always ending in `/`.
-    pub base_url: String,
+    pub base_url: SiteUrl,
     /// The path part of `base_url` (`/` or `/docs/`): every internal link starts with it.
-    pub base_path: String,
+    pub base_path: BasePath,
     /// `lang` attribute of every page.
     pub language: String,
     /// Theme name: files in `themes/<theme>/` override the embedded default.
@@ -59,12 +65,13 @@ pub struct Config {
 impl Config {
     /// Defaults for a site at `root` with no config file.
     pub fn default_for(root: &Path) -> Self {
+        let (base_url, base_path) = SiteUrl::parse("http://localhost/").expect("a valid URL");
         Config {
             root: root.to_path_buf(),
             title: "Shared responsibility knowledge base".into(),
             description: String::new(),
-            base_url: "http://localhost/".into(),
-            base_path: "/".into(),
+            base_url,
+            base_path,
             language: "en".into(),
             theme: "default".into(),
             output_dir: root.join("public"),
@@ -100,62 +107,36 @@ impl Config {
             };
             Diagnostic::error(loc, e.message().trim().to_string())
         })?;
+        let at = |value: &Spanned<String>| Location::at(file, value.span().start);
         let mut cfg = Self::default_for(root);
-        let at_key = |key: &str| -> Location {
-            match file.text.find(&format!("{key} ")).or(file.text.find(key)) {
-                Some(off) => Location::at(file, off),
-                None => Location::file(&file.path),
-            }
-        };
         if let Some(url) = raw.base_url {
-            let (base_url, base_path) =
-                split_base_url(&url).map_err(|m| Diagnostic::error(at_key("base_url"), m))?;
-            cfg.base_url = base_url;
-            cfg.base_path = base_path;
+            cfg.set_base_url(url.get_ref())
+                .map_err(|m| Diagnostic::error(at(&url), m))?;
         }
         cfg.title = raw.title.unwrap_or(cfg.title);
         cfg.description = raw.description.unwrap_or_default();
         cfg.language = raw.language.unwrap_or(cfg.language);
         if let Some(theme) = raw.theme {
-            if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-                return Err(Diagnostic::error(
-                    at_key("theme"),
-                    format!("theme `{theme}` must be a plain folder name under themes/"),
-                ));
-            }
-            cfg.theme = theme;
+            cfg.theme =
+                theme_folder(theme.get_ref()).map_err(|m| Diagnostic::error(at(&theme), m))?;
         }
         if let Some(out) = raw.output_dir {
             cfg.output_dir = root.join(out);
         }
-        for (key, value, slot) in [
-            (
-                "light_theme",
-                raw.highlight.light_theme,
-                &mut cfg.light_theme,
-            ),
-            ("dark_theme", raw.highlight.dark_theme, &mut cfg.dark_theme),
+        for (value, slot) in [
+            (raw.highlight.light_theme, &mut cfg.light_theme),
+            (raw.highlight.dark_theme, &mut cfg.dark_theme),
         ] {
             if let Some(v) = value {
-                if !crate::render::highlight::theme_exists(&v) {
-                    return Err(Diagnostic::error(
-                        at_key(key),
-                        format!("unknown highlight theme `{v}`"),
-                    )
-                    .with_help(Some(format!(
-                        "available: {}",
-                        crate::render::highlight::theme_names().join(", ")
-                    ))));
-                }
-                *slot = v;
+                *slot = highlight_theme(v.get_ref(), at(&v))?;
             }
         }
         Ok(cfg)
     }
 
-    /// Overrides `base_url` from the command line.
+    /// Overrides `base_url` (from the command line); the same checks as in the file.
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
-        let (u, p) = split_base_url(url)?;
+        let (u, p) = SiteUrl::parse(url)?;
         self.base_url = u;
         self.base_path = p;
         Ok(())
@@ -167,25 +148,26 @@ impl Config {
     }
 }
 
-/// Splits `https://host/docs` into (`https://host/docs/`, `/docs/`).
-fn split_base_url(url: &str) -> Result<(String, String), String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("base_url `{url}` must start with http:// or https://"))?;
-    if rest.is_empty() || rest.starts_with('/') {
-        return Err(format!("base_url `{url}` has no host"));
+/// A theme name: a plain folder name under `themes/`.
+fn theme_folder(theme: &str) -> Result<String, String> {
+    if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+        return Err(format!(
+            "theme `{theme}` must be a plain folder name under themes/"
+        ));
     }
-    let path = rest.find('/').map_or("/", |i| &rest[i..]);
-    let mut path = path.to_string();
-    if !path.ends_with('/') {
-        path.push('/');
+    Ok(theme.to_string())
+}
+
+/// A syntect theme that exists; otherwise an error at `at` listing the known ones.
+fn highlight_theme(name: &str, at: Location) -> Result<String, Diagnostic> {
+    if crate::render::highlight::theme_exists(name) {
+        return Ok(name.to_string());
     }
-    let mut full = url.to_string();
-    if !full.ends_with('/') {
-        full.push('/');
-    }
-    Ok((full, path))
+    let known = crate::render::highlight::theme_names().join(", ");
+    Err(
+        Diagnostic::error(at, format!("unknown highlight theme `{name}`"))
+            .with_help(Some(format!("available: {known}"))),
+    )
 }
 
 #[cfg(test)]
@@ -211,8 +193,49 @@ mod tests {
     }
 
     #[test]
-    fn bad_base_url_points_at_the_key() {
+    fn bad_base_url_points_at_its_value() {
         let err = parse("title = \"x\"\nbase_url = \"kb.example.com\"\n").unwrap_err();
-        assert_eq!(err.location.line_col, Some((2, 1)));
+        assert_eq!(err.location.line_col, Some((2, 12)));
+        assert_eq!(
+            err.message,
+            "base_url `kb.example.com` must start with http:// or https://"
+        );
+    }
+
+    #[test]
+    fn a_description_mentioning_base_url_does_not_take_its_error() {
+        let text = "description = \"Set base_url to where the site lives\"\ntitle = \"x\"\nbase_url = \"https://kb.example.com/a b\"\n";
+        let err = parse(text).unwrap_err();
+        assert_eq!(err.headline(), "srm-docs.toml:3:12: error: base_url `https://kb.example.com/a b` must not contain spaces or control characters (found ' ')");
+    }
+
+    #[test]
+    fn theme_and_highlight_errors_point_at_their_values() {
+        let err = parse("title = \"theme\"\ntheme = \"../x\"\n").unwrap_err();
+        assert_eq!(err.location.line_col, Some((2, 9)));
+        assert_eq!(
+            err.message,
+            "theme `../x` must be a plain folder name under themes/"
+        );
+        let err = parse("description = \"light_theme\"\n[highlight]\nlight_theme = \"nope\"\n")
+            .unwrap_err();
+        assert_eq!(err.location.line_col, Some((3, 15)));
+        assert_eq!(err.message, "unknown highlight theme `nope`");
+        assert!(err.help.unwrap().starts_with("available: "));
+    }
+
+    #[test]
+    fn the_command_line_base_url_gets_the_same_checks() {
+        let mut cfg = Config::default_for(Path::new("/site"));
+        assert_eq!(
+            cfg.set_base_url("https://h/docs?x"),
+            Err("base_url `https://h/docs?x` must not have a query (`?…`)".to_string())
+        );
+        assert_eq!(cfg.base_path, "/");
+        cfg.set_base_url("https://h/docs").unwrap();
+        assert_eq!(
+            (cfg.base_url.as_str(), cfg.base_path.as_str()),
+            ("https://h/docs/", "/docs/")
+        );
     }
 }

@@ -222,34 +222,22 @@ impl Diagnostics {
     }
 }
 
-/// The closest candidate to `wanted` by edit distance, for did-you-mean hints.
+/// The closest candidate to `wanted` by edit distance (Levenshtein over characters), for
+/// did-you-mean hints: at most a third of the longer length (and at least 2) apart, ties
+/// broken by the smaller candidate.
 pub fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = edit_distance(wanted, c);
+        let d = strsim::levenshtein(wanted, c);
         let limit = (wanted.len().max(c.len()) / 3).max(2);
         if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
             best = Some((d, c));
         }
     }
     best.map(|(_, c)| format!("did you mean `{c}`?"))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -273,5 +261,17 @@ mod tests {
             Some("did you mean `guest-os`?")
         );
         assert_eq!(did_you_mean("database", ids), None);
+    }
+
+    #[test]
+    fn ties_go_to_the_smaller_candidate_and_characters_count_not_bytes() {
+        assert_eq!(
+            did_you_mean("ec3", ["ec4", "ec2"]).as_deref(),
+            Some("did you mean `ec2`?")
+        );
+        assert_eq!(
+            did_you_mean("sérvice", ["service"]).as_deref(),
+            Some("did you mean `service`?")
+        );
     }
 }

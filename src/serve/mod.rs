@@ -109,7 +109,7 @@ pub fn run(args: ServeOptions, verbosity: Verbosity) -> i32 {
         snapshot: RwLock::new(Arc::new(snapshot)),
         listeners: Mutex::new(Vec::new()),
         streams: AtomicUsize::new(0),
-        base_path: RwLock::new(config.base_path.clone()),
+        base_path: RwLock::new(config.base_path.to_string()),
     });
     for _ in 0..WORKERS {
         let (server, state) = (server.clone(), state.clone());
@@ -311,7 +311,7 @@ fn rebuild_loop(
                 continue;
             }
         };
-        *state.base_path.write().expect("base") = config.base_path.clone();
+        *state.base_path.write().expect("base") = config.base_path.to_string();
         let previous = state.snapshot.read().expect("snapshot").clone();
         engine.highlighter.clear_cache_if_larger_than(50_000);
         let paths: Vec<std::path::PathBuf> = batch.iter().map(|(p, _)| p.clone()).collect();

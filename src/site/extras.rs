@@ -25,7 +25,7 @@ pub fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
             escape_html(
                 &site
                     .config
-                    .permalink(u.strip_prefix(&site.config.base_path).unwrap_or(u))
+                    .permalink(u.strip_prefix(site.config.base_path.as_str()).unwrap_or(u))
             )
         );
     }
@@ -236,13 +236,13 @@ fn export_rows<'a>(site: &'a Site<'_>) -> Vec<ExportRow<'a>> {
                 category: &s.category,
                 control: &c.id,
                 control_title: &c.title,
-                layer: &c.layer,
+                layer: c.layer.id(),
                 owner: cell.owner,
                 source,
                 aws: text(&cell.aws),
                 customer: text(&cell.customer),
                 note: text(&cell.note),
-                default_state: cell.default_state.as_deref().unwrap_or(""),
+                default_state: cell.default_state.map_or("", |d| d.id()),
                 varies: ds.spread(&c.id) == crate::dataset::Spread::Varies,
             });
         }

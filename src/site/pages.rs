@@ -4,7 +4,7 @@
 
 use super::Site;
 use crate::cache::{hash_parts, BuildCache, Key, PageArtifacts, PageStub};
-use crate::dataset::{Cell, Kind, Owner, Spread, Text, Update};
+use crate::dataset::{Cell, Kind, Layer, Owner, Spread, Status, Text, Update, Vocabulary};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::render::highlight::Highlighter;
 use crate::render::markdown::{self, Origin, PendingLink, Rendered, Settings};
@@ -224,7 +224,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     fn control_ref(&self, id: &str) -> Value {
         let c = self.site.dataset.control(id);
-        json!({"id": id, "title": c.map_or(id, |c| c.title.as_str()), "layer": c.map(|c| c.layer.as_str()), "url": self.site.entity_url(Kind::Control, id)})
+        json!({"id": id, "title": c.map_or(id, |c| c.title.as_str()), "layer": c.map(|c| c.layer.id()), "url": self.site.entity_url(Kind::Control, id)})
     }
 
     fn scenario_ref(&self, id: &str) -> Value {
@@ -706,7 +706,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     "category": self.category_ref(&c.id),
                     "items": ds.services.iter().filter(|s| s.category == c.id).map(|s| json!({
                         "title": s.name, "url": self.site.entity_url(Kind::Service, &s.id),
-                        "summary": self.md(&s.summary), "meta": if s.status == "retired" { "retired".to_string() } else { s.kind.replace('-', " ") },
+                        "summary": self.md(&s.summary), "meta": if s.status == Status::Retired { "retired".to_string() } else { s.kind.id().replace('-', " ") },
                     })).collect::<Vec<_>>(),
                 })
             })
@@ -792,13 +792,13 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 ctx,
             ));
         }
-        let groups: Vec<Value> = crate::dataset::LAYERS
+        let groups: Vec<Value> = Layer::ALL
             .iter()
             .rev()
             .filter(|l| ds.controls.iter().any(|c| &c.layer == *l))
             .map(|l| {
                 json!({
-                    "category": {"label": format!("{} layer", capitalise(l)), "id": l},
+                    "category": {"label": format!("{} layer", capitalise(l.id())), "id": l},
                     "items": ds.controls.iter().filter(|c| &c.layer == l).map(|c| json!({
                         "title": c.title, "url": self.site.entity_url(Kind::Control, &c.id),
                         "summary": self.md(&c.description), "meta": spread_label(ds.spread(&c.id)),
@@ -959,7 +959,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             .iter()
             .flat_map(|cat| ds.services.iter().filter(move |s| s.category == cat.id))
             .collect();
-        let rows: Vec<Value> = crate::dataset::LAYERS
+        let rows: Vec<Value> = Layer::ALL
             .iter()
             .rev()
             .flat_map(|l| ds.controls.iter().filter(move |c| &c.layer == l))

@@ -3,7 +3,7 @@
 //! for this service. Inline SVG generated from the dataset; readable without colour (every
 //! cell carries its owner as text) and described by `<title>`/`<desc>`.
 
-use crate::dataset::{Dataset, Owner, Service, LAYERS};
+use crate::dataset::{Dataset, Layer, Owner, Service, Vocabulary};
 use crate::render::highlight::escape_html;
 use std::fmt::Write as _;
 
@@ -16,7 +16,7 @@ type StackCell<'a> = (&'a str, &'a str, Owner);
 
 /// The SVG for one service.
 pub fn service_stack(ds: &Dataset, service: &Service) -> String {
-    let layers: Vec<(&str, Vec<StackCell<'_>>)> = LAYERS
+    let layers: Vec<(Layer, Vec<StackCell<'_>>)> = Layer::ALL
         .iter()
         .rev()
         .map(|layer| {
@@ -58,7 +58,7 @@ pub fn service_stack(ds: &Dataset, service: &Service) -> String {
             svg,
             "<text class=\"stack-layer\" x=\"4\" y=\"{}\">{}</text>",
             y + BAND / 2 + 4,
-            escape_html(layer)
+            escape_html(layer.id())
         );
         let w = (WIDTH - LABEL - 4) as f64 / cells.len() as f64;
         for (j, (id, title, owner)) in cells.iter().enumerate() {

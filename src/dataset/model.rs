@@ -1,0 +1,507 @@
+//! The validated dataset: typed entities whose references all resolve, the closed
+//! vocabularies as enums ([`super::vocab`]), and the lookups later stages use (an entity by
+//! id, the resolved cell of a control for a service, whether a control's owner varies).
+
+use super::vocab::{Compute, DefaultState, Layer, ServiceKind, Status};
+use crate::diagnostics::Location;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Markdown text from the dataset, with where it was written (for link errors).
+#[derive(Debug, Clone, Serialize)]
+pub struct Text {
+    /// The Markdown.
+    pub md: String,
+    /// Where the value is.
+    #[serde(skip)]
+    pub at: Location,
+}
+
+/// Who holds a control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Owner {
+    /// The provider (security *of* the cloud).
+    Aws,
+    /// The customer (security *in* the cloud).
+    Customer,
+    /// Both, each with a described part.
+    Shared,
+    /// The control does not apply.
+    #[serde(rename = "n/a")]
+    NotApplicable,
+}
+
+impl Owner {
+    /// The id used in YAML, CSS classes and exports.
+    pub fn id(self) -> &'static str {
+        match self {
+            Owner::Aws => "aws",
+            Owner::Customer => "customer",
+            Owner::Shared => "shared",
+            Owner::NotApplicable => "n/a",
+        }
+    }
+    /// Parses the YAML word (`aws`, `customer`, `shared`, `n/a`).
+    pub(super) fn parse(s: &str) -> Option<Owner> {
+        match s {
+            "aws" => Some(Owner::Aws),
+            "customer" => Some(Owner::Customer),
+            "shared" => Some(Owner::Shared),
+            "n/a" => Some(Owner::NotApplicable),
+            _ => None,
+        }
+    }
+}
+
+/// A dated change to a fact made after the sources were written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Update {
+    /// When, known to the day, month or year (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+    pub date: String,
+    /// What changed.
+    pub text: Text,
+    /// Source ids.
+    pub sources: Vec<String>,
+}
+
+/// One resolved matrix cell.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    /// Who holds the control.
+    pub owner: Owner,
+    /// The provider's part (shared cells).
+    pub aws: Option<Text>,
+    /// The customer's part (shared cells).
+    pub customer: Option<Text>,
+    /// Free note.
+    pub note: Option<Text>,
+    /// Whether the provider switches the control on by default.
+    pub default_state: Option<DefaultState>,
+    /// Dated changes.
+    pub updates: Vec<Update>,
+    /// Conflict ids.
+    pub conflicts: Vec<String>,
+    /// Source ids.
+    pub sources: Vec<String>,
+}
+
+/// A source article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: String,
+    /// Title shown on pages.
+    pub title: String,
+    /// Who wrote it.
+    pub author: String,
+    /// When it was published, to the precision known.
+    pub date: Option<String>,
+    /// When it was last read (for pages that change, such as documentation).
+    pub accessed: Option<String>,
+    /// Where it can be read.
+    pub url: Option<String>,
+    /// Free note.
+    pub note: Option<Text>,
+}
+
+/// One of aws / customer / shared.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerInfo {
+    /// `aws`, `customer` or `shared`.
+    pub id: String,
+    /// Name shown on pages.
+    pub label: String,
+    /// One-line summary of the party's part.
+    pub motto: Option<String>,
+    /// What the party is responsible for.
+    pub description: Text,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<String>,
+}
+
+/// A service category (IaaS / PaaS / abstracted).
+#[derive(Debug, Clone, Serialize)]
+pub struct Category {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: String,
+    /// Name shown on pages.
+    pub label: String,
+    /// Other names it goes by.
+    pub aliases: Vec<String>,
+    /// Position in lists (ascending).
+    pub rank: i64,
+    /// One-paragraph summary.
+    pub summary: Text,
+    /// A longer description.
+    pub description: Option<Text>,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<String>,
+}
+
+/// A cloud service.
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: String,
+    /// Name shown on pages.
+    pub name: String,
+    /// Other names it goes by.
+    pub aliases: Vec<String>,
+    /// Category id.
+    pub category: String,
+    /// One-paragraph summary.
+    pub summary: Text,
+    /// What the service is for.
+    pub kind: ServiceKind,
+    /// Ids of the controls this service helps the customer hold.
+    pub helps_with: Vec<String>,
+    /// Where customer code runs on this service, when that applies.
+    pub compute: Option<Compute>,
+    /// Whether the service is still offered.
+    pub status: Status,
+    /// Free note.
+    pub note: Option<Text>,
+    /// Dated changes made after the sources were written.
+    pub updates: Vec<Update>,
+    /// Ids of the conflicts about this.
+    pub conflicts: Vec<String>,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<String>,
+}
+
+/// A security control.
+#[derive(Debug, Clone, Serialize)]
+pub struct Control {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: String,
+    /// Title shown on pages.
+    pub title: String,
+    /// The layer of the responsibility stack the control sits in.
+    pub layer: Layer,
+    /// What it is.
+    pub description: Text,
+    /// Related NIST SP 800-53 control ids.
+    pub nist: Vec<String>,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<String>,
+}
+
+/// The ownership of one control: a cell per category plus per-service overrides.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Control id.
+    pub control: String,
+    /// The cell of each category id.
+    pub defaults: BTreeMap<String, Cell>,
+    /// Per-service cells, by service id.
+    pub overrides: BTreeMap<String, Cell>,
+    /// Ids of the sources for the whole row.
+    pub sources: Vec<String>,
+}
+
+/// A walkthrough.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: String,
+    /// Title shown on pages.
+    pub title: String,
+    /// The question asked.
+    pub question: Text,
+    /// The walkthrough, one step per item.
+    pub steps: Vec<Text>,
+    /// The answer.
+    pub answer: Text,
+    /// Who is responsible.
+    pub owner: Owner,
+    /// The provider's part (shared answers).
+    pub aws: Option<Text>,
+    /// The customer's part (shared answers).
+    pub customer: Option<Text>,
+    /// Why the answer holds.
+    pub rationale: Option<Text>,
+    /// Ids of the services involved.
+    pub services: Vec<String>,
+    /// Ids of the controls involved.
+    pub controls: Vec<String>,
+    /// Ids of the conflicts about this.
+    pub conflicts: Vec<String>,
+    /// Dated changes made after the sources were written.
+    pub updates: Vec<Update>,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<String>,
+}
+
+/// A myth and the reality.
+#[derive(Debug, Clone, Serialize)]
+pub struct Misconception {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: String,
+    /// What people believe.
+    pub myth: Text,
+    /// What is true.
+    pub reality: Text,
+    /// Ids of the controls the myth is about.
+    pub controls: Vec<String>,
+    /// Ids of the services the myth is about.
+    pub services: Vec<String>,
+    /// Dated changes made after the sources were written.
+    pub updates: Vec<Update>,
+    /// Ids of the conflicts about this.
+    pub conflicts: Vec<String>,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<String>,
+}
+
+/// An exam or practice tip.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tip {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: String,
+    /// The tip.
+    pub text: Text,
+    /// Ids of the controls the tip is about.
+    pub controls: Vec<String>,
+    /// Dated changes made after the sources were written.
+    pub updates: Vec<Update>,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<String>,
+}
+
+/// A compliance programme.
+#[derive(Debug, Clone, Serialize)]
+pub struct Program {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: String,
+    /// Name shown on pages.
+    pub name: String,
+    /// The family of programmes it belongs to.
+    pub family: String,
+    /// Free note.
+    pub note: Option<Text>,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<String>,
+}
+
+/// One side of a disagreement.
+#[derive(Debug, Clone, Serialize)]
+pub struct Position {
+    /// What this side states.
+    pub claim: Text,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<String>,
+}
+
+/// Where sources disagree, and what this knowledge base states.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conflict {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: String,
+    /// What the sources disagree about.
+    pub topic: String,
+    /// The sides.
+    pub positions: Vec<Position>,
+    /// What this knowledge base states, and why.
+    pub resolution: Text,
+    /// When the disagreement was last checked.
+    pub checked: Option<String>,
+}
+
+/// A step of the compute spectrum.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpectrumStep {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: String,
+    /// Name shown on pages.
+    pub label: String,
+    /// Position in lists (ascending).
+    pub rank: i64,
+    /// Ids of the services at this step.
+    pub services: Vec<String>,
+    /// Ids of the controls the customer holds at this step.
+    pub customer_manages: Vec<String>,
+    /// One-paragraph summary.
+    pub summary: Text,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<String>,
+}
+
+/// The validated dataset.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Dataset {
+    /// The sources every fact cites.
+    pub sources: Vec<Source>,
+    /// The parties (aws, customer, shared).
+    pub owners: Vec<OwnerInfo>,
+    /// Service categories, by rank.
+    pub categories: Vec<Category>,
+    /// Cloud services.
+    pub services: Vec<Service>,
+    /// Security controls.
+    pub controls: Vec<Control>,
+    /// The matrix row of each control id.
+    pub matrix: BTreeMap<String, Row>,
+    /// Walkthroughs.
+    pub scenarios: Vec<Scenario>,
+    /// Myths and realities.
+    pub misconceptions: Vec<Misconception>,
+    /// Exam and practice tips.
+    pub tips: Vec<Tip>,
+    /// Compliance programmes.
+    pub compliance_programs: Vec<Program>,
+    /// Where sources disagree.
+    pub conflicts: Vec<Conflict>,
+    /// The compute spectrum, by rank.
+    pub spectrum: Vec<SpectrumStep>,
+}
+
+/// How a control's ownership looks across all services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Spread {
+    /// Every service resolves to the provider (n/a ignored).
+    AlwaysAws,
+    /// Every service resolves to the customer (n/a ignored).
+    AlwaysCustomer,
+    /// Every service resolves to shared.
+    AlwaysShared,
+    /// The owner differs between services.
+    Varies,
+}
+
+impl Dataset {
+    /// The cell for (control, service): the service override, else the category default.
+    pub fn cell(&self, control: &str, service: &Service) -> Option<&Cell> {
+        let row = self.matrix.get(control)?;
+        row.overrides
+            .get(&service.id)
+            .or_else(|| row.defaults.get(&service.category))
+    }
+
+    /// Whether a control's owner is the same for every service ("varies" is derived here).
+    pub fn spread(&self, control: &str) -> Spread {
+        let mut owners: Vec<Owner> = self
+            .services
+            .iter()
+            .filter(|s| s.status != Status::Retired)
+            .filter_map(|s| self.cell(control, s).map(|c| c.owner))
+            .filter(|o| *o != Owner::NotApplicable)
+            .collect();
+        owners.sort();
+        owners.dedup();
+        match owners.as_slice() {
+            [Owner::Aws] => Spread::AlwaysAws,
+            [Owner::Customer] => Spread::AlwaysCustomer,
+            [Owner::Shared] => Spread::AlwaysShared,
+            _ => Spread::Varies,
+        }
+    }
+
+    /// Looks up a service by id.
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    /// Looks up a control by id.
+    pub fn control(&self, id: &str) -> Option<&Control> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    /// Looks up a category by id.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// Looks up a scenario by id.
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|c| c.id == id)
+    }
+
+    /// Looks up a source by id.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|c| c.id == id)
+    }
+
+    /// Looks up a conflict by id.
+    pub fn conflict(&self, id: &str) -> Option<&Conflict> {
+        self.conflicts.iter().find(|c| c.id == id)
+    }
+
+    /// Ids of one kind, for did-you-mean hints and link checks.
+    pub fn ids(&self, kind: Kind) -> Vec<&str> {
+        self.id_iter(kind).collect()
+    }
+
+    /// True when an entity of `kind` has this id (no allocation: checked for every
+    /// reference of every article on every build).
+    pub fn has(&self, kind: Kind, id: &str) -> bool {
+        self.id_iter(kind).any(|x| x == id)
+    }
+
+    /// The ids of every entity of one kind, in dataset order.
+    fn id_iter(&self, kind: Kind) -> Box<dyn Iterator<Item = &str> + '_> {
+        fn ids<T>(list: &[T], id: fn(&T) -> &str) -> Box<dyn Iterator<Item = &str> + '_> {
+            Box::new(list.iter().map(id))
+        }
+        match kind {
+            Kind::Source => ids(&self.sources, |x| &x.id),
+            Kind::Owner => ids(&self.owners, |x| &x.id),
+            Kind::Category => ids(&self.categories, |x| &x.id),
+            Kind::Service => ids(&self.services, |x| &x.id),
+            Kind::Control => ids(&self.controls, |x| &x.id),
+            Kind::Scenario => ids(&self.scenarios, |x| &x.id),
+            Kind::Misconception => ids(&self.misconceptions, |x| &x.id),
+            Kind::Tip => ids(&self.tips, |x| &x.id),
+            Kind::Program => ids(&self.compliance_programs, |x| &x.id),
+            Kind::Conflict => ids(&self.conflicts, |x| &x.id),
+            Kind::Spectrum => ids(&self.spectrum, |x| &x.id),
+        }
+    }
+}
+
+/// The kinds of entity in the dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A source of facts.
+    Source,
+    /// A party (aws, customer, shared).
+    Owner,
+    /// A service category.
+    Category,
+    /// A cloud service.
+    Service,
+    /// A security control.
+    Control,
+    /// A walkthrough.
+    Scenario,
+    /// A myth and its reality.
+    Misconception,
+    /// An exam or practice tip.
+    Tip,
+    /// A compliance programme.
+    Program,
+    /// A disagreement between sources.
+    Conflict,
+    /// A step of the compute spectrum.
+    Spectrum,
+}
+
+impl Kind {
+    /// The word used in messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Source => "source",
+            Kind::Owner => "owner",
+            Kind::Category => "category",
+            Kind::Service => "service",
+            Kind::Control => "control",
+            Kind::Scenario => "scenario",
+            Kind::Misconception => "misconception",
+            Kind::Tip => "tip",
+            Kind::Program => "compliance program",
+            Kind::Conflict => "conflict",
+            Kind::Spectrum => "spectrum step",
+        }
+    }
+}

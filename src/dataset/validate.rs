@@ -1,0 +1,359 @@
+//! Raw dataset files ([`super::raw`]) → the typed [`Dataset`]: every id well formed and
+//! unique, every reference resolved, every closed vocabulary parsed into its enum, every date
+//! known to the day, month or year. Problems are collected (never the first only), each at the
+//! `path:line:col` of the offending value with a did-you-mean where a near value exists.
+//! Entities are built in [`entities`], matrix rows and cells in [`matrix`].
+
+mod entities;
+mod matrix;
+
+use super::model::{Dataset, Kind, Owner, Source, Text, Update};
+use super::raw::{RawFile, RawUpdate, S};
+use super::vocab::{UnknownWord, Vocabulary};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location};
+use crate::source::SourceFile;
+use crate::yaml::Embedded;
+use std::collections::HashMap;
+
+/// Validates parsed files (in the order given) into one dataset, reporting into `diags`.
+pub(super) fn validate(files: &[(SourceFile, RawFile)], diags: &mut Diagnostics) -> Dataset {
+    Validator::new(files, diags).run()
+}
+
+/// The state of one validation: the files, where problems go, and the ids declared so far.
+struct Validator<'a> {
+    files: &'a [(SourceFile, RawFile)],
+    diags: &'a mut Diagnostics,
+    ids: HashMap<Kind, Vec<String>>,
+}
+
+impl<'a> Validator<'a> {
+    fn new(files: &'a [(SourceFile, RawFile)], diags: &'a mut Diagnostics) -> Self {
+        Validator {
+            files,
+            diags,
+            ids: HashMap::new(),
+        }
+    }
+
+    fn at(file: &SourceFile, s: &S) -> Location {
+        Embedded::whole(file).span(s)
+    }
+
+    fn text(file: &SourceFile, s: &S) -> Text {
+        Text {
+            md: s.value.clone(),
+            at: Self::at(file, s),
+        }
+    }
+
+    fn opt_text(file: &SourceFile, s: &Option<S>) -> Option<Text> {
+        s.as_ref().map(|s| Self::text(file, s))
+    }
+
+    /// Ids first (so references may point forward and across files), then sources, the
+    /// other entities, the matrix, and last the controls the matrix leaves out.
+    fn run(mut self) -> Dataset {
+        self.collect_ids();
+        let mut ds = Dataset::default();
+        let files = self.files;
+        for (file, raw) in files {
+            for s in &raw.sources {
+                let source = self.source(file, s);
+                ds.sources.push(source);
+            }
+        }
+        for (file, raw) in files {
+            self.entities(file, raw, &mut ds);
+        }
+        ds.categories.sort_by_key(|c| c.rank);
+        ds.spectrum.sort_by_key(|c| c.rank);
+        for (file, raw) in files {
+            for row in &raw.matrix {
+                self.row(file, row, &mut ds);
+            }
+        }
+        for (file, raw) in files {
+            for c in &raw.controls {
+                if !ds.matrix.contains_key(&c.id.value) {
+                    self.diags.push(Diagnostic::error(
+                        Self::at(file, &c.id),
+                        format!("control `{}` has no row in the matrix", c.id.value),
+                    ));
+                }
+            }
+        }
+        ds
+    }
+
+    fn source(&mut self, file: &SourceFile, s: &super::raw::RawSource) -> Source {
+        Source {
+            id: s.id.value.clone(),
+            title: s.title.clone(),
+            author: s.author.clone(),
+            date: s.date.as_ref().map(|d| self.date(file, d)),
+            accessed: s.accessed.as_ref().map(|d| self.date(file, d)),
+            url: s.url.clone(),
+            note: Self::opt_text(file, &s.note),
+        }
+    }
+
+    /// Registers all ids, reporting duplicates and malformed ids.
+    fn collect_ids(&mut self) {
+        let mut seen: HashMap<String, Location> = HashMap::new();
+        for (file, raw) in self.files {
+            for (kind, id) in declared_ids(raw) {
+                let loc = Self::at(file, id);
+                if !valid_id(&id.value) {
+                    self.diags.push(Diagnostic::error(
+                        loc.clone(),
+                        format!(
+                            "id `{}` must be lowercase letters, digits and single hyphens",
+                            id.value
+                        ),
+                    ));
+                }
+                if let Some(first) = seen.get(&id.value) {
+                    let (l, c) = first.line_col.unwrap_or((0, 0));
+                    self.diags.push(Diagnostic::error(
+                        loc,
+                        format!(
+                            "duplicate id `{}` (first defined at {}:{l}:{c})",
+                            id.value,
+                            first.path.display()
+                        ),
+                    ));
+                    continue;
+                }
+                seen.insert(id.value.clone(), loc);
+                self.ids.entry(kind).or_default().push(id.value.clone());
+            }
+        }
+    }
+
+    /// Checks one reference; reports at its place with a did-you-mean.
+    fn check(&mut self, file: &SourceFile, kind: Kind, r: &S) -> Option<String> {
+        let known = self.ids.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
+        if known.contains(&r.value) {
+            return Some(r.value.clone());
+        }
+        let hint = did_you_mean(&r.value, known.iter().map(String::as_str));
+        self.diags.push(
+            Diagnostic::error(
+                Self::at(file, r),
+                format!("unknown {} `{}`", kind.noun(), r.value),
+            )
+            .with_help(hint),
+        );
+        None
+    }
+
+    /// The references that resolve (each one that does not is reported).
+    fn refs(&mut self, file: &SourceFile, kind: Kind, list: &[S]) -> Vec<String> {
+        list.iter()
+            .filter_map(|r| self.check(file, kind, r))
+            .collect()
+    }
+
+    /// A date known to the day, month or year (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`), in its
+    /// canonical form; an error at its place otherwise.
+    fn date(&mut self, file: &SourceFile, d: &S) -> String {
+        match crate::date::Date::parse_partial(&d.value) {
+            Ok(date) => date.to_string(),
+            Err(message) => {
+                self.diags
+                    .push(Diagnostic::error(Self::at(file, d), message));
+                d.value.clone()
+            }
+        }
+    }
+
+    fn updates(&mut self, file: &SourceFile, list: &[RawUpdate]) -> Vec<Update> {
+        list.iter()
+            .map(|u| Update {
+                date: self.date(file, &u.date),
+                text: Self::text(file, &u.text),
+                sources: self.refs(file, Kind::Source, &u.sources),
+            })
+            .collect()
+    }
+
+    /// Reports an [`UnknownWord`] at `s`.
+    fn unknown_word(&mut self, file: &SourceFile, s: &S, e: UnknownWord) {
+        self.diags
+            .push(Diagnostic::error(Self::at(file, s), e.message).with_help(e.help));
+    }
+
+    /// Parses a word of a closed vocabulary. An unknown word is reported at its place and
+    /// stands as the vocabulary's first value (the build fails, so it is never rendered).
+    fn word<T: Vocabulary>(&mut self, file: &SourceFile, s: &S) -> T {
+        T::parse(&s.value).unwrap_or_else(|e| {
+            self.unknown_word(file, s, e);
+            T::ALL[0]
+        })
+    }
+
+    /// Parses an owner; `n/a` only where `allow_na` (matrix cells).
+    fn owner(&mut self, file: &SourceFile, s: &S, allow_na: bool) -> Owner {
+        match Owner::parse(&s.value) {
+            Some(Owner::NotApplicable) if !allow_na => {
+                self.diags.push(Diagnostic::error(
+                    Self::at(file, s),
+                    "owner `n/a` is only allowed in matrix cells",
+                ));
+                Owner::NotApplicable
+            }
+            Some(o) => o,
+            None => {
+                let allowed = ["aws", "customer", "shared", "n/a"];
+                self.diags.push(
+                    Diagnostic::error(
+                        Self::at(file, s),
+                        format!("unknown owner `{}` (aws, customer, shared or n/a)", s.value),
+                    )
+                    .with_help(did_you_mean(&s.value, allowed)),
+                );
+                Owner::NotApplicable
+            }
+        }
+    }
+
+    /// Shared needs both parts; reports at `at` naming the missing part.
+    fn shared_parts(&mut self, at: Location, aws: &Option<S>, customer: &Option<S>) {
+        for (part, value) in [("aws", aws), ("customer", customer)] {
+            if value.as_ref().is_none_or(|v| v.value.trim().is_empty()) {
+                self.diags.push(Diagnostic::error(
+                    at.clone(),
+                    format!("a `shared` owner must say what each party does: `{part}:` is missing"),
+                ));
+            }
+        }
+    }
+}
+
+/// Every id one file declares, with its kind, in the order ids are registered.
+fn declared_ids(raw: &RawFile) -> Vec<(Kind, &S)> {
+    let mut all: Vec<(Kind, &S)> = Vec::new();
+    all.extend(raw.sources.iter().map(|x| (Kind::Source, &x.id)));
+    all.extend(raw.owners.iter().map(|x| (Kind::Owner, &x.id)));
+    all.extend(raw.categories.iter().map(|x| (Kind::Category, &x.id)));
+    all.extend(raw.services.iter().map(|x| (Kind::Service, &x.id)));
+    all.extend(raw.controls.iter().map(|x| (Kind::Control, &x.id)));
+    all.extend(raw.scenarios.iter().map(|x| (Kind::Scenario, &x.id)));
+    let myths = raw.misconceptions.iter();
+    all.extend(myths.map(|x| (Kind::Misconception, &x.id)));
+    all.extend(raw.tips.iter().map(|x| (Kind::Tip, &x.id)));
+    let programs = raw.compliance_programs.iter();
+    all.extend(programs.map(|x| (Kind::Program, &x.id)));
+    all.extend(raw.conflicts.iter().map(|x| (Kind::Conflict, &x.id)));
+    all.extend(raw.spectrum.iter().map(|x| (Kind::Spectrum, &x.id)));
+    all
+}
+
+/// `[a-z0-9]+(-[a-z0-9]+)*`
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dataset::{load, Dataset, DefaultState, Layer, ServiceKind, Spread, Status};
+    use crate::diagnostics::Diagnostics;
+
+    const BASE: &str = "categories:\n  - {id: infrastructure, label: I, rank: 1, summary: s}\n  - {id: abstracted, label: A, rank: 3, summary: s}\nservices:\n  - {id: ec2, name: EC2, category: infrastructure, summary: s}\n  - {id: s3, name: S3, category: abstracted, summary: s}\ncontrols:\n  - {id: guest-os, title: G, layer: platform, description: d}\n  - {id: hardware, title: H, layer: facility, description: d}\n";
+
+    fn load_one(extra: &str) -> (Dataset, Diagnostics) {
+        let mut d = Diagnostics::new();
+        let ds = load(
+            &[("data/x.yaml".into(), format!("{BASE}{extra}").into_bytes())],
+            &mut d,
+        );
+        (ds, d)
+    }
+
+    #[test]
+    fn varies_is_derived_from_resolved_owners() {
+        let (ds, d) = load_one(
+            "matrix:\n  - control: guest-os\n    default: {infrastructure: customer, abstracted: aws}\n  - control: hardware\n    default: {all: aws}\n",
+        );
+        assert!(!d.has_errors(), "{}", d.render(false));
+        assert_eq!(ds.spread("guest-os"), Spread::Varies);
+        assert_eq!(ds.spread("hardware"), Spread::AlwaysAws);
+    }
+
+    #[test]
+    fn override_with_unknown_service_is_located_with_a_hint() {
+        let (_, d) = load_one(
+            "matrix:\n  - control: guest-os\n    default: {all: aws}\n    overrides:\n      ec3: customer\n  - control: hardware\n    default: {all: aws}\n",
+        );
+        let e = &d.errors()[0];
+        assert_eq!(e.location.line_col, Some((14, 7)), "{}", e.message);
+        assert_eq!(e.help.as_deref(), Some("did you mean `ec2`?"));
+    }
+
+    #[test]
+    fn shared_needs_both_parts_and_missing_category_is_reported() {
+        let (_, d) = load_one(
+            "matrix:\n  - control: guest-os\n    default:\n      infrastructure: {owner: shared, aws: x}\n  - control: hardware\n    default: {all: aws}\n",
+        );
+        let msgs: Vec<String> = d.errors().iter().map(|e| e.headline()).collect();
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("x.yaml:13:31") && m.contains("`customer:` is missing")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("category `abstracted`")),
+            "{msgs:?}"
+        );
+    }
+
+    /// Every closed word wrong once, and a misspelt owner id: each reported at its value.
+    const WRONG_WORDS: &str = "categories:\n  - {id: abstracted, label: A, rank: 1, summary: s}\nservices:\n  - {id: s3, name: S3, category: abstracted, summary: s, kind: workloads, status: retired}\ncontrols:\n  - {id: data, title: D, layer: dta, description: d}\nmatrix:\n  - control: data\n    default:\n      all: {owner: customer, default_state: enabledd}\nowners:\n  - {id: amazon, label: A, description: d}\n";
+
+    #[test]
+    fn unknown_words_are_located_with_the_allowed_list_and_a_hint() {
+        let mut d = Diagnostics::new();
+        load(
+            &[("data/w.yaml".into(), WRONG_WORDS.as_bytes().to_vec())],
+            &mut d,
+        );
+        let got: Vec<(String, Option<String>)> = d
+            .errors()
+            .iter()
+            .map(|e| (e.headline(), e.help.clone()))
+            .collect();
+        let hint = |w: &str| Some(format!("did you mean `{w}`?"));
+        assert_eq!(
+            got,
+            [
+                ("data/w.yaml:4:64: error: kind `workloads` must be one of: workload, security-tool, management-tool, compliance-portal".to_string(), hint("workload")),
+                ("data/w.yaml:6:33: error: layer `dta` must be one of: facility, virtualization, platform, network, identity, operations, application, data".to_string(), hint("data")),
+                ("data/w.yaml:10:45: error: default_state `enabledd` must be one of: enabled, disabled".to_string(), hint("enabled")),
+                ("data/w.yaml:12:10: error: owner id `amazon` must be one of: aws, customer, shared".to_string(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn closed_words_become_enums_with_their_defaults() {
+        let (ds, d) = load_one(
+            "matrix:\n  - control: guest-os\n    default: {all: {owner: aws, default_state: disabled}}\n  - control: hardware\n    default: {all: aws}\n",
+        );
+        assert!(!d.has_errors(), "{}", d.render(false));
+        let ec2 = ds.service("ec2").unwrap();
+        assert_eq!(
+            (ec2.kind, ec2.status),
+            (ServiceKind::Workload, Status::Active)
+        );
+        assert_eq!(ec2.compute, None);
+        assert_eq!(ds.control("hardware").unwrap().layer, Layer::Facility);
+        let cell = ds.cell("guest-os", ec2).unwrap();
+        assert_eq!(cell.default_state, Some(DefaultState::Disabled));
+    }
+}

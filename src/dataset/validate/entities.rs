@@ -1,0 +1,206 @@
+//! One builder per kind of entity: raw struct in, typed struct out, every reference checked
+//! and every closed word parsed on the way.
+
+use super::Validator;
+use crate::dataset::model::{
+    Category, Conflict, Control, Dataset, Kind, Misconception, Owner, OwnerInfo, Position, Program,
+    Scenario, Service, SpectrumStep, Tip,
+};
+use crate::dataset::raw::{
+    RawCategory, RawConflict, RawControl, RawFile, RawMisconception, RawOwner, RawProgram,
+    RawScenario, RawService, RawSpectrum, RawTip,
+};
+use crate::dataset::vocab::UnknownWord;
+use crate::diagnostics::Diagnostic;
+use crate::source::SourceFile;
+
+impl Validator<'_> {
+    /// Every entity of one file except sources and matrix rows, in file order per kind.
+    pub(super) fn entities(&mut self, file: &SourceFile, raw: &RawFile, ds: &mut Dataset) {
+        for o in &raw.owners {
+            ds.owners.push(self.owner_info(file, o));
+        }
+        for c in &raw.categories {
+            ds.categories.push(self.category(file, c));
+        }
+        for s in &raw.services {
+            ds.services.push(self.service(file, s));
+        }
+        for c in &raw.controls {
+            ds.controls.push(self.control(file, c));
+        }
+        for s in &raw.scenarios {
+            ds.scenarios.push(self.scenario(file, s));
+        }
+        for m in &raw.misconceptions {
+            ds.misconceptions.push(self.misconception(file, m));
+        }
+        for t in &raw.tips {
+            ds.tips.push(self.tip(file, t));
+        }
+        for p in &raw.compliance_programs {
+            ds.compliance_programs.push(self.program(file, p));
+        }
+        for c in &raw.conflicts {
+            ds.conflicts.push(self.conflict(file, c));
+        }
+        for s in &raw.spectrum {
+            ds.spectrum.push(self.spectrum_step(file, s));
+        }
+    }
+
+    fn owner_info(&mut self, file: &SourceFile, o: &RawOwner) -> OwnerInfo {
+        let parties = ["aws", "customer", "shared"];
+        if !parties.contains(&o.id.value.as_str()) {
+            let e = UnknownWord::new("owner id", &o.id.value, &parties);
+            self.unknown_word(file, &o.id, e);
+        }
+        OwnerInfo {
+            id: o.id.value.clone(),
+            label: o.label.clone(),
+            motto: o.motto.clone(),
+            description: Self::text(file, &o.description),
+            sources: self.refs(file, Kind::Source, &o.sources),
+        }
+    }
+
+    fn category(&mut self, file: &SourceFile, c: &RawCategory) -> Category {
+        Category {
+            id: c.id.value.clone(),
+            label: c.label.clone(),
+            aliases: c.aliases.clone(),
+            rank: c.rank,
+            summary: Self::text(file, &c.summary),
+            description: Self::opt_text(file, &c.description),
+            sources: self.refs(file, Kind::Source, &c.sources),
+        }
+    }
+
+    fn service(&mut self, file: &SourceFile, s: &RawService) -> Service {
+        let category = self
+            .check(file, Kind::Category, &s.category)
+            .unwrap_or_default();
+        let kind = s.kind.as_ref().map(|k| self.word(file, k));
+        let compute = s.compute.as_ref().map(|c| self.word(file, c));
+        let status = s.status.as_ref().map(|c| self.word(file, c));
+        Service {
+            id: s.id.value.clone(),
+            name: s.name.clone(),
+            aliases: s.aliases.clone(),
+            category,
+            summary: Self::text(file, &s.summary),
+            kind: kind.unwrap_or_default(),
+            helps_with: self.refs(file, Kind::Control, &s.helps_with),
+            compute,
+            status: status.unwrap_or_default(),
+            note: Self::opt_text(file, &s.note),
+            updates: self.updates(file, &s.updates),
+            conflicts: self.refs(file, Kind::Conflict, &s.conflicts),
+            sources: self.refs(file, Kind::Source, &s.sources),
+        }
+    }
+
+    fn control(&mut self, file: &SourceFile, c: &RawControl) -> Control {
+        Control {
+            id: c.id.value.clone(),
+            title: c.title.clone(),
+            layer: self.word(file, &c.layer),
+            description: Self::text(file, &c.description),
+            nist: c.nist.clone(),
+            sources: self.refs(file, Kind::Source, &c.sources),
+        }
+    }
+
+    fn scenario(&mut self, file: &SourceFile, s: &RawScenario) -> Scenario {
+        let owner = self.owner(file, &s.owner, false);
+        if owner == Owner::Shared {
+            self.shared_parts(Self::at(file, &s.owner), &s.aws, &s.customer);
+        }
+        if s.controls.is_empty() {
+            self.diags.push(Diagnostic::error(
+                Self::at(file, &s.id),
+                format!("scenario `{}` names no controls", s.id.value),
+            ));
+        }
+        Scenario {
+            id: s.id.value.clone(),
+            title: s.title.clone(),
+            question: Self::text(file, &s.question),
+            steps: s.steps.iter().map(|t| Self::text(file, t)).collect(),
+            answer: Self::text(file, &s.answer),
+            owner,
+            aws: Self::opt_text(file, &s.aws),
+            customer: Self::opt_text(file, &s.customer),
+            rationale: Self::opt_text(file, &s.rationale),
+            services: self.refs(file, Kind::Service, &s.services),
+            controls: self.refs(file, Kind::Control, &s.controls),
+            conflicts: self.refs(file, Kind::Conflict, &s.conflicts),
+            updates: self.updates(file, &s.updates),
+            sources: self.refs(file, Kind::Source, &s.sources),
+        }
+    }
+
+    fn misconception(&mut self, file: &SourceFile, m: &RawMisconception) -> Misconception {
+        Misconception {
+            id: m.id.value.clone(),
+            myth: Self::text(file, &m.myth),
+            reality: Self::text(file, &m.reality),
+            controls: self.refs(file, Kind::Control, &m.controls),
+            services: self.refs(file, Kind::Service, &m.services),
+            updates: self.updates(file, &m.updates),
+            conflicts: self.refs(file, Kind::Conflict, &m.conflicts),
+            sources: self.refs(file, Kind::Source, &m.sources),
+        }
+    }
+
+    fn tip(&mut self, file: &SourceFile, t: &RawTip) -> Tip {
+        Tip {
+            id: t.id.value.clone(),
+            text: Self::text(file, &t.text),
+            controls: self.refs(file, Kind::Control, &t.controls),
+            updates: self.updates(file, &t.updates),
+            sources: self.refs(file, Kind::Source, &t.sources),
+        }
+    }
+
+    fn program(&mut self, file: &SourceFile, p: &RawProgram) -> Program {
+        Program {
+            id: p.id.value.clone(),
+            name: p.name.clone(),
+            family: p.family.clone(),
+            note: Self::opt_text(file, &p.note),
+            sources: self.refs(file, Kind::Source, &p.sources),
+        }
+    }
+
+    fn conflict(&mut self, file: &SourceFile, c: &RawConflict) -> Conflict {
+        let checked = c.checked.as_ref().map(|d| self.date(file, d));
+        let positions = c
+            .positions
+            .iter()
+            .map(|p| Position {
+                claim: Self::text(file, &p.claim),
+                sources: self.refs(file, Kind::Source, &p.sources),
+            })
+            .collect();
+        Conflict {
+            id: c.id.value.clone(),
+            topic: c.topic.clone(),
+            positions,
+            resolution: Self::text(file, &c.resolution),
+            checked,
+        }
+    }
+
+    fn spectrum_step(&mut self, file: &SourceFile, s: &RawSpectrum) -> SpectrumStep {
+        SpectrumStep {
+            id: s.id.value.clone(),
+            label: s.label.clone(),
+            rank: s.rank,
+            services: self.refs(file, Kind::Service, &s.services),
+            customer_manages: self.refs(file, Kind::Control, &s.customer_manages),
+            summary: Self::text(file, &s.summary),
+            sources: self.refs(file, Kind::Source, &s.sources),
+        }
+    }
+}

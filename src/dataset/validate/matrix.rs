@@ -1,0 +1,137 @@
+//! Matrix rows: one per control, a cell for every category (`all` fills every one) and
+//! per-service overrides. A cell is a plain owner word or a mapping whose `shared` owner says
+//! what each party does.
+
+use super::Validator;
+use crate::dataset::model::{Cell, Dataset, Kind, Owner, Row};
+use crate::dataset::raw::{RawCell, RawCellMap, RawRow};
+use crate::diagnostics::{did_you_mean, Diagnostic, Location};
+use crate::source::SourceFile;
+use crate::yaml::Embedded;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+impl Validator<'_> {
+    /// Adds the row of one control to `ds.matrix` (unless its control is unknown or already
+    /// has a row).
+    pub(super) fn row(&mut self, file: &SourceFile, row: &RawRow, ds: &mut Dataset) {
+        let Some(control) = self.check(file, Kind::Control, &row.control) else {
+            return;
+        };
+        if ds.matrix.contains_key(&control) {
+            self.diags.push(Diagnostic::error(
+                Self::at(file, &row.control),
+                format!("control `{control}` has a second matrix row"),
+            ));
+            return;
+        }
+        let categories: Vec<String> = ds.categories.iter().map(|c| c.id.clone()).collect();
+        let defaults = self.defaults(file, row, &control, &categories);
+        let mut overrides = BTreeMap::new();
+        for (key, cell) in &row.overrides.0 {
+            let value = self.cell(file, cell);
+            if self.check(file, Kind::Service, key).is_some() {
+                overrides.insert(key.value.clone(), value);
+            }
+        }
+        let sources = self.refs(file, Kind::Source, &row.sources);
+        ds.matrix.insert(
+            control.clone(),
+            Row {
+                control,
+                defaults,
+                overrides,
+                sources,
+            },
+        );
+    }
+
+    /// The cell of each category; a category left without one is reported at `default:`.
+    fn defaults(
+        &mut self,
+        file: &SourceFile,
+        row: &RawRow,
+        control: &str,
+        categories: &[String],
+    ) -> BTreeMap<String, Cell> {
+        let mut defaults = BTreeMap::new();
+        for (key, cell) in &row.default.value.0 {
+            let value = self.cell(file, cell);
+            if key.value == "all" {
+                for c in categories {
+                    defaults.insert(c.clone(), value.clone());
+                }
+            } else if self.check(file, Kind::Category, key).is_some() {
+                defaults.insert(key.value.clone(), value);
+            }
+        }
+        let default_at = Embedded::whole(file).span(&row.default);
+        for c in categories {
+            if !defaults.contains_key(c) {
+                self.diags.push(Diagnostic::error(
+                    default_at.clone(),
+                    format!("matrix row `{control}` gives no owner for category `{c}`"),
+                ));
+            }
+        }
+        defaults
+    }
+
+    fn cell(&mut self, file: &SourceFile, cell: &Spanned<RawCell>) -> Cell {
+        let at = Embedded::whole(file).span(cell);
+        match &cell.value {
+            RawCell::Plain(word) => Cell {
+                owner: self.plain_owner(at, word),
+                aws: None,
+                customer: None,
+                note: None,
+                default_state: None,
+                updates: Vec::new(),
+                conflicts: Vec::new(),
+                sources: Vec::new(),
+            },
+            RawCell::Full(m) => self.full_cell(file, m),
+        }
+    }
+
+    /// The owner of a plain cell: `aws`, `customer` or `n/a` (`shared` needs a mapping).
+    fn plain_owner(&mut self, at: Location, word: &str) -> Owner {
+        match Owner::parse(word) {
+            Some(Owner::Shared) => {
+                self.diags.push(Diagnostic::error(
+                    at,
+                    "a plain `shared` cell must be a mapping with `owner: shared`, `aws:` and `customer:`",
+                ));
+                Owner::Shared
+            }
+            Some(o) => o,
+            None => {
+                self.diags.push(
+                    Diagnostic::error(
+                        at,
+                        format!("unknown owner `{word}` (aws, customer, n/a or a mapping)"),
+                    )
+                    .with_help(did_you_mean(word, ["aws", "customer", "n/a"])),
+                );
+                Owner::NotApplicable
+            }
+        }
+    }
+
+    fn full_cell(&mut self, file: &SourceFile, m: &RawCellMap) -> Cell {
+        let owner = self.owner(file, &m.owner, true);
+        if owner == Owner::Shared {
+            self.shared_parts(Self::at(file, &m.owner), &m.aws, &m.customer);
+        }
+        Cell {
+            owner,
+            aws: Self::opt_text(file, &m.aws),
+            customer: Self::opt_text(file, &m.customer),
+            note: Self::opt_text(file, &m.note),
+            default_state: m.default_state.as_ref().map(|s| self.word(file, s)),
+            updates: self.updates(file, &m.updates),
+            conflicts: self.refs(file, Kind::Conflict, &m.conflicts),
+            sources: self.refs(file, Kind::Source, &m.sources),
+        }
+    }
+}
