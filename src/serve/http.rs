@@ -35,12 +35,15 @@ pub fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Maps a request URL to a site file. `exists` says whether a key is in the site.
+/// Maps a request URL to a site file. `exists` says whether a key is in the site;
+/// `base_path` may be percent-encoded (`/caf%C3%A9/`): it is compared decoded, like the URL.
 pub fn resolve(url: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let Some(decoded) = percent_decode(path) else {
         return Resolved::BadRequest;
     };
+    let decoded_base = percent_decode(base_path);
+    let base_path = decoded_base.as_deref().unwrap_or(base_path);
     if decoded.contains(['\0', '\\']) || decoded.split('/').any(|seg| seg == ".." || seg == ".") {
         return Resolved::BadRequest;
     }
@@ -135,6 +138,19 @@ pub fn ascii_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_encoded_base_path_matches_requests_for_it() {
+        let exists = |k: &str| k == "index.html";
+        assert_eq!(
+            resolve("/caf%C3%A9/", "/caf%C3%A9/", exists),
+            Resolved::File("index.html".into())
+        );
+        assert_eq!(
+            resolve("/caf%C3%A9", "/caf%C3%A9/", exists),
+            Resolved::Redirect("/caf\u{e9}/".into())
+        );
+    }
 
     #[test]
     fn redirect_targets_are_made_header_safe() {
