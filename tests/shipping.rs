@@ -91,6 +91,29 @@ fn completions_for_bash_zsh_and_fish_name_every_command() {
 }
 
 #[test]
+fn bash_completion_script_is_valid_bash() {
+    use std::io::Write;
+    let script = run_bin(["completions", "bash"], Path::new(MANIFEST_DIR)).stdout;
+    let mut bash = Command::new("bash")
+        .arg("-n")
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run bash");
+    bash.stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("write the script");
+    let out = bash.wait_with_output().expect("bash -n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn readme_lists_every_command_and_flag() {
     let readme = std::fs::read_to_string(Path::new(MANIFEST_DIR).join("README.md")).unwrap();
     let cli = srm_docs::cli::Cli::command();
