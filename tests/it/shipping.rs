@@ -3,10 +3,8 @@
 //! terminal only), `--quiet` and `--verbose`, and the CI recipes in `docs/ci/` (the YAML
 //! parsed and checked for the steps that matter, the shell recipe run on fixture sites).
 
-mod common;
-
 use clap::CommandFactory;
-use common::{run_bin, Run, SiteTest, BIN, MANIFEST_DIR};
+use crate::common::{run_bin, Run, SiteTest, BIN, MANIFEST_DIR};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -349,9 +347,9 @@ fn shell_recipe_builds_a_site_and_keeps_its_cache() {
     shell_recipe(&site, &[]).succeeds().stderr_has("built ");
     assert!(site.built("index.html") && site.built("articles/basics/index.html"));
     assert!(site.path(".srm-cache/build-cache.bin").is_file());
-    let first = common::tree(&site.public());
+    let first = crate::common::tree(&site.public());
     shell_recipe(&site, &[]).succeeds();
-    common::assert_same_tree(&first, &common::tree(&site.public()));
+    crate::common::assert_same_tree(&first, &crate::common::tree(&site.public()));
 
     let elsewhere = site.scratch("out");
     let base = [

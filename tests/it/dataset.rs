@@ -2,9 +2,7 @@
 //! the pages generated from a small valid dataset, the quick-reference grouping derived from
 //! the resolved owners, and the JSON and CSV exports agreeing row for row.
 
-mod common;
-
-use common::{assert_same_tree, parse_csv, tree, SiteTest};
+use crate::common::{assert_same_tree, parse_csv, tree, SiteTest};
 use serde_json::Value;
 
 /// Every dataset error of `tests/fixtures/dataset/errors`, in the printed order.

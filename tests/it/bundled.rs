@@ -2,9 +2,7 @@
 //! site of the promised size, with highlighted code in many languages, build-time Mermaid
 //! diagrams and the data exports.
 
-mod common;
-
-use common::{build_bundled, parse_csv, run_bin, tree, MANIFEST_DIR};
+use crate::common::{build_bundled, parse_csv, run_bin, tree, MANIFEST_DIR};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Number of `<section>/<id>/index.html` pages (the section's own index excluded).
@@ -21,7 +19,7 @@ fn entity_pages(files: &BTreeMap<String, Vec<u8>>, section: &str) -> usize {
 
 #[test]
 fn bundled_site_checks_with_no_errors_and_no_warnings() {
-    let dir = common::TempDir::new("bundled-check");
+    let dir = crate::common::TempDir::new("bundled-check");
     run_bin(["check", "--root", MANIFEST_DIR], dir.path())
         .succeeds()
         .clean()

@@ -6,9 +6,7 @@
 //! Without the tools these tests print why and pass; with `SRM_REQUIRE_BROWSER=1` (CI) a
 //! missing tool fails them.
 
-mod common;
-
-use common::{build_bundled, tool_available, StaticServer};
+use crate::common::{build_bundled, tool_available, StaticServer};
 use headless_chrome::types::PrintToPdfOptions;
 use headless_chrome::{Browser, LaunchOptions};
 use std::ffi::OsStr;

@@ -2,9 +2,7 @@
 //! binary against a folder holding files it did not write, and asserts each of those files
 //! is still there byte for byte afterwards.
 
-mod common;
-
-use common::{tree, Run, SiteTest, BIN};
+use crate::common::{tree, Run, SiteTest, BIN};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -194,7 +192,7 @@ fn a_failed_build_with_a_duplicate_id_leaves_a_byte_identical_output() {
             .map(|(p, b)| (p.clone(), b.clone()))
             .collect::<BTreeMap<_, _>>()
     };
-    common::assert_same_tree(&public(&before), &public(&after));
+    crate::common::assert_same_tree(&public(&before), &public(&after));
 }
 
 #[test]
@@ -239,7 +237,7 @@ fn a_second_build_waits_for_the_first_and_never_mixes_trees() {
         (a.join().unwrap(), b.join().unwrap())
     });
     assert_eq!((a.status.code(), b.status.code()), (Some(0), Some(0)));
-    common::assert_same_tree(&reference, &tree(&site.public()));
+    crate::common::assert_same_tree(&reference, &tree(&site.public()));
     assert_eq!(site.staging_leftovers(), Vec::<String>::new());
 }
 
@@ -255,7 +253,7 @@ fn what_an_interrupted_build_left_is_cleaned_only_where_provably_ours() {
     let lookalike = site.path(".public.staging-4294967002");
     precious(&lookalike);
     let stranded = site.path(".public.old-4294967003");
-    common::copy_tree(&site.public(), &stranded);
+    crate::common::copy_tree(&site.public(), &stranded);
     let before = snapshot(&site);
     site.run(["build"])
         .succeeds()

@@ -3,9 +3,7 @@
 //! slugs, drafts, `init` and theme overrides. Each fixture under `tests/fixtures/` is one
 //! case of a few lines; every diagnostic is pinned at its `path:line:col`.
 
-mod common;
-
-use common::{assert_same_tree, attribute_urls, ids_in, run_bin, tree, SiteTest, TempDir};
+use crate::common::{assert_same_tree, attribute_urls, ids_in, run_bin, tree, SiteTest, TempDir};
 
 // ---- front matter and configuration -------------------------------------------------------
 

@@ -1,0 +1,13 @@
+//! The integration tests: one test binary (one link step) sharing one harness
+//! ([`common`]): the real `srm-docs` binary run on fixture sites, a real HTTP client against
+//! the real preview server, and Debian's chromium for what a browser must see.
+
+mod common;
+
+mod browser_pages;
+mod build;
+mod bundled;
+mod dataset;
+mod output_safety;
+mod serve;
+mod shipping;
