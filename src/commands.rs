@@ -76,6 +76,7 @@ pub fn load_config(root: &Path) -> Result<Config, Error> {
 pub fn build(req: &BuildRequest, term: &Term) -> Result<BuildReport, Error> {
     let (config, cache_dir) = build_config(req)?;
     let notice = |m: String| term.note(m);
+    let checked = Instant::now();
     let staged = StagedDir::begin(&config.output_dir, req.force, &notice).map_err(|e| match e {
         BeginError::Refused(why) => Error::Refused(why),
         BeginError::Io(source) => Error::Write {
@@ -83,6 +84,7 @@ pub fn build(req: &BuildRequest, term: &Term) -> Result<BuildReport, Error> {
             source,
         },
     })?;
+    term.timing("output check", checked.elapsed());
     let started = Instant::now();
     let sources = read_sources(&config, term)?;
     term.timing("read", started.elapsed());

@@ -60,8 +60,43 @@ pub enum Existing {
     },
 }
 
-/// Examines the folder at `dir`. A file (or anything else that is not a folder) is an error:
-/// a build never replaces it.
+/// A first look at `dir` without walking it: whether it is missing, empty, carries a valid
+/// marker (`Ours`, with the files it lists; unlisted files are found only by [`examine`]),
+/// or neither (`Foreign`, naming a few top-level entries). A file is an error.
+pub fn glance(dir: &Path) -> io::Result<Existing> {
+    let meta = match std::fs::metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Missing),
+        Err(e) => return Err(e),
+    };
+    if !meta.is_dir() {
+        return Err(io::Error::other("it is a file, not a folder"));
+    }
+    match std::fs::read_to_string(dir.join(MARKER)) {
+        Ok(text) => {
+            if let Some(files) = parse(&text) {
+                return Ok(Existing::Ours(files));
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<io::Result<_>>()?;
+    if names.is_empty() {
+        return Ok(Existing::Empty);
+    }
+    names.sort();
+    Ok(Existing::Foreign {
+        count: names.len(),
+        samples: names.into_iter().take(5).collect(),
+        listed: BTreeSet::new(),
+    })
+}
+
+/// Examines the folder at `dir`, walking all of it. A file (or anything else that is not a
+/// folder) is an error: a build never replaces it.
 pub fn examine(dir: &Path) -> io::Result<Existing> {
     let meta = match std::fs::metadata(dir) {
         Ok(m) => m,
@@ -78,7 +113,9 @@ pub fn examine(dir: &Path) -> io::Result<Existing> {
     };
     let mut foreign = Vec::new();
     let mut count = 0;
-    let allowed = listed.as_ref().map(with_parents);
+    let allowed: Option<std::collections::HashSet<String>> = listed
+        .as_ref()
+        .map(|files| with_parents(files).into_iter().collect());
     for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(io::Error::other)?;
         let rel = relative(dir, entry.path());
@@ -170,8 +207,12 @@ mod tests {
             examine(&dir).unwrap(),
             Existing::Foreign { count: 4, .. }
         ));
+        assert!(matches!(
+            glance(&dir).unwrap(),
+            Existing::Foreign { count: 1, .. }
+        ));
         let file = tmp.path().join("file");
         std::fs::write(&file, "precious").unwrap();
-        assert!(examine(&file).is_err());
+        assert!(examine(&file).is_err() && glance(&file).is_err());
     }
 }

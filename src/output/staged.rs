@@ -58,9 +58,11 @@ impl StagedDir {
         let parent = dir.parent().ok_or_else(|| {
             BeginError::Refused("the file system root cannot be an output folder".into())
         })?;
-        // A first look before anything is created beside a folder that is not ours.
+        // A first look (no walk) before anything is created beside a folder that is not ours.
         if !force {
-            refuse_unless_ours(dir)?;
+            if let Ok(Existing::Foreign { samples, count, .. }) = marker::glance(dir) {
+                return Err(BeginError::Refused(foreign_message(dir, &samples, count)));
+            }
         }
         std::fs::create_dir_all(parent).map_err(BeginError::Io)?;
         let name = dir.file_name().unwrap_or_default().to_string_lossy();

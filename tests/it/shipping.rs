@@ -3,8 +3,8 @@
 //! terminal only), `--quiet` and `--verbose`, and the CI recipes in `docs/ci/` (the YAML
 //! parsed and checked for the steps that matter, the shell recipe run on fixture sites).
 
-use clap::CommandFactory;
 use crate::common::{run_bin, Run, SiteTest, BIN, MANIFEST_DIR};
+use clap::CommandFactory;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
