@@ -6,7 +6,7 @@
 
 use crate::source::SourceFile;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// How bad a diagnostic is.
 #[derive(
@@ -210,15 +210,6 @@ impl Diagnostics {
             out.push_str(&d.render(color));
         }
         out
-    }
-
-    /// Rewrites absolute paths under `root` to relative ones, for readable messages.
-    pub fn relativize(&mut self, root: &Path) {
-        for d in &mut self.items {
-            if let Ok(rel) = d.location.path.strip_prefix(root) {
-                d.location.path = rel.to_path_buf();
-            }
-        }
     }
 }
 

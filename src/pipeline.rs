@@ -253,8 +253,9 @@ fn without_html(page: &PageArtifacts) -> PageArtifacts {
     }
 }
 
-/// Builds the whole site from its sources, keeping every page in the output. Pure: no file
-/// is read or written.
+/// Builds the whole site from its sources, keeping every page in the output. Writes
+/// nothing and reads no source file; it may read pages from a loaded build cache file and
+/// `/proc` (memory figures for the stage timings).
 pub fn build(
     config: &Config,
     sources: &Sources,
@@ -265,8 +266,8 @@ pub fn build(
 }
 
 /// Builds the whole site, handing each page to `sink` (when given) as soon as it is
-/// rendered; the returned [`Output`] then holds only the files that are not pages. Pure
-/// apart from what the sink does. Given the sources to own (one-shot builds), it drops the
+/// rendered; the returned [`Output`] then holds only the files that are not pages. Writes
+/// only through the sink (reads as [`build`] does). Given the sources to own (one-shot builds), it drops the
 /// raw Markdown once the articles are parsed: they keep their own normalised text.
 pub fn build_into(
     config: &Config,

@@ -81,18 +81,6 @@ impl SourceFile {
         }
     }
 
-    /// Byte offset of a 1-based line and column (clamped).
-    pub fn offset_of(&self, line: usize, col: usize) -> usize {
-        let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
-        let start = self.line_starts[idx];
-        let line_text = self.line_text(idx + 1);
-        start
-            + line_text
-                .char_indices()
-                .nth(col.saturating_sub(1))
-                .map_or(line_text.len(), |(i, _)| i)
-    }
-
     /// The text of a 1-based line, without its newline.
     pub fn line_text(&self, line: usize) -> &str {
         let idx = line.saturating_sub(1);
@@ -125,7 +113,6 @@ mod tests {
         assert_eq!(f.line_col(3), LineCol { line: 2, col: 1 });
         // 'd' is after "cé " = bytes c(1) é(2) space(1)
         assert_eq!(f.line_col(7), LineCol { line: 2, col: 4 });
-        assert_eq!(f.offset_of(2, 4), 7);
     }
 
     #[test]

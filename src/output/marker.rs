@@ -64,13 +64,8 @@ pub enum Existing {
 /// marker (`Ours`, with the files it lists; unlisted files are found only by [`examine`]),
 /// or neither (`Foreign`, naming a few top-level entries). A file is an error.
 pub fn glance(dir: &Path) -> io::Result<Existing> {
-    let meta = match std::fs::metadata(dir) {
-        Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Missing),
-        Err(e) => return Err(e),
-    };
-    if !meta.is_dir() {
-        return Err(io::Error::other("it is a file, not a folder"));
+    if !is_folder(dir)? {
+        return Ok(Existing::Missing);
     }
     match std::fs::read_to_string(dir.join(MARKER)) {
         Ok(text) => {
@@ -98,13 +93,8 @@ pub fn glance(dir: &Path) -> io::Result<Existing> {
 /// Examines the folder at `dir`, walking all of it. A file (or anything else that is not a
 /// folder) is an error: a build never replaces it.
 pub fn examine(dir: &Path) -> io::Result<Existing> {
-    let meta = match std::fs::metadata(dir) {
-        Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Missing),
-        Err(e) => return Err(e),
-    };
-    if !meta.is_dir() {
-        return Err(io::Error::other("it is a file, not a folder"));
+    if !is_folder(dir)? {
+        return Ok(Existing::Missing);
     }
     let listed = match std::fs::read_to_string(dir.join(MARKER)) {
         Ok(text) => parse(&text),
@@ -137,6 +127,17 @@ pub fn examine(dir: &Path) -> io::Result<Existing> {
             listed: listed.unwrap_or_default(),
         },
     })
+}
+
+/// Whether `dir` exists (following links); something there that is not a folder is an
+/// error, since a build never replaces it.
+fn is_folder(dir: &Path) -> io::Result<bool> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(true),
+        Ok(_) => Err(io::Error::other("it is a file, not a folder")),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// The listed files and every folder above them.

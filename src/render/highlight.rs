@@ -104,7 +104,8 @@ impl Highlighter {
     }
 
     /// True when `lang` (a fence token such as `bash`, `py`, `terraform`) is known.
-    pub fn knows(&self, lang: &str) -> bool {
+    #[cfg(test)]
+    fn knows(&self, lang: &str) -> bool {
         self.syntax(lang).is_some()
     }
 

@@ -5,7 +5,7 @@
 //! SVG and language-less fences stay byte for byte. Every link is recorded with its place so
 //! the site can check targets and `#anchors` once all pages exist.
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::render::highlight::{escape_html, Highlighted, Highlighter};
 use crate::source::SourceFile;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -407,11 +407,6 @@ fn unique_id(id: String, used: &mut HashSet<String>) -> String {
     candidate
 }
 
-/// Did-you-mean for an id among candidates (used by resolvers).
-pub fn suggest<'a>(id: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    did_you_mean(id, candidates)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,7 +416,7 @@ mod tests {
         fn resolve(&self, scheme: &str, id: &str) -> Option<Result<String, Option<String>>> {
             match (scheme, id) {
                 ("service", "s3") => Some(Ok("/services/s3/".into())),
-                ("service", _) => Some(Err(suggest(id, ["s3"]))),
+                ("service", _) => Some(Err(crate::diagnostics::did_you_mean(id, ["s3"]))),
                 _ => None,
             }
         }
