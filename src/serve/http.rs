@@ -107,10 +107,19 @@ pub fn overlay(errors: &[String]) -> String {
 /// behind a proxy or under a sub-path), reloads when this page changed or the build failed or
 /// recovered, and reconnects after a server restart.
 pub fn client_script(page: &str, depth: usize, has_overlay: bool) -> String {
-    let up = "../".repeat(depth);
+    let up = js_string(&"../".repeat(depth));
+    let page = js_string(page);
     format!(
-        "<script>(function(){{var PAGE={page:?},SHOWN={has_overlay};function open(){{var es=new EventSource(new URL({up:?}+'__srm/events',location.href));es.addEventListener('reload',function(m){{var d=JSON.parse(m.data);if(d.errors!==SHOWN||d.all||(d.changed||[]).indexOf(PAGE)>=0){{location.reload();}}}});es.onerror=function(){{es.close();setTimeout(open,500);}};}}open();}})();</script>"
+        "<script>(function(){{var PAGE={page},SHOWN={has_overlay};function open(){{var es=new EventSource(new URL({up}+'__srm/events',location.href));es.addEventListener('reload',function(m){{var d=JSON.parse(m.data);if(d.errors!==SHOWN||d.all||(d.changed||[]).indexOf(PAGE)>=0){{location.reload();}}}});es.onerror=function(){{es.close();setTimeout(open,500);}};}}open();}})();</script>"
     )
+}
+
+/// `text` as a JavaScript string literal that is safe inside a `<script>` element (JSON
+/// escaping, with `<` escaped so no `</script>` can close the element).
+fn js_string(text: &str) -> String {
+    serde_json::to_string(text)
+        .unwrap_or_else(|_| "\"\"".into())
+        .replace('<', "\\u003c")
 }
 
 /// Inserts `extra` before `</body>` (or at the end).
@@ -138,6 +147,20 @@ pub fn ascii_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reload_client_embeds_paths_as_safe_js_strings() {
+        let script = client_script("caf\u{e9}/</script>/", 2, false);
+        assert!(
+            script.contains("var PAGE=\"caf\u{e9}/\\u003c/script>/\""),
+            "{script}"
+        );
+        assert!(
+            script.contains("new URL(\"../../\"+'__srm/events'"),
+            "{script}"
+        );
+        assert_eq!(script.matches("</script>").count(), 1);
+    }
 
     #[test]
     fn an_encoded_base_path_matches_requests_for_it() {
