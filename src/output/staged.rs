@@ -321,6 +321,12 @@ fn remove_dead_staging(dir: &Path, prefix: &str) {
 /// is missing, and otherwise kept and reported: it is never deleted.
 fn recover_stranded_outputs(dir: &Path, prefix: &str, target: &Path, notice: &dyn Fn(String)) {
     for path in dead_entries(dir, prefix) {
+        // Only a folder that carries srm-docs's output marker is provably a stranded output.
+        let marked = std::fs::read_to_string(path.join(MARKER))
+            .is_ok_and(|text| marker::parse(&text).is_some());
+        if !marked {
+            continue;
+        }
         if !target.exists() && std::fs::rename(&path, target).is_ok() {
             notice(format!(
                 "restored the previous output {} that an interrupted build had moved to {}",

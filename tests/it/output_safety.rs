@@ -254,6 +254,8 @@ fn what_an_interrupted_build_left_is_cleaned_only_where_provably_ours() {
     precious(&lookalike);
     let stranded = site.path(".public.old-4294967003");
     crate::common::copy_tree(&site.public(), &stranded);
+    let unmarked_old = site.path(".public.old-4294967004");
+    precious(&unmarked_old);
     let before = snapshot(&site);
     site.run(["build"])
         .succeeds()
@@ -272,6 +274,10 @@ fn what_an_interrupted_build_left_is_cleaned_only_where_provably_ours() {
         .succeeds()
         .stderr_has("restored the previous output");
     assert!(!stranded.exists() && site.built("index.html"));
+    assert!(
+        unmarked_old.join("precious.txt").is_file(),
+        "a look-alike without the output marker is neither moved nor deleted"
+    );
 }
 
 #[test]
