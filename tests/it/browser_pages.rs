@@ -8,8 +8,7 @@
 
 use crate::common::{build_bundled, tool_available, StaticServer};
 use headless_chrome::types::PrintToPdfOptions;
-use headless_chrome::{Browser, LaunchOptions};
-use std::ffi::OsStr;
+use headless_chrome::Browser;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -50,21 +49,10 @@ fn chromium(profile_parent: &Path) -> Option<Browser> {
     ) {
         return None;
     }
-    let options = LaunchOptions::default_builder()
-        .path(Some(CHROMIUM.into()))
-        .sandbox(false)
-        .headless(true)
-        .user_data_dir(Some(profile_parent.join("chromium-profile")))
-        .args(vec![
-            OsStr::new("--disable-background-networking"),
-            OsStr::new("--disable-component-update"),
-            OsStr::new("--disable-sync"),
-            OsStr::new("--no-first-run"),
-            OsStr::new("--disable-gpu"),
-        ])
-        .build()
-        .expect("launch options");
-    Some(Browser::new(options).expect("start Chromium"))
+    Some(crate::common::launch_chromium(
+        Path::new(CHROMIUM),
+        profile_parent.join("chromium-profile"),
+    ))
 }
 
 /// Pages of a PDF: `/Type /Page` entries (not `/Type /Pages`).

@@ -318,27 +318,10 @@ fn chromium() -> Option<PathBuf> {
 
 #[test]
 fn browser_reloads_shows_overlay_and_recovers() {
-    use headless_chrome::{Browser, LaunchOptions};
-    use std::ffi::OsStr;
     let Some(path) = chromium() else { return };
     let site = TempSite::new("browser");
     let server = Server::start(&site, &[]);
-    let profile = site.path(".chromium-profile");
-    let options = LaunchOptions::default_builder()
-        .path(Some(path))
-        .sandbox(false)
-        .headless(true)
-        .user_data_dir(Some(profile))
-        .args(vec![
-            OsStr::new("--disable-background-networking"),
-            OsStr::new("--disable-component-update"),
-            OsStr::new("--disable-sync"),
-            OsStr::new("--no-first-run"),
-            OsStr::new("--disable-gpu"),
-        ])
-        .build()
-        .unwrap();
-    let browser = Browser::new(options).unwrap();
+    let browser = crate::common::launch_chromium(&path, site.path(".chromium-profile"));
     let tab = browser.new_tab().unwrap();
     tab.navigate_to(&server.url("/articles/alpha/"))
         .unwrap()

@@ -535,3 +535,24 @@ pub fn tool_available(ok: bool, why: &str) -> bool {
     println!("skipped: {why}");
     false
 }
+
+/// Starts headless Chromium at `path` with a throwaway profile folder `profile` and the flags
+/// that keep it from dialling out on this closed network.
+pub fn launch_chromium(path: &Path, profile: PathBuf) -> headless_chrome::Browser {
+    use std::ffi::OsStr;
+    let options = headless_chrome::LaunchOptions::default_builder()
+        .path(Some(path.to_path_buf()))
+        .sandbox(false)
+        .headless(true)
+        .user_data_dir(Some(profile))
+        .args(vec![
+            OsStr::new("--disable-background-networking"),
+            OsStr::new("--disable-component-update"),
+            OsStr::new("--disable-sync"),
+            OsStr::new("--no-first-run"),
+            OsStr::new("--disable-gpu"),
+        ])
+        .build()
+        .expect("launch options");
+    headless_chrome::Browser::new(options).expect("start Chromium")
+}
