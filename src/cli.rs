@@ -132,10 +132,16 @@ pub fn run(cli: Cli) -> i32 {
     let verbosity = cli.verbosity();
     let term = Term::stderr(verbosity);
     let result = match cli.command {
-        Command::Init { dir } => return crate::init::run(&dir, verbosity),
+        Command::Init { dir } => crate::init::init(&dir).map(|dir| {
+            term.summary(format_args!(
+                "created a site in {}; next: srm-docs build --root {}",
+                dir.display(),
+                dir.display()
+            ))
+        }),
         Command::Build(args) => build(args, &term),
         Command::Check(args) => commands::check(&args.root, args.drafts, &term).map(|_| ()),
-        Command::Serve(args) => return crate::serve::run(args.into_options(), verbosity),
+        Command::Serve(args) => crate::serve::run(args.into_options(), term),
         Command::Completions { shell } => return completions(shell),
     };
     match result {

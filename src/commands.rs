@@ -329,7 +329,7 @@ mod tests {
     fn build_and_check_run_in_process_and_report_typed_results() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
-        assert_eq!(crate::init::run(&root, Verbosity::Quiet), 0);
+        crate::init::init(&root).unwrap();
         let request = BuildRequest {
             root: root.clone(),
             ..BuildRequest::default()

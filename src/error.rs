@@ -14,6 +14,8 @@ pub enum Error {
     Config(Diagnostics),
     /// The output path holds something srm-docs must not replace.
     Refused(String),
+    /// The preview cannot listen on its address or watch the site.
+    Serve(String),
     /// The content has errors (already printed as they were found); nothing was written.
     Content {
         /// Errors found.
@@ -36,7 +38,7 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) | Error::Config(_) | Error::Refused(_) => 2,
+            Error::Usage(_) | Error::Config(_) | Error::Refused(_) | Error::Serve(_) => 2,
             Error::Content { .. } | Error::Write { .. } => 1,
         }
     }
@@ -46,7 +48,7 @@ impl std::fmt::Display for Error {
     /// The last line printed for the error (configuration diagnostics print their own).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Usage(m) | Error::Refused(m) => write!(f, "error: {m}"),
+            Error::Usage(m) | Error::Refused(m) | Error::Serve(m) => write!(f, "error: {m}"),
             Error::Config(d) => write!(f, "{}", d.render(false)),
             Error::Content {
                 errors,

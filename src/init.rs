@@ -1,6 +1,7 @@
 //! `srm-docs init DIR`: scaffolds a small site that `build` accepts as is — a config, two
 //! articles and a minimal dataset with one service, two controls and one scenario.
 
+use crate::error::Error;
 use std::path::Path;
 
 const FILES: &[(&str, &str)] = &[
@@ -22,37 +23,81 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Creates the scaffold; refuses to overwrite existing files. Says what it did unless
-/// `--quiet`. Returns the exit code.
-pub fn run(dir: &Path, verbosity: crate::term::Verbosity) -> i32 {
-    for (path, _) in FILES {
-        if dir.join(path).exists() {
-            eprintln!(
-                "error: {} already exists; init writes only into a new or empty site",
-                dir.join(path).display()
-            );
-            return 2;
-        }
+/// Creates the scaffold in `dir`, which must be new or empty (nothing is ever overwritten,
+/// and files of another project are not mixed in). Returns the folder it wrote.
+pub fn init(dir: &Path) -> Result<&Path, Error> {
+    if let Some(first) = first_entry(dir) {
+        return Err(Error::Usage(format!(
+            "{} already exists and is not empty (it holds {}); init writes only into a new or \
+             empty folder",
+            dir.display(),
+            first
+        )));
     }
     for (path, text) in FILES {
         let target = dir.join(path);
-        if let Some(parent) = target.parent() {
-            if let Err(e) = std::fs::create_dir_all(parent) {
-                eprintln!("error: cannot create {}: {e}", parent.display());
-                return 2;
-            }
+        let written = match target.parent() {
+            Some(parent) => std::fs::create_dir_all(parent),
+            None => Ok(()),
         }
-        if let Err(e) = std::fs::write(&target, text) {
-            eprintln!("error: cannot write {}: {e}", target.display());
-            return 2;
-        }
+        .and_then(|()| write_new(&target, text));
+        written.map_err(|source| Error::Write {
+            path: target.clone(),
+            source,
+        })?;
     }
-    if verbosity != crate::term::Verbosity::Quiet {
-        println!(
-            "created a site in {}; next: srm-docs build --root {}",
-            dir.display(),
-            dir.display()
+    Ok(dir)
+}
+
+/// The name of one entry of `dir` (a symlink or file at `dir` counts as itself), or `None`
+/// when `dir` does not exist or is an empty folder.
+fn first_entry(dir: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(dir).ok()?;
+    if !meta.is_dir() {
+        return Some("a file, not a folder".into());
+    }
+    let mut entries = std::fs::read_dir(dir).ok()?;
+    entries.next().map(|e| {
+        e.map_or_else(
+            |_| "?".into(),
+            |e| format!("`{}`", e.file_name().to_string_lossy()),
+        )
+    })
+}
+
+/// Writes `text` to a file that must not exist yet.
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_into_a_new_or_empty_folder_and_refuses_any_other() {
+        let tmp = tempfile::tempdir().unwrap();
+        let new = tmp.path().join("new");
+        assert!(init(&new).is_ok());
+        assert!(new.join("content/data/dataset.yaml").is_file());
+        let empty = tmp.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        assert!(init(&empty).is_ok());
+        let notes = tmp.path().join("notes");
+        std::fs::create_dir(&notes).unwrap();
+        std::fs::write(notes.join("todo.md"), "mine").unwrap();
+        let err = init(&notes).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("(it holds `todo.md`)"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(notes.join("todo.md")).unwrap(),
+            "mine"
         );
+        assert_eq!(std::fs::read_dir(&notes).unwrap().count(), 1);
     }
-    0
 }

@@ -127,4 +127,51 @@ impl Term {
             }
         }
     }
+
+    /// Prints one diagnostic (a config error found while serving).
+    pub fn diagnostic(&self, d: &crate::diagnostics::Diagnostic) {
+        eprint!("{}", d.render(self.color));
+    }
+
+    /// Prints where the preview serves, on standard output (scripts read it), and the base
+    /// path when the site has one.
+    pub fn serving(&self, addr: std::net::SocketAddr, base_path: &str) {
+        use std::io::Write;
+        println!("Serving at http://{addr}/");
+        let _ = std::io::stdout().flush();
+        if base_path != "/" {
+            self.summary(format_args!("site base path: http://{addr}{base_path}"));
+        }
+    }
+
+    /// Prints the line after a preview rebuild: always when it failed, else unless
+    /// `--quiet`.
+    pub fn rebuilt(&self, failed: bool, elapsed: Duration, edited: usize, changed: usize) {
+        if failed {
+            self.failure(format_args!(
+                "rebuild failed in {elapsed:.1?}: {edited} source file(s) edited, {changed} \
+                 output file(s) changed; serving the last good site"
+            ));
+        } else {
+            self.summary(format_args!(
+                "rebuilt in {elapsed:.1?}: {edited} source file(s) edited, {changed} output \
+                 file(s) changed"
+            ));
+        }
+    }
+
+    /// Prints a preview build's read time and stage times on one line, when timings are
+    /// wanted.
+    pub fn rebuild_timings(&self, read: Duration, stats: &Stats) {
+        if !self.timings_wanted() {
+            return;
+        }
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let stages: Vec<String> = stats
+            .timings
+            .iter()
+            .map(|t| format!("{} {:.1}ms", t.stage, ms(t.elapsed)))
+            .collect();
+        eprintln!("timings: read {:.1}ms, {}", ms(read), stages.join(", "));
+    }
 }

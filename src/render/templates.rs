@@ -91,6 +91,10 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "static/matrix.js",
         include_bytes!("../../themes/default/static/matrix.js"),
     ),
+    (
+        "static/print.js",
+        include_bytes!("../../themes/default/static/print.js"),
+    ),
 ];
 
 /// A template override read from `themes/<theme>/templates/` (name, text, path shown in

@@ -103,24 +103,19 @@ pub fn overlay(errors: &[String]) -> String {
     )
 }
 
-/// The live-reload client: connects to the event stream relative to the page (so it works
-/// behind a proxy or under a sub-path), reloads when this page changed or the build failed or
-/// recovered, and reconnects after a server restart.
-pub fn client_script(page: &str, depth: usize, has_overlay: bool) -> String {
-    let up = js_string(&"../".repeat(depth));
-    let page = js_string(page);
+/// The tag that loads the live-reload client (`<base>__srm/reload.js`, a file, so pages
+/// keep a strict script policy): `page` is the page's site path, `base` the site's base path.
+pub(crate) fn client_tag(base: &str, page: &str, has_overlay: bool) -> String {
     format!(
-        "<script>(function(){{var PAGE={page},SHOWN={has_overlay};function open(){{var es=new EventSource(new URL({up}+'__srm/events',location.href));es.addEventListener('reload',function(m){{var d=JSON.parse(m.data);if(d.errors!==SHOWN||d.all||(d.changed||[]).indexOf(PAGE)>=0){{location.reload();}}}});es.onerror=function(){{es.close();setTimeout(open,500);}};}}open();}})();</script>"
+        "<script src=\"{}__srm/reload.js\" data-page=\"{}\" data-overlay=\"{}\" defer></script>",
+        escape_html(base),
+        escape_html(page),
+        u8::from(has_overlay)
     )
 }
 
-/// `text` as a JavaScript string literal that is safe inside a `<script>` element (JSON
-/// escaping, with `<` escaped so no `</script>` can close the element).
-fn js_string(text: &str) -> String {
-    serde_json::to_string(text)
-        .unwrap_or_else(|_| "\"\"".into())
-        .replace('<', "\\u003c")
-}
+/// The live-reload client's source.
+pub(crate) const CLIENT_JS: &str = include_str!("assets/reload.js");
 
 /// Inserts `extra` before `</body>` (or at the end).
 pub fn inject(html: &str, extra: &str) -> String {
@@ -149,17 +144,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_reload_client_embeds_paths_as_safe_js_strings() {
-        let script = client_script("caf\u{e9}/</script>/", 2, false);
-        assert!(
-            script.contains("var PAGE=\"caf\u{e9}/\\u003c/script>/\""),
-            "{script}"
+    fn the_reload_client_tag_escapes_its_attributes() {
+        let tag = client_tag("/d\"o/", "caf\u{e9}/\"><script>/", true);
+        assert_eq!(
+            tag,
+            "<script src=\"/d&quot;o/__srm/reload.js\" data-page=\"caf\u{e9}/&quot;&gt;&lt;script&gt;/\" \
+             data-overlay=\"1\" defer></script>"
         );
-        assert!(
-            script.contains("new URL(\"../../\"+'__srm/events'"),
-            "{script}"
-        );
-        assert_eq!(script.matches("</script>").count(), 1);
     }
 
     #[test]

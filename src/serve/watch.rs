@@ -5,7 +5,7 @@
 
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 /// What a changed path means for the site.
@@ -68,10 +68,30 @@ pub fn classify(root: &Path, output: &Path, path: &Path) -> Change {
     }
 }
 
+/// What reaches the watcher's channel.
+enum Signal {
+    /// A file-system event (or a watching error).
+    Event(notify::Result<notify::Event>),
+    /// [`Stopper::stop`] was called.
+    Stop,
+}
+
+/// Ends a watcher's [`SiteWatcher::next_batch`] from another thread.
+#[derive(Clone)]
+pub struct Stopper(Sender<Signal>);
+
+impl Stopper {
+    /// Makes the watcher's current and every later `next_batch` return `None`.
+    pub fn stop(&self) {
+        let _ = self.0.send(Signal::Stop);
+    }
+}
+
 /// A running watcher; dropping it stops watching.
 pub struct SiteWatcher {
     _watcher: Box<dyn Watcher + Send>,
-    rx: Receiver<notify::Result<notify::Event>>,
+    rx: Receiver<Signal>,
+    tx: Sender<Signal>,
     root: PathBuf,
     output: PathBuf,
 }
@@ -82,13 +102,17 @@ impl SiteWatcher {
     /// (write a temporary file, rename it over the original) are seen.
     pub fn start(root: &Path, output: &Path, poll: bool) -> notify::Result<Self> {
         let (tx, rx) = std::sync::mpsc::channel();
+        let events = tx.clone();
+        let handler = move |e: notify::Result<notify::Event>| {
+            let _ = events.send(Signal::Event(e));
+        };
         let mut watcher: Box<dyn Watcher + Send> = if poll {
             Box::new(notify::PollWatcher::new(
-                tx,
+                handler,
                 notify::Config::default().with_poll_interval(Duration::from_millis(250)),
             )?)
         } else {
-            Box::new(notify::recommended_watcher(tx)?)
+            Box::new(notify::recommended_watcher(handler)?)
         };
         watcher.watch(root, RecursiveMode::NonRecursive)?;
         for dir in ["content", "themes"] {
@@ -100,9 +124,15 @@ impl SiteWatcher {
         Ok(SiteWatcher {
             _watcher: watcher,
             rx,
+            tx,
             root: root.to_path_buf(),
             output: output.to_path_buf(),
         })
+    }
+
+    /// A handle that stops this watcher from another thread.
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.tx.clone())
     }
 
     /// Blocks until a relevant change arrives, then waits until the file system has been
@@ -115,8 +145,10 @@ impl SiteWatcher {
     ) -> Option<Vec<(PathBuf, Change)>> {
         let mut batch: Vec<(PathBuf, Change)> = Vec::new();
         loop {
-            let event = self.rx.recv().ok()?;
-            self.absorb(event, &mut batch);
+            match self.rx.recv().ok()? {
+                Signal::Event(event) => self.absorb(event, &mut batch),
+                Signal::Stop => return None,
+            }
             if !batch.is_empty() {
                 break;
             }
@@ -128,7 +160,8 @@ impl SiteWatcher {
                 break;
             }
             match self.rx.recv_timeout(settle.min(left)) {
-                Ok(event) => self.absorb(event, &mut batch),
+                Ok(Signal::Event(event)) => self.absorb(event, &mut batch),
+                Ok(Signal::Stop) => return None,
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => break,
             }

@@ -365,7 +365,7 @@ fn init_creates_a_site_that_builds_and_checks_without_warnings() {
     // A second `init` into the same folder refuses to overwrite.
     run_bin(["init".as_ref(), root_arg], dir.path())
         .exit_code(2)
-        .stderr_has("already exists");
+        .stderr_has("already exists and is not empty");
 }
 
 #[test]

@@ -9,5 +9,6 @@ mod build;
 mod bundled;
 mod dataset;
 mod output_safety;
+mod preview_http;
 mod serve;
 mod shipping;

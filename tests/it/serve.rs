@@ -116,7 +116,7 @@ impl Server {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             s,
-            "GET {request_path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            "GET {request_path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut text = String::new();
@@ -142,7 +142,7 @@ fn serves_pages_head_and_404_from_memory() {
     let (status, home) = server.get("/");
     assert_eq!(status, 200);
     assert!(
-        home.contains("Alpha") && home.contains("__srm/events"),
+        home.contains("Alpha") && home.contains("__srm/reload.js"),
         "{home}"
     );
     let (status, page) = server.get("/articles/alpha/");
@@ -262,7 +262,11 @@ fn event_stream_announces_rebuilds() {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    write!(stream, "GET /__srm/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET /__srm/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
     let mut reader = BufReader::new(stream);
     let mut first = String::new();
     reader.read_line(&mut first).unwrap();
