@@ -117,8 +117,8 @@ impl Config {
         cfg.description = raw.description.unwrap_or_default();
         cfg.language = raw.language.unwrap_or(cfg.language);
         if let Some(theme) = raw.theme {
-            cfg.theme =
-                theme_folder(theme.get_ref()).map_err(|m| Diagnostic::error(at(&theme), m))?;
+            cfg.theme = theme_folder(root, theme.get_ref())
+                .map_err(|(m, help)| Diagnostic::error(at(&theme), m).with_help(help))?;
         }
         if let Some(out) = raw.output_dir {
             cfg.output_dir = root.join(out);
@@ -148,14 +148,33 @@ impl Config {
     }
 }
 
-/// A theme name: a plain folder name under `themes/`.
-fn theme_folder(theme: &str) -> Result<String, String> {
+/// A theme name: a plain folder name under `themes/` that exists, or `default` (built in,
+/// overridable by `themes/default/`). An error carries a hint naming the themes there are.
+fn theme_folder(root: &Path, theme: &str) -> Result<String, (String, Option<String>)> {
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-        return Err(format!(
-            "theme `{theme}` must be a plain folder name under themes/"
+        return Err((
+            format!("theme `{theme}` must be a plain folder name under themes/"),
+            None,
         ));
     }
-    Ok(theme.to_string())
+    let themes = root.join("themes");
+    if theme == "default" || themes.join(theme).is_dir() {
+        return Ok(theme.to_string());
+    }
+    let mut known: Vec<String> = std::fs::read_dir(&themes)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "default" && !n.starts_with('.'))
+        .collect();
+    known.sort();
+    known.insert(0, "default (built in)".into());
+    Err((
+        format!("unknown theme `{theme}`: there is no folder themes/{theme}/"),
+        Some(format!("available: {}", known.join(", "))),
+    ))
 }
 
 /// A syntect theme that exists; otherwise an error at `at` listing the known ones.
@@ -222,6 +241,27 @@ mod tests {
         assert_eq!(err.location.line_col, Some((3, 15)));
         assert_eq!(err.message, "unknown highlight theme `nope`");
         assert!(err.help.unwrap().starts_with("available: "));
+    }
+
+    #[test]
+    fn an_unknown_theme_is_an_error_naming_the_themes_there_are() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("themes/corporate")).unwrap();
+        let file = SourceFile::new(CONFIG_FILE, "title = \"x\"\ntheme = \"nope\"\n");
+        let err = Config::parse(tmp.path(), &file).unwrap_err();
+        assert_eq!(err.location.line_col, Some((2, 9)));
+        assert_eq!(
+            err.message,
+            "unknown theme `nope`: there is no folder themes/nope/"
+        );
+        assert_eq!(
+            err.help.as_deref(),
+            Some("available: default (built in), corporate")
+        );
+        let file = SourceFile::new(CONFIG_FILE, "theme = \"corporate\"\n");
+        assert_eq!(Config::parse(tmp.path(), &file).unwrap().theme, "corporate");
+        let file = SourceFile::new(CONFIG_FILE, "theme = \"default\"\n");
+        assert_eq!(Config::parse(tmp.path(), &file).unwrap().theme, "default");
     }
 
     #[test]

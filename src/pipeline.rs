@@ -291,7 +291,7 @@ pub fn build_into_with_progress(
     sink: Option<&dyn PageSink>,
     progress: &dyn Progress,
 ) -> BuildResult {
-    let mut diags = Diagnostics::new();
+    let mut diags = sources.warnings.clone();
     let mut laps = Laps::start();
     let (templates_key, tera) = load_templates(&sources, engine, &mut diags);
     progress.stage("parse", sources.markdown.len() as u64);

@@ -29,6 +29,8 @@ pub struct Sources {
     pub stamps: HashMap<std::path::PathBuf, Stamp>,
     /// The site root the stamps' paths start with.
     pub root: std::path::PathBuf,
+    /// Warnings found while reading (symbolic links skipped), reported by the build.
+    pub warnings: Diagnostics,
 }
 
 /// What identifies one version of a file without reading it.
@@ -114,12 +116,14 @@ pub fn read_sources_reusing(
     };
     let mut known = Known::from(previous);
     let mut diags = Diagnostics::new();
-    let mut found = walk_content(config, &mut known, changed, &mut diags);
+    let mut warnings = Diagnostics::new();
+    let mut found = walk_content(config, &mut known, changed, &mut diags, &mut warnings);
     diags.extend(read_found(&mut found, &config.root));
     let mut sources = Sources {
         root: config.root.clone(),
         ..Sources::default()
     };
+    sources.warnings = warnings;
     for f in found {
         let Some((bytes, key)) = f.read else { continue };
         let (len, modified) = f.stamp;
@@ -159,13 +163,15 @@ impl From<Option<Sources>> for Known {
     }
 }
 
-/// Walks `content/` (sorted; hidden files and the output folder skipped), taking the bytes
-/// of unchanged files from `known`; the rest are left to [`read_found`].
+/// Walks `content/` (sorted; hidden files and the output folder skipped; symbolic links
+/// followed while they stay inside the site folder), taking the bytes of unchanged files
+/// from `known`; the rest are left to [`read_found`].
 fn walk_content(
     config: &Config,
     known: &mut Known,
     changed: &[std::path::PathBuf],
     diags: &mut Diagnostics,
+    warnings: &mut Diagnostics,
 ) -> Vec<Found> {
     let root = &config.root;
     let content = root.join("content");
@@ -174,12 +180,20 @@ fn walk_content(
     if !content.is_dir() {
         return found;
     }
-    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
+    let links = LinkGuard::new(root);
+    let walk = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| links.admits(e));
+    for entry in walk {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let at = Location::file(rel(root, &content));
-                diags.push(Diagnostic::error(at, e.to_string()));
+                match e.loop_ancestor() {
+                    Some(_) => warnings.push(walk_error(root, &content, &e)),
+                    None => diags.push(walk_error(root, &content, &e)),
+                }
                 continue;
             }
         };
@@ -217,7 +231,64 @@ fn walk_content(
             read,
         });
     }
+    warnings.extend(links.into_warnings());
     found
+}
+
+/// A walk error: a symbolic link that loops back to a folder above it is skipped with a
+/// warning; anything else (a folder that cannot be read) is an error.
+fn walk_error(root: &Path, content: &Path, e: &walkdir::Error) -> Diagnostic {
+    let at = Location::file(rel(root, e.path().unwrap_or(content)));
+    match e.loop_ancestor() {
+        Some(ancestor) => Diagnostic::warning(
+            at,
+            format!(
+                "symbolic link loops back to {}: skipped",
+                rel(root, ancestor)
+            ),
+        ),
+        None => Diagnostic::error(at, e.to_string()),
+    }
+}
+
+/// Decides which symbolic links the content walk follows: those that stay inside the site
+/// folder. The others are skipped, each with a warning.
+struct LinkGuard {
+    root: std::path::PathBuf,
+    real_root: std::path::PathBuf,
+    skipped: std::cell::RefCell<Diagnostics>,
+}
+
+impl LinkGuard {
+    fn new(root: &Path) -> Self {
+        LinkGuard {
+            root: root.to_path_buf(),
+            real_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            skipped: Default::default(),
+        }
+    }
+
+    /// Whether the walk may enter or take `entry`.
+    fn admits(&self, entry: &walkdir::DirEntry) -> bool {
+        if !entry.path_is_symlink() {
+            return true;
+        }
+        let why = match entry.path().canonicalize() {
+            Ok(target) if target.starts_with(&self.real_root) => return true,
+            Ok(target) => format!(
+                "symbolic link to {} leaves the site folder: skipped",
+                target.display()
+            ),
+            Err(e) => format!("symbolic link cannot be followed ({e}): skipped"),
+        };
+        let at = Location::file(rel(&self.root, entry.path()));
+        self.skipped.borrow_mut().push(Diagnostic::warning(at, why));
+        false
+    }
+
+    fn into_warnings(self) -> Diagnostics {
+        self.skipped.into_inner()
+    }
 }
 
 /// Reads (in parallel) every found file not reused from the previous read: on a cold disk

@@ -422,3 +422,39 @@ fn a_corrupt_or_foreign_cache_is_detected_ignored_and_never_changes_the_output()
     run.stderr_has("ignored: not an srm-docs cache file");
     assert_same_tree(&cold, &foreign);
 }
+
+#[test]
+fn symbolic_links_inside_the_site_are_followed_and_the_others_skipped_with_warnings() {
+    use std::os::unix::fs::symlink;
+    let site = SiteTest::empty("symlinks");
+    site.write("srm-docs.toml", "title = \"Links\"\n");
+    site.write(
+        "shared/linked.md",
+        "---\ntitle: Linked note\ndate: 2026-01-01\n---\n\nReached through a link.\n",
+    );
+    std::fs::create_dir_all(site.path("content/articles")).unwrap();
+    symlink(site.path("shared"), site.path("content/articles/shared")).unwrap();
+    let outside = site.scratch("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.md"), "---\ntitle: Secret\n---\nx\n").unwrap();
+    symlink(&outside, site.path("content/articles/outside")).unwrap();
+    symlink(site.path("content"), site.path("content/articles/loop")).unwrap();
+    site.run(["build"])
+        .succeeds()
+        .stderr_has("content/articles/outside: warning: symbolic link to ")
+        .stderr_has("leaves the site folder: skipped")
+        .stderr_has("content/articles/loop: warning: symbolic link loops back to content: skipped")
+        .stderr_has("with 2 warning(s)");
+    assert!(site.built("articles/linked/index.html"));
+    assert!(!site.built("articles/secret/index.html"));
+}
+
+#[test]
+fn an_unknown_theme_fails_the_build_at_its_line() {
+    let site = SiteTest::empty("unknown-theme");
+    site.write("srm-docs.toml", "title = \"T\"\ntheme = \"nope\"\n");
+    site.run(["build"]).exit_code(2).diagnostics_are(&[
+        "srm-docs.toml:2:9: error: unknown theme `nope`: there is no folder themes/nope/",
+    ]);
+    assert!(!site.public().exists());
+}
