@@ -1,5 +1,5 @@
-//! Rendering: Markdown (event adapters), syntax highlighting, Mermaid diagrams and the Tera
-//! templates of the theme.
+//! Rendering: Markdown (event adapters), syntax highlighting, Mermaid diagrams, the Tera
+//! templates of the theme, and the HTML escaping and XML writing they share.
 
 pub mod escape;
 pub mod highlight;

@@ -56,11 +56,11 @@ pub(super) fn rewrite(raw: &str, id: &str, source: &str) -> Result<String, Strin
     let root = Root::read(&mut reader)?;
     // The drawing goes to its own buffer: the header before it needs the title and desc
     // found inside it.
-    let mut drawing = Drawing::new();
+    let mut drawing = Drawing::with_capacity(raw.len());
     if !root.empty {
         drawing.copy(&mut reader)?;
     }
-    let mut out = XmlWriter::with_capacity(raw.len());
+    let mut out = XmlWriter::with_capacity(raw.len() + CSS.len() + source.len());
     out.event(Event::Start(root.new_start_tag(id)));
     write_header(&mut out, id, &drawing, source);
     out.append(drawing.out);
@@ -146,9 +146,9 @@ struct Drawing {
 }
 
 impl Drawing {
-    fn new() -> Self {
+    fn with_capacity(capacity: usize) -> Self {
         Drawing {
-            out: XmlWriter::with_capacity(0),
+            out: XmlWriter::with_capacity(capacity),
             text: String::new(),
             title: None,
             desc: None,
@@ -297,4 +297,119 @@ fn css_px(value: f64) -> String {
 
 fn malformed(err: impl Display) -> String {
     format!("malformed SVG from merman: {err}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "flowchart TD\n  A[\"q\"] --> B\n";
+
+    /// The rewritten SVG split into its root start tag, its header (title, desc, style) and
+    /// the drawing after it.
+    fn parts(svg: &str) -> (&str, &str, &str) {
+        let root_end = svg.find('>').unwrap() + 1;
+        let header_end = svg.find("</style>").unwrap() + "</style>".len();
+        let drawing = svg[header_end..].strip_suffix("</svg>").unwrap();
+        (&svg[..root_end], &svg[root_end..header_end], drawing)
+    }
+
+    #[test]
+    fn entities_comments_style_blocks_and_cdata() {
+        let raw = concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><!DOCTYPE svg><!-- lead -->",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" ",
+            "class=\"flowchart\" viewBox=\"0 0 100.123456 50\" width=\"100%\">",
+            "<title>  The &amp; title </title><desc>Some &lt;desc&gt;</desc>",
+            "<style>#x{fill:red}</style><g transform=\"translate(1.23456,2)\">",
+            "<text x=\"1\" y=\"2.0000001\" data-label=\"a &gt; b\" title=\"t &amp; u\">",
+            "a &amp;quot;b&amp;quot; &amp;nbsp; &amp;#9829;<tspan>nested &lt;x&gt;</tspan> tail",
+            "</text><!-- mid --><a xlink:href=\"#n&amp;1\"><rect width=\"1.555\" height=\"2\" ",
+            "fill=\"#fff\" stroke=\"none\" style=\"fill:red;stroke-width:1px\"/></a></g>",
+            "<style><![CDATA[ .a > .b { fill: red } ]]></style>",
+            "<g><![CDATA[raw <cdata> & stuff]]></g></svg><!-- after -->",
+        );
+        let svg = rewrite(raw, "d1", SOURCE).unwrap();
+        let (root, header, drawing) = parts(&svg);
+        assert_eq!(
+            root,
+            "<svg id=\"d1\" class=\"mermaid flowchart\" viewBox=\"0 0 100.12 50\" width=\"100%\" \
+             style=\"max-width:101px;height:auto;overflow:visible\" role=\"img\" \
+             aria-roledescription=\"flowchart\" aria-labelledby=\"d1-title\" \
+             aria-describedby=\"d1-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
+        );
+        assert!(header.starts_with(
+            "<title id=\"d1-title\">The &amp; title</title><desc id=\"d1-desc\">Some \
+             &lt;desc&gt;\n\nflowchart TD\n  A[\"q\"] --&gt; B</desc><style>#d1{font-family:"
+        ));
+        assert!(!header.contains("fill:red") && !drawing.contains("fill:red"));
+        assert_eq!(
+            drawing,
+            "<g transform=\"translate(1.23,2)\"><text x=\"1\" y=\"2\" data-label=\"a &gt; b\">\
+             <title>t &amp; u</title>a &quot;b&quot; &#160; &#9829;<tspan>nested &lt;x&gt;\
+             </tspan> tail</text><a href=\"#n&amp;1\"><rect width=\"1.55\" height=\"2\" \
+             style=\"stroke:none;stroke-width:1px\"/></a></g>\
+             <g><![CDATA[raw <cdata> & stuff]]></g>"
+        );
+    }
+
+    #[test]
+    fn single_quoted_values_with_quotes_and_angle_brackets() {
+        let raw = "<svg viewBox='0,0,10,20' class='x \"y\"'><g data-x='a \"q\" > b' \
+                   d='M0.123,1.98765'/><path title='it&apos;s \"quoted\"'/></svg>";
+        let svg = rewrite(raw, "d2", SOURCE).unwrap();
+        let (root, header, drawing) = parts(&svg);
+        assert!(root.starts_with(
+            "<svg id=\"d2\" class=\"mermaid x &quot;y&quot;\" viewBox=\"0,0,10,20\" \
+             width=\"100%\" style=\"max-width:10px;"
+        ));
+        assert!(header.starts_with("<title id=\"d2-title\">Flowchart diagram</title>"));
+        assert_eq!(
+            drawing,
+            "<g data-x=\"a &quot;q&quot; > b\" d=\"M0.12,1.99\"/>\
+             <path><title>it&apos;s \"quoted\"</title></path>"
+        );
+    }
+
+    #[test]
+    fn only_the_roots_title_and_desc_move_and_text_passes_as_read() {
+        let raw = "<svg viewBox=\"0 0 5 5\"><g><title>inner title kept</title><desc>inner \
+                   desc</desc></g><text>a & b &amp; c</text><g a=1 b>x</g><title/><style/></svg>";
+        let svg = rewrite(raw, "d6", SOURCE).unwrap();
+        let (_, header, drawing) = parts(&svg);
+        assert!(header.starts_with("<title id=\"d6-title\">Flowchart diagram</title>"));
+        assert_eq!(
+            drawing,
+            "<g><title>inner title kept</title><desc>inner desc</desc></g>\
+             <text>a & b &amp; c</text><g a=\"1\" b=\"\">x</g>"
+        );
+    }
+
+    #[test]
+    fn an_empty_root_still_gets_its_header() {
+        let svg = rewrite("<svg viewBox=\"0 0 5 5\"/>", "d3", SOURCE).unwrap();
+        let (root, header, drawing) = parts(&svg);
+        assert!(root.contains(" style=\"max-width:5px;height:auto;overflow:visible\""));
+        assert!(header.contains("<desc id=\"d3-desc\">flowchart TD\n"));
+        assert_eq!(drawing, "");
+    }
+
+    #[test]
+    fn unusable_svg_is_an_error() {
+        for (raw, error) in [
+            ("<g viewBox=\"0 0 5 5\"></g>", "unexpected root element <g>"),
+            ("<svg class=\"c\"><g/></svg>", "merman's SVG has no viewBox"),
+            (
+                "<svg viewBox=\"0 0 5 5\"><g>",
+                "merman's SVG is not terminated",
+            ),
+            ("<!-- nothing -->", "merman returned no <svg> element"),
+        ] {
+            assert_eq!(rewrite(raw, "d", SOURCE).unwrap_err(), error, "{raw}");
+        }
+        let mismatched = rewrite("<svg viewBox=\"0 0 5 5\"><g></a></svg>", "d", SOURCE);
+        assert!(mismatched
+            .unwrap_err()
+            .starts_with("malformed SVG from merman: "));
+    }
 }
