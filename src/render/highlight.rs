@@ -5,6 +5,7 @@
 //! roles, switched by `prefers-color-scheme`. Highlighted blocks are cached by
 //! (language, content hash), so `serve` rebuilds and repeated blocks cost nothing.
 
+use crate::render::escape::escape_html;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use syntect::highlighting::{FontStyle, Highlighter as ThemeHighlighter, Theme, ThemeSet};
@@ -260,21 +261,6 @@ fn close(out: &mut String, open: &mut Option<&str>) {
     if open.take().is_some() {
         out.push_str("</span>");
     }
-}
-
-/// Escapes `& < > "` for HTML text and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! the site can check targets and `#anchors` once all pages exist.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::render::highlight::{escape_html, Highlighted, Highlighter};
+use crate::render::escape::escape_html;
+use crate::render::highlight::{Highlighted, Highlighter};
 use crate::source::SourceFile;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;

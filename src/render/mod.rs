@@ -1,7 +1,9 @@
-//! Rendering: Markdown (event adapters), syntax highlighting, Mermaid diagrams and the Tera
-//! templates of the theme.
+//! Rendering: Markdown (event adapters), syntax highlighting, Mermaid diagrams, the Tera
+//! templates of the theme, and the HTML escaping and XML writing they share.
 
+pub mod escape;
 pub mod highlight;
 pub mod markdown;
 pub mod mermaid;
 pub mod templates;
+pub mod xml;

@@ -2,7 +2,7 @@
 //! GET and HEAD only), pick the content type, and inject the live-reload client and the
 //! error overlay into HTML pages.
 
-use crate::render::highlight::escape_html;
+use crate::render::escape::escape_html;
 
 /// Where a request path leads.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,10 +4,11 @@
 
 use super::pages::RenderedPage;
 use super::Site;
+use crate::content::Article;
 use crate::dataset::Owner;
-use crate::render::highlight::escape_html;
+use crate::render::escape::unescape_html;
+use crate::render::xml::XmlWriter;
 use serde_json::json;
-use std::fmt::Write as _;
 
 /// `sitemap.xml` listing every page with its permalink.
 pub fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
@@ -17,20 +18,24 @@ pub fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
         .map(|p| p.url.as_str())
         .collect();
     urls.sort_unstable();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = XmlWriter::with_capacity(100 + urls.len() * 64);
+    xml.declaration("UTF-8");
+    xml.start(
+        "urlset",
+        &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")],
+    );
+    xml.raw("\n");
     for u in urls {
-        let _ = writeln!(
-            out,
-            "  <url><loc>{}</loc></url>",
-            escape_html(
-                &site
-                    .config
-                    .permalink(u.strip_prefix(site.config.base_path.as_str()).unwrap_or(u))
-            )
-        );
+        let path = u.strip_prefix(site.config.base_path.as_str()).unwrap_or(u);
+        xml.raw("  ");
+        xml.start("url", &[]);
+        xml.text_element("loc", &site.config.permalink(path));
+        xml.end("url");
+        xml.raw("\n");
     }
-    out.push_str("</urlset>\n");
-    out
+    xml.end("urlset");
+    xml.raw("\n");
+    xml.into_string()
 }
 
 /// Atom feed of the 20 most recent dated articles.
@@ -45,106 +50,101 @@ pub fn atom(site: &Site<'_>) -> String {
         .cloned()
         .unwrap_or_else(|| "1970-01-01".into());
     let cfg = site.config;
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n",
-        escape_html(&cfg.language),
-        escape_html(&cfg.title),
-        escape_html(&cfg.description),
-        escape_html(&cfg.permalink("atom.xml")),
-        escape_html(&cfg.base_url),
-        escape_html(&cfg.base_url),
+    let mut xml = XmlWriter::with_capacity(4096);
+    xml.declaration("utf-8");
+    xml.start(
+        "feed",
+        &[
+            ("xmlns", "http://www.w3.org/2005/Atom"),
+            ("xml:lang", &cfg.language),
+        ],
     );
-    for a in dated {
-        let link = cfg.permalink(&format!("articles/{}/", a.slug));
-        let date = a.date.as_deref().unwrap_or("1970-01-01");
-        let _ = write!(
-            out,
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{l}\"/>\n    <id>{l}</id>\n    <published>{date}T00:00:00Z</published>\n    <updated>{}T00:00:00Z</updated>\n",
-            escape_html(&a.title),
-            a.updated.as_deref().unwrap_or(date),
-            l = escape_html(&link),
-        );
-        for author in &a.authors {
-            let _ = writeln!(
-                out,
-                "    <author><name>{}</name></author>",
-                escape_html(author)
-            );
-        }
-        if let Some(s) = &a.summary {
-            let _ = writeln!(out, "    <summary>{}</summary>", escape_html(s));
-        }
-        out.push_str("  </entry>\n");
-    }
+    xml.raw("\n");
+    feed_line(&mut xml, 1, |x| x.text_element("title", &cfg.title));
+    feed_line(&mut xml, 1, |x| {
+        x.text_element("subtitle", &cfg.description)
+    });
+    let self_link = cfg.permalink("atom.xml");
+    feed_line(&mut xml, 1, |x| {
+        x.empty("link", &[("rel", "self"), ("href", &self_link)])
+    });
+    feed_line(&mut xml, 1, |x| x.empty("link", &[("href", &cfg.base_url)]));
+    feed_line(&mut xml, 1, |x| x.text_element("id", &cfg.base_url));
     if site.articles.iter().all(|a| a.authors.is_empty()) {
         // Atom requires an author: name the site when no article has one.
-        out = out.replacen(
-            "  <updated>",
-            &format!(
-                "  <author><name>{}</name></author>\n  <updated>",
-                escape_html(&cfg.title)
-            ),
-            1,
-        );
+        feed_line(&mut xml, 1, |x| author(x, &cfg.title));
     }
-    out.push_str("</feed>\n");
-    out
+    let updated = format!("{updated}T00:00:00Z");
+    feed_line(&mut xml, 1, |x| x.text_element("updated", &updated));
+    for a in dated {
+        feed_entry(&mut xml, site, a);
+    }
+    xml.end("feed");
+    xml.raw("\n");
+    xml.into_string()
 }
 
-/// Plain text of an HTML fragment: tags dropped, entities of the escaper undone, words
+/// One `<entry>` of the Atom feed, indented one level.
+fn feed_entry(xml: &mut XmlWriter, site: &Site<'_>, a: &Article) {
+    let link = site.config.permalink(&format!("articles/{}/", a.slug));
+    let date = a.date.as_deref().unwrap_or("1970-01-01");
+    let published = format!("{date}T00:00:00Z");
+    let updated = format!("{}T00:00:00Z", a.updated.as_deref().unwrap_or(date));
+    feed_line(xml, 1, |x| x.start("entry", &[]));
+    feed_line(xml, 2, |x| x.text_element("title", &a.title));
+    feed_line(xml, 2, |x| x.empty("link", &[("href", &link)]));
+    feed_line(xml, 2, |x| x.text_element("id", &link));
+    feed_line(xml, 2, |x| x.text_element("published", &published));
+    feed_line(xml, 2, |x| x.text_element("updated", &updated));
+    for name in &a.authors {
+        feed_line(xml, 2, |x| author(x, name));
+    }
+    if let Some(summary) = &a.summary {
+        feed_line(xml, 2, |x| x.text_element("summary", summary));
+    }
+    feed_line(xml, 1, |x| x.end("entry"));
+}
+
+/// Writes one line of the feed: two spaces per `level`, what `write` writes, a newline.
+fn feed_line(xml: &mut XmlWriter, level: usize, write: impl FnOnce(&mut XmlWriter)) {
+    xml.raw(&"  ".repeat(level));
+    write(xml);
+    xml.raw("\n");
+}
+
+/// `<author><name>…</name></author>`.
+fn author(xml: &mut XmlWriter, name: &str) {
+    xml.start("author", &[]);
+    xml.text_element("name", name);
+    xml.end("author");
+}
+
+/// Plain text of an HTML fragment: tags dropped, entities decoded by [`unescape_html`], words
 /// separated by single spaces; stops after `max_words` words (the search index keeps only
 /// the first few hundred, so the rest of a long page is not even scanned).
 fn plain_text(html: &str, max_words: usize) -> String {
-    const ENTITIES: [(&str, char); 4] = [
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&quot;", '"'),
-        ("&amp;", '&'),
-    ];
     let mut out = String::new();
     let mut words = 0;
     let mut in_tag = false;
-    let mut in_word = false;
-    let mut chars = html.char_indices();
-    while let Some((i, c)) = chars.next() {
-        if c == '<' {
-            in_tag = true;
-            in_word = false;
-            continue;
-        }
-        if c == '>' {
-            in_tag = false;
-            in_word = false;
-            continue;
-        }
-        if in_tag {
-            continue;
-        }
-        if c.is_whitespace() {
-            in_word = false;
-            continue;
-        }
-        if !in_word {
-            if words == max_words {
-                break;
-            }
-            if words > 0 {
-                out.push(' ');
-            }
-            words += 1;
-            in_word = true;
-        }
-        let entity = (c == '&')
-            .then(|| ENTITIES.iter().find(|(e, _)| html[i..].starts_with(e)))
-            .flatten();
-        match entity {
-            Some((e, decoded)) => {
-                out.push(*decoded);
-                for _ in 1..e.len() {
-                    chars.next();
+    // Each piece ends at a `<` or `>`, which both end a word too.
+    for piece in html.split_inclusive(['<', '>']) {
+        if !in_tag {
+            let text = piece.strip_suffix(['<', '>']).unwrap_or(piece);
+            for word in text.split_whitespace() {
+                if words == max_words {
+                    return out;
                 }
+                if words > 0 {
+                    out.push(' ');
+                }
+                out.push_str(&unescape_html(word));
+                words += 1;
             }
-            None => out.push(c),
+        }
+        if piece.ends_with('<') {
+            in_tag = true;
+        } else if piece.ends_with('>') {
+            in_tag = false;
         }
     }
     out
@@ -340,5 +340,6 @@ mod tests {
         assert_eq!(plain_text(html, 3), "Keys & secrets");
         assert_eq!(plain_text("a<br>b &amp;lt; c", usize::MAX), "a b &lt; c");
         assert_eq!(plain_text("  <i></i> ", 5), "");
+        assert_eq!(plain_text("x > y<a title='<'>z</a>", 9), "x y z");
     }
 }

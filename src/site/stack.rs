@@ -4,7 +4,7 @@
 //! cell carries its owner as text) and described by `<title>`/`<desc>`.
 
 use crate::dataset::{Dataset, Layer, Owner, Service, Vocabulary};
-use crate::render::highlight::escape_html;
+use crate::render::escape::escape_html;
 use std::fmt::Write as _;
 
 const WIDTH: usize = 720;
