@@ -117,8 +117,8 @@ impl Diagnostic {
         format!("{}: {sev}: {}", self.position(), self.message)
     }
 
-    /// Terminal rendering: the headline, then (drawn by `annotate-snippets`) the source line
-    /// with a caret under the column and the hint. Colour only when `color` is set.
+    /// Terminal rendering: the headline, then the source line with a caret under the column
+    /// and the hint. Colour only when `color` is set.
     pub fn render(&self, color: bool) -> String {
         let (on, off) = match (color, self.severity) {
             (false, _) => ("", ""),
@@ -126,36 +126,41 @@ impl Diagnostic {
             (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
         };
         let mut out = format!("{on}{}{off}\n", self.headline());
+        if let Some(snippet) = self.snippet(color) {
+            out.push_str(&snippet);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The source line with its caret, then the hint, drawn by `annotate-snippets`; `None`
+    /// when the diagnostic has neither.
+    fn snippet(&self, color: bool) -> Option<String> {
         let excerpt = match (self.location.line_col, &self.location.line_text) {
-            (Some((_, col)), Some(text)) => Some(Excerpt::around(text, col)),
+            (Some((line, col)), Some(text)) => Some((line, Excerpt::around(text, col))),
             _ => None,
         };
-        let level = match self.severity {
+        if excerpt.is_none() && self.help.is_none() {
+            return None;
+        }
+        let mut group = Group::with_level(match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
-        };
-        let mut group = Group::with_level(level);
-        if let (Some((line, _)), Some(excerpt)) = (self.location.line_col, &excerpt) {
+        });
+        if let Some((line, excerpt)) = &excerpt {
             let caret = AnnotationKind::Primary.span(excerpt.caret..excerpt.caret);
-            group = group.element(
-                Snippet::source(&excerpt.text)
-                    .line_start(line)
-                    .annotation(caret),
-            );
+            let source = Snippet::source(&excerpt.text).line_start(*line);
+            group = group.element(source.annotation(caret));
         }
         if let Some(help) = &self.help {
             group = group.element(Level::HELP.message(help));
         }
-        if excerpt.is_some() || self.help.is_some() {
-            let renderer = if color {
-                Renderer::styled()
-            } else {
-                Renderer::plain()
-            };
-            out.push_str(&renderer.term_width(SNIPPET_COLUMNS).render(&[group]));
-            out.push('\n');
-        }
-        out
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        Some(renderer.term_width(SNIPPET_COLUMNS).render(&[group]))
     }
 }
 
@@ -168,7 +173,6 @@ const SNIPPET_CHARS: usize = 200;
 const SNIPPET_COLUMNS: usize = 2 * SNIPPET_CHARS + 40;
 
 /// The part of a source line a snippet shows, and where the caret goes in it.
-#[derive(Debug, PartialEq)]
 struct Excerpt {
     /// The shown text: the whole line, or a window of it with `...` at each cut end.
     text: String,
