@@ -1,11 +1,12 @@
 //! Diagnostics: every problem the build finds, with the place it was found. Stages push into
 //! a [`Diagnostics`] collection instead of stopping at the first error, so `check` lists every
-//! broken link and bad value in one run. Rendering is here too: rustc-style text for the
-//! terminal (`path:line:col: error: message`, the line, a caret) and an HTML list for the
-//! preview overlay.
+//! broken link and bad value in one run. Terminal rendering is here too: the headline
+//! `path:line:col: error: message`, then the source line and a caret drawn by
+//! `annotate-snippets` (so the caret lines up under wide characters and tabs), with a very
+//! long line cut to a window around the column. The preview overlay shows the headlines.
 
 use crate::source::SourceFile;
-use std::fmt::Write as _;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::path::PathBuf;
 
 /// How bad a diagnostic is.
@@ -116,7 +117,8 @@ impl Diagnostic {
         format!("{}: {sev}: {}", self.position(), self.message)
     }
 
-    /// Terminal rendering: the headline, the source line and a caret, then the hint.
+    /// Terminal rendering: the headline, then the source line with a caret under the column
+    /// and the hint. Colour only when `color` is set.
     pub fn render(&self, color: bool) -> String {
         let (on, off) = match (color, self.severity) {
             (false, _) => ("", ""),
@@ -124,24 +126,81 @@ impl Diagnostic {
             (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
         };
         let mut out = format!("{on}{}{off}\n", self.headline());
-        if let (Some((line, col)), Some(text)) = (self.location.line_col, &self.location.line_text)
-        {
-            let num = line.to_string();
-            let pad = " ".repeat(num.len());
-            let caret_pad: String = text
-                .chars()
-                .take(col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let _ = writeln!(
-                out,
-                "{pad} |\n{num} | {text}\n{pad} | {caret_pad}{on}^{off}"
-            );
-        }
-        if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+        if let Some(snippet) = self.snippet(color) {
+            out.push_str(&snippet);
+            out.push('\n');
         }
         out
+    }
+
+    /// The source line with its caret, then the hint, drawn by `annotate-snippets`; `None`
+    /// when the diagnostic has neither.
+    fn snippet(&self, color: bool) -> Option<String> {
+        let excerpt = match (self.location.line_col, &self.location.line_text) {
+            (Some((line, col)), Some(text)) => Some((line, Excerpt::around(text, col))),
+            _ => None,
+        };
+        if excerpt.is_none() && self.help.is_none() {
+            return None;
+        }
+        let mut group = Group::with_level(match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        });
+        if let Some((line, excerpt)) = &excerpt {
+            let caret = AnnotationKind::Primary.span(excerpt.caret..excerpt.caret);
+            let source = Snippet::source(&excerpt.text).line_start(*line);
+            group = group.element(source.annotation(caret));
+        }
+        if let Some(help) = &self.help {
+            group = group.element(Level::HELP.message(help));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        Some(renderer.term_width(SNIPPET_COLUMNS).render(&[group]))
+    }
+}
+
+/// The most characters of a source line a snippet shows: a longer line (a 50 MB value on
+/// one line, say) is cut to this many around the column, with `...` marking each cut.
+const SNIPPET_CHARS: usize = 200;
+
+/// The terminal width given to `annotate-snippets`: wide enough that it never cuts the
+/// excerpt again (every character of it at most two columns wide, plus the margins).
+const SNIPPET_COLUMNS: usize = 2 * SNIPPET_CHARS + 40;
+
+/// The part of a source line a snippet shows, and where the caret goes in it.
+struct Excerpt {
+    /// The shown text: the whole line, or a window of it with `...` at each cut end.
+    text: String,
+    /// Byte offset of the caret in `text` (at most `text.len()`).
+    caret: usize,
+}
+
+impl Excerpt {
+    /// The excerpt of `line` around the 1-based character column `col` (clamped to just
+    /// past the line's end).
+    fn around(line: &str, col: usize) -> Self {
+        let len = line.chars().count();
+        let at = col.saturating_sub(1).min(len);
+        let start = if len > SNIPPET_CHARS {
+            at.saturating_sub(SNIPPET_CHARS / 2)
+                .min(len - SNIPPET_CHARS)
+        } else {
+            0
+        };
+        let end = len.min(start + SNIPPET_CHARS);
+        let from = byte_of_char(line, start);
+        let window = &line[from..from + byte_of_char(&line[from..], end - start)];
+        let cut_left = if start > 0 { "..." } else { "" };
+        let cut_right = if end < len { "..." } else { "" };
+        Excerpt {
+            text: format!("{cut_left}{window}{cut_right}"),
+            caret: cut_left.len() + byte_of_char(window, at - start),
+        }
     }
 }
 
@@ -213,6 +272,11 @@ impl Diagnostics {
     }
 }
 
+/// Byte offset of the `n`th character of `s` (0-based), or `s.len()` past its end.
+fn byte_of_char(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+}
+
 /// The closest candidate to `wanted` by edit distance (Levenshtein over characters), for
 /// did-you-mean hints: at most a third of the longer length (and at least 2) apart, ties
 /// broken by the smaller candidate.
@@ -235,13 +299,110 @@ pub fn did_you_mean<'a>(
 mod tests {
     use super::*;
 
+    /// The rendering (without colour) of an error at 1-based `col` of a one-line file.
+    fn render_at(line: &str, col: usize) -> String {
+        let f = SourceFile::new("a.md", line);
+        Diagnostic::error(Location::line_col(&f, 1, col), "bad").render(false)
+    }
+
     #[test]
     fn renders_headline_line_and_caret() {
         let f = SourceFile::new("content/a.md", "one\n  bad thing\n");
         let d = Diagnostic::error(Location::at(&f, 6), "broken");
-        let text = d.render(false);
-        assert!(text.starts_with("content/a.md:2:3: error: broken\n"));
-        assert!(text.contains("2 |   bad thing\n  |   ^"), "{text}");
+        assert_eq!(
+            d.render(false),
+            "content/a.md:2:3: error: broken\n  |\n2 |   bad thing\n  |   ^\n"
+        );
+    }
+
+    #[test]
+    fn the_caret_counts_wide_characters_as_two_columns() {
+        // `bad` is the 12th character; 日本語 take two columns each.
+        assert_eq!(
+            render_at("title: 日本語 bad", 12),
+            "a.md:1:12: error: bad\n  |\n1 | title: 日本語 bad\n  |               ^\n"
+        );
+        // 🎉 is two columns too.
+        assert_eq!(
+            render_at("🎉🎉 x", 4),
+            "a.md:1:4: error: bad\n  |\n1 | 🎉🎉 x\n  |      ^\n"
+        );
+    }
+
+    #[test]
+    fn tabs_are_shown_as_spaces_so_the_caret_lines_up() {
+        // Each tab becomes four spaces on the source line; the caret moves with it.
+        assert_eq!(
+            render_at("\tx\tkey: [", 4),
+            "a.md:1:4: error: bad\n  |\n1 |     x    key: [\n  |          ^\n"
+        );
+    }
+
+    #[test]
+    fn a_huge_line_is_cut_to_a_window_around_the_column() {
+        let line = format!("{}needle{}", "a".repeat(1_000_000), "b".repeat(1_000_000));
+        let text = render_at(&line, 1_000_001);
+        let shown = text.lines().nth(2).unwrap();
+        let caret = text.lines().nth(3).unwrap();
+        assert!(shown.len() < SNIPPET_CHARS + 20, "{}", shown.len());
+        assert!(
+            shown.starts_with("1 | ...aaa") && shown.ends_with("bbb..."),
+            "{shown}"
+        );
+        assert_eq!(&shown[caret.len() - 1..caret.len() + 5], "needle");
+        assert!(caret.ends_with(" ^"), "{caret}");
+    }
+
+    #[test]
+    fn the_window_stays_inside_the_line_at_either_end() {
+        let line = "x".repeat(500);
+        let start = render_at(&line, 1);
+        assert!(
+            start.contains("1 | xxx") && start.contains("x...\n  | ^\n"),
+            "{start}"
+        );
+        let end = render_at(&line, 501);
+        let caret = end.lines().nth(3).unwrap();
+        assert!(end.contains("1 | ...xxx"), "{end}");
+        assert_eq!(caret.len(), "  | ...".len() + SNIPPET_CHARS + 1, "{end}");
+    }
+
+    #[test]
+    fn a_column_past_the_line_end_points_just_after_it() {
+        assert_eq!(
+            render_at("ab", 9),
+            "a.md:1:9: error: bad\n  |\n1 | ab\n  |   ^\n"
+        );
+        assert_eq!(render_at("", 1), "a.md:1:1: error: bad\n  |\n1 |\n  | ^\n");
+    }
+
+    #[test]
+    fn help_follows_the_snippet_or_stands_alone() {
+        let f = SourceFile::new("a.yaml", "k: gest-os\n");
+        let hint = Some("did you mean `guest-os`?".to_string());
+        let d = Diagnostic::error(Location::at(&f, 3), "unknown control").with_help(hint.clone());
+        assert_eq!(
+            d.render(false),
+            "a.yaml:1:4: error: unknown control\n  |\n1 | k: gest-os\n  |    ^\n  |\n  = help: did you mean `guest-os`?\n"
+        );
+        let d = Diagnostic::warning(Location::file("a.yaml"), "odd").with_help(hint);
+        assert_eq!(
+            d.render(false),
+            "a.yaml: warning: odd\n = help: did you mean `guest-os`?\n"
+        );
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let f = SourceFile::new("a.md", "x\n");
+        let d = Diagnostic::error(Location::at(&f, 0), "bad");
+        assert!(!d.render(false).contains('\x1b'));
+        let coloured = d.render(true);
+        assert!(coloured.starts_with("\x1b[1;31ma.md:1:1: error: bad\x1b[0m\n"));
+        assert!(
+            coloured.lines().nth(3).unwrap().contains("\x1b["),
+            "{coloured:?}"
+        );
     }
 
     #[test]

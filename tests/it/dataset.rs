@@ -34,13 +34,13 @@ fn near_ids_get_a_did_you_mean_hint() {
     site.run(["check"])
         .fails()
         .stderr_has(
-            "content/data/a-model.yaml:16:7: error: unknown service `ec3`\n   |\n16 |       ec3: customer\n   |       ^\n  = help: did you mean `ec2`?\n",
+            "content/data/a-model.yaml:16:7: error: unknown service `ec3`\n   |\n16 |       ec3: customer\n   |       ^\n   |\n   = help: did you mean `ec2`?\n",
         )
         .stderr_has(
-            "content/data/a-model.yaml:17:14: error: unknown control `gest-os`\n   |\n17 |   - control: gest-os\n   |              ^\n  = help: did you mean `guest-os`?\n",
+            "content/data/a-model.yaml:17:14: error: unknown control `gest-os`\n   |\n17 |   - control: gest-os\n   |              ^\n   |\n   = help: did you mean `guest-os`?\n",
         )
         .stderr_has(
-            "content/articles/x.md:6:5: error: link to unknown service `s4`\n  |\n6 | See [x](service:s4).\n  |     ^\n  = help: did you mean `s3`?\n",
+            "content/articles/x.md:6:5: error: link to unknown service `s4`\n  |\n6 | See [x](service:s4).\n  |     ^\n  |\n  = help: did you mean `s3`?\n",
         );
 }
 

@@ -8,6 +8,7 @@ mod browser_pages;
 mod build;
 mod bundled;
 mod dataset;
+mod diagnostics;
 mod output_safety;
 mod preview_http;
 mod serve;

@@ -1,0 +1,302 @@
+//! Memoisation shared by every build of one process (`serve` rebuilds, benchmarks): each
+//! stage's result is kept under a hash of exactly the inputs it depends on, so a rebuild
+//! redoes only what an edit touched — and never serves a stale page, because a page whose
+//! inputs (its context, its body, the templates, the site-wide context) changed gets a new
+//! key. Entries not used by the latest build are dropped, so memory stays bounded.
+
+use crate::content::Article;
+use crate::dataset::Dataset;
+use crate::diagnostics::Diagnostics;
+use crate::render::markdown::Rendered;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+
+/// A content hash.
+pub type Key = blake3::Hash;
+
+/// A map that remembers which keys the current build used, to prune the rest afterwards.
+pub struct Memo<K, V> {
+    map: Mutex<HashMap<K, V>>,
+    used: Mutex<HashSet<K>>,
+    misses: std::sync::atomic::AtomicUsize,
+    /// When false, [`Memo::get_or`] computes without storing (one-shot builds).
+    keeps: bool,
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo {
+            map: Mutex::new(HashMap::new()),
+            used: Mutex::new(HashSet::new()),
+            misses: std::sync::atomic::AtomicUsize::new(0),
+            keeps: true,
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
+    /// A memo that never stores: `get_or` always computes. For a stage whose results a
+    /// one-shot build uses exactly once, so keeping them would only hold memory.
+    pub fn passthrough() -> Self {
+        Memo {
+            keeps: false,
+            ..Self::default()
+        }
+    }
+
+    /// Turns storing on or off (see [`Memo::passthrough`]); seeded entries stay.
+    pub fn set_keeps(&mut self, keeps: bool) {
+        self.keeps = keeps;
+    }
+
+    /// The cached value for `key`, or `make()` stored under it.
+    pub fn get_or(&self, key: K, make: impl FnOnce() -> V) -> V {
+        if !self.keeps {
+            self.misses
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return make();
+        }
+        self.used.lock().expect("memo").insert(key.clone());
+        if let Some(v) = self.map.lock().expect("memo").get(&key) {
+            return v.clone();
+        }
+        let v = make();
+        self.misses
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.map.lock().expect("memo").insert(key, v.clone());
+        v
+    }
+
+    /// The cached value for `key`, if any; marks it used so it survives pruning.
+    pub fn peek(&self, key: &K) -> Option<V> {
+        let value = self.map.lock().expect("memo").get(key).cloned();
+        if value.is_some() {
+            self.used.lock().expect("memo").insert(key.clone());
+        }
+        value
+    }
+
+    /// True when `key` is cached; marks it used so it survives pruning.
+    pub fn touch(&self, key: &K) -> bool {
+        let present = self.map.lock().expect("memo").contains_key(key);
+        if present {
+            self.used.lock().expect("memo").insert(key.clone());
+        }
+        present
+    }
+
+    /// Stores a value without marking it used (cache entries loaded from disk).
+    pub fn seed(&self, key: K, value: V) {
+        self.map.lock().expect("memo").insert(key, value);
+    }
+
+    /// A snapshot of all entries.
+    pub fn entries(&self) -> Vec<(K, V)> {
+        self.map
+            .lock()
+            .expect("memo")
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// Drops every entry the last build did not use.
+    pub fn prune(&self) {
+        let used = std::mem::take(&mut *self.used.lock().expect("memo"));
+        self.map
+            .lock()
+            .expect("memo")
+            .retain(|k, _| used.contains(k));
+    }
+
+    /// How many values were computed (not found) since this memo was created.
+    pub fn misses(&self) -> usize {
+        self.misses.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.map.lock().expect("memo").len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A page as rendered once: its HTML and what later stages need from it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct PageArtifacts {
+    /// The HTML.
+    pub html: String,
+    /// Every `id` attribute in it (for anchor checks).
+    pub ids: HashSet<String>,
+    /// Its search-index entry, as JSON text.
+    pub search: Option<String>,
+    /// Internal links written in the page's Markdown and dataset text (checked on every
+    /// build, since their targets may change).
+    pub links: Vec<crate::render::markdown::PendingLink>,
+    /// Warnings found while rendering its Markdown (repeated on every build that reuses it).
+    pub diagnostics: Diagnostics,
+}
+
+impl AsRef<[u8]> for PageArtifacts {
+    fn as_ref(&self) -> &[u8] {
+        self.html.as_bytes()
+    }
+}
+
+/// What is remembered of a page of a cached group: enough to reuse it without its context.
+#[derive(Debug, Clone)]
+pub struct PageStub {
+    /// Output path.
+    pub path: String,
+    /// URL path.
+    pub url: String,
+    /// Template name.
+    pub template: &'static str,
+    /// Key of the rendered page in [`BuildCache::pages`].
+    pub key: Key,
+    /// Listed in the sitemap.
+    pub in_sitemap: bool,
+}
+
+/// A parsed article (or `None` when it could not be parsed) with its diagnostics.
+pub type ParsedArticle = (Option<Article>, Diagnostics);
+
+/// The caches of every stage.
+#[derive(Default)]
+pub struct BuildCache {
+    /// (path, bytes) → parsed article and its diagnostics.
+    pub articles: Memo<Key, Arc<ParsedArticle>>,
+    /// All dataset files → validated dataset and diagnostics.
+    pub dataset: Memo<Key, Arc<(Dataset, Diagnostics)>>,
+    /// (article text, link environment) → rendered Markdown.
+    pub markdown: Memo<Key, Arc<Rendered>>,
+    /// (dataset text, its place, link environment) → rendered inline Markdown.
+    pub inline: Memo<Key, Arc<Rendered>>,
+    /// (article source, base path) → the article's list summary and its hash.
+    pub summaries: Memo<Key, Arc<(serde_json::Value, Key)>>,
+    /// (templates, site context, page context, body) → rendered page.
+    pub pages: Memo<Key, Arc<PageArtifacts>>,
+    /// (name, inputs) → generated file such as a data export or the highlight stylesheet.
+    pub extras: Memo<Key, Arc<Vec<u8>>>,
+    /// Inputs of a group of pages (lists, dataset pages) → the pages it produced.
+    pub groups: Memo<Key, Arc<Vec<PageStub>>>,
+    /// Template sources → compiled Tera (or the template errors).
+    pub templates: Memo<Key, Arc<Result<tera::Tera, Vec<crate::diagnostics::Diagnostic>>>>,
+    /// Rendered pages of the cache file `build` loaded, read on demand.
+    pub disk_pages: Option<persist::PageIndex>,
+}
+
+impl BuildCache {
+    /// Caches for a single build (`build`, `check`): rendered article Markdown and rendered
+    /// pages are used once (pages go straight to a [`crate::pipeline::PageSink`]), so they
+    /// are not kept; `build` turns the page table back on when it loads a persistent cache.
+    pub fn one_shot() -> Self {
+        BuildCache {
+            markdown: Memo::passthrough(),
+            pages: Memo::passthrough(),
+            ..Self::default()
+        }
+    }
+
+    /// A rendered page from this process's memo or, failing that, the loaded cache file;
+    /// marks it used.
+    pub fn page(&self, key: &Key) -> Option<Arc<PageArtifacts>> {
+        self.pages
+            .peek(key)
+            .or_else(|| self.disk_pages.as_ref()?.get(key).map(Arc::new))
+    }
+
+    /// True when a rendered page is available under `key`; marks it used.
+    pub fn has_page(&self, key: &Key) -> bool {
+        self.pages.touch(key) || self.disk_pages.as_ref().is_some_and(|d| d.touch(key))
+    }
+
+    /// The rendered page under `key`, or `make()` (stored when the page memo keeps values).
+    pub fn page_or(
+        &self,
+        key: Key,
+        make: impl FnOnce() -> Arc<PageArtifacts>,
+    ) -> Arc<PageArtifacts> {
+        match self.page(&key) {
+            Some(page) => page,
+            None => self.pages.get_or(key, make),
+        }
+    }
+
+    /// Prunes every stage after a build.
+    pub fn prune(&self) {
+        self.articles.prune();
+        self.dataset.prune();
+        self.markdown.prune();
+        self.inline.prune();
+        self.pages.prune();
+        self.summaries.prune();
+        self.templates.prune();
+        self.groups.prune();
+        self.extras.prune();
+    }
+}
+
+/// Hashes a sequence of byte strings unambiguously (length-prefixed).
+pub fn hash_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Key {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passthrough_memo_always_computes() {
+        let m: Memo<u32, u32> = Memo::passthrough();
+        assert_eq!(m.get_or(1, || 10), 10);
+        assert_eq!(m.get_or(1, || 11), 11);
+        assert_eq!(m.misses(), 2);
+        assert!(m.is_empty());
+    }
+
+    #[test]
+    fn memo_reuses_and_prunes() {
+        let m: Memo<u32, u32> = Memo::default();
+        let mut calls = 0;
+        assert_eq!(
+            m.get_or(1, || {
+                calls += 1;
+                10
+            }),
+            10
+        );
+        assert_eq!(
+            m.get_or(1, || {
+                calls += 1;
+                11
+            }),
+            10
+        );
+        assert_eq!(calls, 1);
+        m.prune();
+        m.get_or(2, || 20);
+        m.prune();
+        assert_eq!(m.len(), 1);
+    }
+
+    #[test]
+    fn hash_parts_is_unambiguous() {
+        assert_ne!(
+            hash_parts([b"ab".as_slice(), b"c"]),
+            hash_parts([b"a".as_slice(), b"bc"])
+        );
+    }
+}
+
+pub mod persist;
