@@ -8,6 +8,7 @@ mod base_url;
 pub use base_url::{BasePath, SiteUrl};
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::render::html_policy::HtmlPolicy;
 use crate::source::SourceFile;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,14 @@ struct RawConfig {
     output_dir: Option<String>,
     #[serde(default)]
     highlight: RawHighlight,
+    #[serde(default)]
+    markdown: RawMarkdown,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    raw_html: Option<HtmlPolicy>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -56,6 +65,8 @@ pub struct Config {
     pub theme: String,
     /// Where `build` writes (relative paths are relative to the root).
     pub output_dir: PathBuf,
+    /// What happens to raw HTML in Markdown (`[markdown] raw_html`).
+    pub raw_html: HtmlPolicy,
     /// syntect theme for light mode.
     pub light_theme: String,
     /// syntect theme for dark mode.
@@ -75,6 +86,7 @@ impl Config {
             language: "en".into(),
             theme: "default".into(),
             output_dir: root.join("public"),
+            raw_html: HtmlPolicy::default(),
             light_theme: "InspiredGitHub".into(),
             dark_theme: "base16-ocean.dark".into(),
         }
@@ -120,6 +132,7 @@ impl Config {
             cfg.theme = theme_folder(root, theme.get_ref())
                 .map_err(|(m, help)| Diagnostic::error(at(&theme), m).with_help(help))?;
         }
+        cfg.raw_html = raw.markdown.raw_html.unwrap_or_default();
         if let Some(out) = raw.output_dir {
             cfg.output_dir = root.join(out);
         }

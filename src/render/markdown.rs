@@ -8,9 +8,10 @@
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::render::escape::escape_html;
 use crate::render::highlight::{Highlighted, Highlighter};
+use crate::render::html_policy::{self, HtmlPolicy};
 use crate::source::SourceFile;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Resolves scheme links and `.md` paths to site URLs (absolute paths with the base path).
 pub trait LinkResolver: Sync {
@@ -106,6 +107,8 @@ pub struct Settings<'a> {
     pub drop_first_h1: bool,
     /// Render only inline content (no `<p>` around a single paragraph).
     pub inline: bool,
+    /// What happens to raw HTML.
+    pub html: HtmlPolicy,
 }
 
 const SCHEMES: &[&str] = &[
@@ -130,7 +133,8 @@ pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Re
     let parser = Parser::new_ext(markdown, opts).into_offset_iter();
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut used_ids = UniqueIds::default();
+    let mut raw = RawHtml::new(settings.html);
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event<'_>>, String)> = None;
     let mut code: Option<(String, String, usize)> = None;
     let mut dropped_h1 = !settings.drop_first_h1;
@@ -153,7 +157,7 @@ pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Re
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text, start) = code.take().expect("in code block");
                     let html = code_block(&lang, &text, start, &origin, settings, &mut out);
-                    events.push(Event::Html(html.into()));
+                    events.push(Event::Html(raw.protect(html).into()));
                 }
                 _ => {}
             }
@@ -170,10 +174,7 @@ pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Re
             }
             Event::End(TagEnd::Heading(_)) => {
                 let (level, explicit, inner, text) = heading.take().expect("in heading");
-                let id = unique_id(
-                    explicit.unwrap_or_else(|| heading_slug(&text)),
-                    &mut used_ids,
-                );
+                let id = used_ids.claim(explicit.unwrap_or_else(|| heading_slug(&text)));
                 let n = level as u8;
                 if n == 2 || n == 3 {
                     out.toc.push(TocEntry {
@@ -195,6 +196,13 @@ pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Re
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
+                        if !fence_closes(&markdown[range.clone()], range.end == markdown.len()) {
+                            out.diagnostics.push(Diagnostic::warning(
+                                origin.location(range.start),
+                                "this code fence is never closed: the rest of the file is shown \
+                                 as code",
+                            ));
+                        }
                         info.split_whitespace().next().unwrap_or("").to_string()
                     }
                     CodeBlockKind::Indented => String::new(),
@@ -207,7 +215,19 @@ pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Re
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(&dest_url, range.start, &origin, settings, &mut out);
+                let dest = if html_policy::is_dangerous_url(&dest_url) {
+                    out.diagnostics.push(Diagnostic::warning(
+                        origin.location(range.start),
+                        format!(
+                            "link to `{}` removed: javascript:, vbscript: and data: links could \
+                             run script",
+                            html_policy::abbreviate(&dest_url, 40)
+                        ),
+                    ));
+                    Some("#".to_string())
+                } else {
+                    rewrite_link(&dest_url, range.start, &origin, settings, &mut out)
+                };
                 push(
                     &mut heading,
                     &mut events,
@@ -218,6 +238,10 @@ pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Re
                         id,
                     }),
                 );
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let event = raw.admit(html);
+                push(&mut heading, &mut events, event);
             }
             other => {
                 if let Some((_, _, _, text)) = heading.as_mut() {
@@ -233,7 +257,109 @@ pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Re
         strip_single_paragraph(&mut events);
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.html = raw.finish(std::mem::take(&mut out.html));
     out
+}
+
+/// Raw HTML under the page's [`HtmlPolicy`]. Under `sanitize`, a page that has raw HTML is
+/// sanitised whole once rendered; the blocks we generate ourselves (highlighted code,
+/// diagrams) stand in as markers meanwhile and are put back afterwards, untouched.
+struct RawHtml {
+    policy: HtmlPolicy,
+    seen: bool,
+    protected: Vec<String>,
+}
+
+/// Marks a protected block: private-use characters around its index.
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+impl RawHtml {
+    fn new(policy: HtmlPolicy) -> Self {
+        RawHtml {
+            policy,
+            seen: false,
+            protected: Vec::new(),
+        }
+    }
+
+    /// The event that stands for a raw HTML fragment.
+    fn admit<'a>(&mut self, html: CowStr<'a>) -> Event<'a> {
+        match self.policy {
+            HtmlPolicy::Escape => Event::Text(html),
+            HtmlPolicy::Allow => Event::Html(html),
+            HtmlPolicy::Sanitize => {
+                self.seen = true;
+                Event::Html(html)
+            }
+        }
+    }
+
+    /// `html` of a generated block, or a marker for it while sanitising is possible.
+    fn protect(&mut self, html: String) -> String {
+        if self.policy != HtmlPolicy::Sanitize {
+            return html;
+        }
+        // The marker keeps the block's line end, so the writer lays out what follows alike.
+        let line_end = if html.ends_with('\n') { "\n" } else { "" };
+        self.protected
+            .push(html.strip_suffix('\n').unwrap_or(&html).to_string());
+        format!(
+            "{MARK_OPEN}{}{MARK_CLOSE}{line_end}",
+            self.protected.len() - 1
+        )
+    }
+
+    /// The page's final HTML: sanitised if it had raw HTML, with the generated blocks back.
+    fn finish(self, html: String) -> String {
+        if self.protected.is_empty() && !self.seen {
+            return html;
+        }
+        let html = if self.seen {
+            html_policy::sanitize(&html)
+        } else {
+            html
+        };
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find(MARK_OPEN) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + MARK_OPEN.len_utf8()..];
+            let block = after.split_once(MARK_CLOSE).and_then(|(n, tail)| {
+                let html = self.protected.get(n.parse::<usize>().ok()?)?;
+                Some((html, tail))
+            });
+            match block {
+                Some((html, tail)) => {
+                    out.push_str(html);
+                    rest = tail;
+                }
+                None => {
+                    out.push(MARK_OPEN);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Whether a fenced code block's source (`block`, opening line included) ends with its
+/// closing fence. Only a block that runs to the end of the file (`at_end`) can be unclosed.
+fn fence_closes(block: &str, at_end: bool) -> bool {
+    if !at_end {
+        return true;
+    }
+    let opening = block.trim_start();
+    let fence_char = opening.chars().next().unwrap_or('`');
+    let width = opening.chars().take_while(|c| *c == fence_char).count();
+    let mut lines = block.trim_end().lines();
+    lines.next();
+    lines.last().is_some_and(|last| {
+        let last = last.trim();
+        last.chars().count() >= width && last.chars().all(|c| c == fence_char)
+    })
 }
 
 fn push<'a>(
@@ -398,14 +524,28 @@ pub fn heading_slug(text: &str) -> String {
     }
 }
 
-fn unique_id(id: String, used: &mut HashSet<String>) -> String {
-    let mut candidate = id.clone();
-    let mut n = 1;
-    while !used.insert(candidate.clone()) {
-        candidate = format!("{id}-{n}");
-        n += 1;
+/// Heading ids of one page: the first `x` stays `x`, the next ones become `x-1`, `x-2`…
+/// Each base id remembers its next suffix, so many equal headings cost linear time.
+#[derive(Default)]
+struct UniqueIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    fn claim(&mut self, id: String) -> String {
+        if self.used.insert(id.clone()) {
+            return id;
+        }
+        let n = self.next.entry(id.clone()).or_insert(1);
+        loop {
+            let candidate = format!("{id}-{n}");
+            *n += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
-    candidate
 }
 
 #[cfg(test)]
@@ -430,6 +570,10 @@ mod tests {
     }
 
     fn run(md: &str) -> Rendered {
+        run_with(md, HtmlPolicy::Sanitize)
+    }
+
+    fn run_with(md: &str, html: HtmlPolicy) -> Rendered {
         let file = SourceFile::new("content/a.md", md);
         let h = Highlighter::new();
         render(
@@ -444,8 +588,92 @@ mod tests {
                 links: &Links,
                 drop_first_h1: false,
                 inline: false,
+                html,
             },
         )
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_allowed_or_escaped_as_configured() {
+        let md = "<details><summary>More</summary>\n\nHidden *text*.\n\n</details>\n\n\
+                  <script>alert(1)</script>\n\nA <kbd>Ctrl</kbd><img src=x onerror=alert(2)>\n\n\
+                  ```\n<b>code stays</b>\n```\n";
+        let clean = run(md).html;
+        assert!(
+            clean.contains("<details><summary>More</summary>"),
+            "{clean}"
+        );
+        assert!(
+            clean.contains("<em>text</em>") && clean.contains("</details>"),
+            "{clean}"
+        );
+        assert!(clean.contains("<kbd>Ctrl</kbd><img src=\"x\">"), "{clean}");
+        assert!(
+            !clean.contains("script") && !clean.contains("onerror"),
+            "{clean}"
+        );
+        assert!(
+            clean.contains(
+                "<pre class=\"plain\"><code>&lt;b&gt;code stays&lt;/b&gt;\n</code></pre>"
+            ),
+            "{clean}"
+        );
+        let allowed = run_with(md, HtmlPolicy::Allow).html;
+        assert!(allowed.contains("<script>alert(1)</script>"), "{allowed}");
+        let escaped = run_with(md, HtmlPolicy::Escape).html;
+        assert!(
+            escaped.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{escaped}"
+        );
+        assert!(!escaped.contains("<details>"), "{escaped}");
+    }
+
+    #[test]
+    fn script_links_are_removed_with_a_located_warning() {
+        let r = run("ok\n\n[click](JaVaScRiPt:alert(1)) and <javascript:alert(2)>\n");
+        assert_eq!(r.html.matches("href=\"#\"").count(), 2, "{}", r.html);
+        assert!(
+            !r.html.to_ascii_lowercase().contains("href=\"javascript"),
+            "{}",
+            r.html
+        );
+        let text = r.diagnostics.render(false);
+        assert_eq!(r.diagnostics.counts(), (0, 2), "{text}");
+        assert!(
+            text.contains("content/a.md:3:1: warning: link to `JaVaScRiPt:alert(1)` removed"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_a_warning_at_its_line_and_a_closed_one_is_not() {
+        let r = run("Intro\n\n```rust\nfn main() {}\n\nThe rest of the article.\n");
+        let text = r.diagnostics.render(false);
+        assert!(
+            text.contains("content/a.md:3:1: warning: this code fence is never closed"),
+            "{text}"
+        );
+        for closed in [
+            "```rust\nfn x() {}\n```\n",
+            "~~~~\nx\n~~~~~\n",
+            "```\nx\n```",
+        ] {
+            assert!(run(closed).diagnostics.is_empty(), "{closed}");
+        }
+    }
+
+    #[test]
+    fn many_equal_headings_get_distinct_numbered_ids() {
+        let md: String = (0..3000).map(|_| "## Same\n\n").collect();
+        let r = run(&format!("## Same-1\n\n{md}"));
+        let ids: HashSet<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids.len(), 3001);
+        assert_eq!(r.toc[1].id, "same");
+        assert_eq!(
+            r.toc[2].id, "same-2",
+            "same-1 is taken by the first heading"
+        );
+        assert_eq!(r.toc[3000].id, "same-3000");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod escape;
 pub mod highlight;
+pub mod html_policy;
 pub mod markdown;
 pub mod mermaid;
 pub mod templates;

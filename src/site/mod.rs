@@ -141,6 +141,7 @@ fn link_environment(
         }
     };
     put(&[config.base_path.as_bytes()]);
+    put(&[format!("{:?}", config.raw_html).as_bytes()]);
     for a in articles {
         put(&[b"a", a.slug.as_bytes()]);
     }

@@ -173,6 +173,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     links: self.site,
                     drop_first_h1: false,
                     inline: true,
+                    html: self.site.config.raw_html,
                 },
             ))
         });
@@ -527,6 +528,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                     links: site,
                     drop_first_h1: a.title_from_heading,
                     inline: false,
+                    html: site.config.raw_html,
                 },
             ))
         });
