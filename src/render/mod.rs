@@ -6,5 +6,6 @@ pub mod highlight;
 pub mod html_policy;
 pub mod markdown;
 pub mod mermaid;
+mod template_cycles;
 pub mod templates;
 pub mod xml;

@@ -157,14 +157,22 @@ pub fn load(overrides: &[TemplateFile]) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Parse each template alone first so an error names its own file and line…
-    let errors: Vec<Diagnostic> = sources
-        .iter()
-        .filter_map(|(name, text, path)| {
-            tera::Template::new(name, None, text)
-                .err()
-                .map(|e| template_error(path, text, &e))
-        })
-        .collect();
+    let mut parsed = Vec::with_capacity(sources.len());
+    let mut errors = Vec::new();
+    for (name, text, path) in &sources {
+        match tera::Template::new(name, None, text) {
+            Ok(template) => parsed.push(super::template_cycles::Parsed {
+                name,
+                text,
+                path,
+                template,
+            }),
+            Err(e) => errors.push(template_error(path, text, &e)),
+        }
+    }
+    if errors.is_empty() {
+        errors = super::template_cycles::check(&parsed);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -458,3 +458,27 @@ fn an_unknown_theme_fails_the_build_at_its_line() {
     ]);
     assert!(!site.public().exists());
 }
+
+#[test]
+fn templates_that_call_themselves_are_errors_not_crashes() {
+    let site = SiteTest::fixture("templates/syntax-error");
+    site.write(
+        "themes/default/templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% include \"article.html\" %}{% endblock content %}\n",
+    );
+    site.run(["check"])
+        .exit_code(1)
+        .diagnostics_are(&[
+            "themes/default/templates/article.html:2:31: error: template `article.html` calls itself without end (article.html → article.html): rendering it would never finish",
+        ]);
+    site.write(
+        "themes/default/templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ self::deep(n=1) }}{% endblock content %}\n\
+         {% macro deep(n) %}{{ self::deep(n=n+1) }}{% endmacro deep %}\n",
+    );
+    site.run(["build"])
+        .exit_code(1)
+        .stderr_has("error: macro `article.html::deep` calls itself without end")
+        .stderr_lacks("overflow");
+    assert!(!site.public().exists());
+}
