@@ -12,6 +12,9 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
+mod key;
+pub use key::KeyBuilder;
+
 /// A content hash.
 pub type Key = blake3::Hash;
 
@@ -178,7 +181,7 @@ pub struct BuildCache {
     /// (dataset text, its place, link environment) → rendered inline Markdown.
     pub inline: Memo<Key, Arc<Rendered>>,
     /// (article source, base path) → the article's list summary and its hash.
-    pub summaries: Memo<Key, Arc<(serde_json::Value, Key)>>,
+    pub summaries: Memo<Key, Arc<crate::render::pages::KeyedSummary>>,
     /// (templates, site context, page context, body) → rendered page.
     pub pages: Memo<Key, Arc<PageArtifacts>>,
     /// (name, inputs) → generated file such as a data export or the highlight stylesheet.
@@ -242,16 +245,6 @@ impl BuildCache {
     }
 }
 
-/// Hashes a sequence of byte strings unambiguously (length-prefixed).
-pub fn hash_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Key {
-    let mut h = blake3::Hasher::new();
-    for p in parts {
-        h.update(&(p.len() as u64).to_le_bytes());
-        h.update(p);
-    }
-    h.finalize()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,14 +281,6 @@ mod tests {
         m.get_or(2, || 20);
         m.prune();
         assert_eq!(m.len(), 1);
-    }
-
-    #[test]
-    fn hash_parts_is_unambiguous() {
-        assert_ne!(
-            hash_parts([b"ab".as_slice(), b"c"]),
-            hash_parts([b"a".as_slice(), b"bc"])
-        );
     }
 }
 
@@ -672,7 +657,7 @@ pub mod persist {
     #[cfg(test)]
     mod tests {
         use super::*;
-        use crate::cache::hash_parts;
+        use crate::cache::KeyBuilder;
 
         fn page(html: &str) -> PageArtifacts {
             PageArtifacts {
@@ -688,7 +673,8 @@ pub mod persist {
         fn a_streamed_cache_loads_back_and_an_abandoned_one_keeps_the_previous() {
             let dir = std::env::temp_dir().join(format!("srm-cache-w-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
-            let (k1, k2) = (hash_parts([b"1".as_slice()]), hash_parts([b"2".as_slice()]));
+            let key = |n: u64| KeyBuilder::new("test").u64(n).finish();
+            let (k1, k2) = (key(1), key(2));
             let w = Writer::create(&dir).unwrap();
             w.append(&k1, &page("<p>one</p>")).unwrap();
             w.append(&k2, &page("<p>two</p>")).unwrap();
@@ -697,7 +683,7 @@ pub mod persist {
             let report = load(&dir, &mut cache);
             assert_eq!((report.loaded, report.corrupt), (2, 0));
             assert_eq!(cache.page(&k2).unwrap().html, "<p>two</p>");
-            assert!(cache.page(&hash_parts([b"3".as_slice()])).is_none());
+            assert!(cache.page(&key(3)).is_none());
             {
                 let w = Writer::create(&dir).unwrap();
                 w.append(&k1, &page("<p>changed</p>")).unwrap();

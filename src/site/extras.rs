@@ -2,10 +2,10 @@
 //! the machine-readable matrix exports (`data/matrix.json`, `data/matrix.csv`). All
 //! deterministic: no clock, sorted input.
 
-use super::pages::RenderedPage;
 use super::Site;
 use crate::dataset::Owner;
 use crate::render::highlight::escape_html;
+use crate::render::pages::RenderedPage;
 use serde_json::json;
 use std::fmt::Write as _;
 
