@@ -33,7 +33,8 @@ pub struct Site<'a> {
     /// Hash of everything a link can resolve to (base path, article slugs and paths, tags,
     /// dataset ids): rendered Markdown is reused only while this is unchanged.
     pub link_env: Key,
-    /// Hash of the dataset files (set by the pipeline): pages showing dataset names depend on it.
+    /// Hash of the dataset files (set by the pipeline): a group of pages, and each file
+    /// generated from the dataset, is reused only while this is unchanged.
     pub data_key: Key,
 }
 

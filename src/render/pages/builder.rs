@@ -3,7 +3,7 @@
 //! whole group from the cache when none of its inputs changed.
 
 use super::keys;
-use super::parts::{summarize, summary_key, ArticleSummary, KeyedSummary};
+use super::parts::{summarize, ArticleSummary, KeyedSummary};
 use super::{Content, Page, PageContext, PageGroup};
 use crate::cache::{BuildCache, Key, PageStub};
 use crate::dataset::Text;
@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 /// diagnostic of the Markdown it renders.
 pub struct PageBuilder<'s, 'a> {
     pub(super) site: &'s Site<'a>,
-    /// The key of the templates and site-wide context (see [`keys::render_salt`]).
+    /// The key of the templates and site-wide context (see [`super::render_salt`]).
     pub(super) salt: Key,
     /// Each article's list entry and its key, in site order.
     summaries: Vec<Arc<KeyedSummary>>,
@@ -35,7 +35,7 @@ pub struct PageBuilder<'s, 'a> {
 
 impl<'s, 'a> PageBuilder<'s, 'a> {
     /// A builder for one site; `salt` identifies the templates and the site-wide context
-    /// (see [`keys::render_salt`]).
+    /// (see [`super::render_salt`]).
     pub fn new(
         site: &'s Site<'a>,
         highlighter: &'s Highlighter,
@@ -44,14 +44,12 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
     ) -> Self {
         // Summaries are memoised by article source and base path: a rebuild after one edit
         // builds one summary, not one per article.
-        let summaries: Vec<Arc<KeyedSummary>> = (0..site.articles.len())
-            .into_par_iter()
-            .map(|i| {
-                let article = site.articles[i];
+        let summaries: Vec<Arc<KeyedSummary>> = (site.articles.par_iter())
+            .map(|article| {
                 let key = keys::summary_input_key(article, &site.config.base_path);
                 cache.summaries.get_or(key, || {
                     let summary = summarize(site, article);
-                    let key = summary_key(&summary);
+                    let key = keys::summary_key(&summary);
                     Arc::new((summary, key))
                 })
             })

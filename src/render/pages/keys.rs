@@ -4,6 +4,7 @@
 //! other keys name the inputs of work that is skipped when they are unchanged: rendering an
 //! article's Markdown, summarising an article, building a whole group of pages.
 
+use super::parts::ArticleSummary;
 use super::site_context::SiteContext;
 use super::PageGroup;
 use crate::cache::{Key, KeyBuilder};
@@ -60,6 +61,11 @@ pub(super) fn summary_input_key(article: &Article, base_path: &str) -> Key {
         .key(&article.source_key)
         .str(base_path)
         .finish()
+}
+
+/// The key of an article's list entry: the hash of everything it shows.
+pub(super) fn summary_key(summary: &ArticleSummary) -> Key {
+    KeyBuilder::new("summary").serialized(summary).finish()
 }
 
 /// The keys of every article summary, as one key.

@@ -1,9 +1,8 @@
 //! Every page of the site as a typed context for its template: [`PageBuilder`] turns the
 //! site graph ([`crate::site::Site`]) into [`Page`]s, one file per family of pages
-//! ([`article`], [`lists`], [`service`], [`control`], [`category`], [`scenario`],
-//! [`reference`]), with the pieces they share in [`parts`]. A page's cache key is the hash of
-//! its template, path and context ([`keys`]); [`render_pages`] runs Tera over the pages that
-//! are not cached.
+//! (`article`, `lists`, `service`, `control`, `category`, `scenario`, `reference`), with the
+//! pieces they share in `parts`. A page's cache key is the hash of its template, path and
+//! context (`keys`); [`render_pages`] runs Tera over the pages that are not cached.
 
 mod article;
 mod builder;
@@ -98,7 +97,7 @@ pub enum PageContext<'b> {
 
 impl PageContext<'_> {
     /// The rendered Markdown body of an article page.
-    pub fn body(&self) -> Option<&Rendered> {
+    pub(super) fn body(&self) -> Option<&Rendered> {
         match self {
             PageContext::Article(a) => a.body(),
             _ => None,

@@ -4,7 +4,7 @@
 //! names the templates read.
 
 use super::builder::PageBuilder;
-use crate::cache::{Key, KeyBuilder};
+use crate::cache::Key;
 use crate::content::{slugify, Article};
 use crate::dataset::{Cell, DefaultState, Kind, Owner, Spread, Text, Update};
 use crate::site::Site;
@@ -224,11 +224,6 @@ pub fn tag_refs(site: &Site<'_>, tags: &[String]) -> Vec<TagRef> {
             url: site.url(&format!("tags/{}/", slugify(t))),
         })
         .collect()
-}
-
-/// The key of a summary: the hash of everything it shows.
-pub fn summary_key(summary: &ArticleSummary) -> Key {
-    KeyBuilder::new("summary").serialized(summary).finish()
 }
 
 /// One entry of a grouped list on an index page.
