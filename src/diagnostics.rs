@@ -295,6 +295,37 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
+/// A reference to an id that nothing defines, with the nearest id that exists: the one
+/// wording shared by dataset references, article front matter and scheme links.
+pub struct UnknownId<'a> {
+    /// What the id should name (`service`, `compliance program`, or a link's scheme).
+    pub what: &'a str,
+    /// The id as written.
+    pub id: &'a str,
+    /// The did-you-mean hint, if a known id is near.
+    pub hint: Option<String>,
+}
+
+impl<'a> UnknownId<'a> {
+    /// An unknown `id` of `what`, hinting at the nearest of `known`.
+    pub fn among<'k>(what: &'a str, id: &'a str, known: impl IntoIterator<Item = &'k str>) -> Self {
+        let hint = did_you_mean(id, known);
+        UnknownId { what, id, hint }
+    }
+
+    /// ``unknown {what} `{id}` `` at `location`.
+    pub fn error(self, location: Location) -> Diagnostic {
+        let message = format!("unknown {} `{}`", self.what, self.id);
+        Diagnostic::error(location, message).with_help(self.hint)
+    }
+
+    /// ``link to unknown {what} `{id}` `` at `location`.
+    pub fn link_error(self, location: Location) -> Diagnostic {
+        let message = format!("link to unknown {} `{}`", self.what, self.id);
+        Diagnostic::error(location, message).with_help(self.hint)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

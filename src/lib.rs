@@ -7,9 +7,12 @@
 //! cli (args → option structs) → commands (build, check) | serve
 //!   → config (srm-docs.toml → Config)
 //!   → sources (read content/ and the theme → Sources)
-//!   → content (front matter, Markdown → Article) and dataset (YAML → validated Dataset)
-//!   → site (Site graph: pages, URLs, links, backlinks; page contexts in site::pages)
-//!   → render (Markdown → HTML, syntect, Mermaid, Tera), in slices and page groups
+//!   → content (front matter, Markdown → Article) and dataset (YAML → validated Dataset;
+//!     dataset::check_article_references: every entity an article names exists)
+//!   → site (Site graph: URLs, scheme links, tags, backlinks, responsibility stacks)
+//!   → render::pages (typed page contexts, keyed by cache::KeyBuilder; Tera in
+//!     render::pages::render_pages) over render::{markdown, highlight, mermaid, templates},
+//!     articles in slices, other pages in groups
 //!   → pipeline::PageSink: build streams each page to output (staging folder, marker,
 //!     atomic swap) and cache (the build cache file) | check drops pages
 //!     | serve keeps every page in an output::Output, swapped in memory

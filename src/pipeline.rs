@@ -3,7 +3,7 @@
 //! → [`Output`]. Everything after [`read_sources`] is a pure function of its inputs, so
 //! `serve` reruns it from memory and tests run it without files.
 
-use crate::cache::{hash_parts, BuildCache, Key, PageArtifacts};
+use crate::cache::{BuildCache, Key, KeyBuilder, PageArtifacts};
 use crate::config::Config;
 use crate::content::parse_article;
 use crate::dataset::{self, Dataset};
@@ -11,8 +11,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::Output;
 use crate::progress::{Progress, Silent};
 use crate::render::highlight::Highlighter;
-use crate::render::templates;
-use crate::site::{extras, links, pages, Site};
+use crate::render::{pages, templates};
+use crate::site::{extras, links, Site};
 use crate::sources::stamp_key;
 pub use crate::sources::{read_sources, read_sources_reusing, Sources, Stamp};
 use rayon::prelude::*;
@@ -213,11 +213,11 @@ impl PageSink for DiscardPages {
 /// written, so no page overwrites another. It is reported naming both pages' templates,
 /// unless errors were already reported (a duplicate dataset id is the usual cause, and its
 /// error says so at its line). `planned` maps each path to the template of its first page.
-fn drop_duplicate_paths(
-    pages: Vec<pages::Page>,
+fn drop_duplicate_paths<'b>(
+    pages: Vec<pages::Page<'b>>,
     planned: &mut HashMap<String, &'static str>,
     diags: &mut Diagnostics,
-) -> Vec<pages::Page> {
+) -> Vec<pages::Page<'b>> {
     pages
         .into_iter()
         .filter(|p| match planned.entry(p.path.clone()) {
@@ -311,20 +311,13 @@ pub fn build_into_with_progress(
         &data.0,
     );
     site.data_key = data_key;
+    dataset::check_article_references(&site.articles, site.dataset, &mut diags);
     let site_ctx = pages::site_context(&site);
     let salt = pages::render_salt(templates_key, &site_ctx);
     let builder = pages::PageBuilder::new(&site, &engine.highlighter, &engine.cache, salt);
     laps.lap("site");
-    let mut renderer = Renderer {
-        tera: tera.as_ref().as_ref().ok(),
-        templates_key,
-        site_ctx: &site_ctx,
-        engine,
-        sink,
-        planned: HashMap::new(),
-        rendered: Vec::with_capacity(site.articles.len() + 64),
-        sunk_bytes: std::sync::atomic::AtomicUsize::new(0),
-    };
+    let tera = tera.as_ref().as_ref().ok();
+    let mut renderer = Renderer::new(tera, &site_ctx, engine, sink, site.articles.len());
     renderer.articles(&builder, site.articles.len(), progress, &mut diags);
     laps.lap("articles");
     renderer.groups(&builder, progress, &mut diags);
@@ -402,14 +395,16 @@ fn load_templates(
     engine: &Engine,
     diags: &mut Diagnostics,
 ) -> (Key, Arc<Result<tera::Tera, Vec<Diagnostic>>>) {
-    let key = hash_parts(
-        templates::DEFAULT_TEMPLATES
-            .iter()
-            .flat_map(|(n, t)| [n.as_bytes(), t.as_bytes()])
-            .chain(sources.templates.iter().flat_map(|(n, t, p)| {
-                [n.as_bytes(), t.as_bytes(), p.as_os_str().as_encoded_bytes()]
-            })),
-    );
+    let mut key = KeyBuilder::new("templates");
+    for (name, text) in templates::DEFAULT_TEMPLATES {
+        key.str(name).str(text);
+    }
+    for (name, text, path) in &sources.templates {
+        key.str(name)
+            .str(text)
+            .bytes(path.as_os_str().as_encoded_bytes());
+    }
+    let key = key.finish();
     let tera = engine
         .cache
         .templates
@@ -428,12 +423,11 @@ fn load_dataset(
     engine: &Engine,
     diags: &mut Diagnostics,
 ) -> (Key, Arc<(Dataset, Diagnostics)>) {
-    let key = hash_parts(
-        sources
-            .data
-            .iter()
-            .flat_map(|(p, b)| [p.as_bytes(), b.as_slice()]),
-    );
+    let mut key = KeyBuilder::new("dataset");
+    for (path, bytes) in &sources.data {
+        key.str(path).bytes(bytes);
+    }
+    let key = key.finish();
     let data = engine.cache.dataset.get_or(key, || {
         let mut d = Diagnostics::new();
         let ds = dataset::load(&sources.data, &mut d);
@@ -446,8 +440,7 @@ fn load_dataset(
 /// Renders pages through Tera and hands each to the sink, keeping what later stages need.
 struct Renderer<'a> {
     tera: Option<&'a tera::Tera>,
-    templates_key: Key,
-    site_ctx: &'a serde_json::Value,
+    site_ctx: &'a pages::SiteContext<'a>,
     engine: &'a Engine,
     sink: Option<&'a dyn PageSink>,
     /// Output path → template of the first page planned there.
@@ -456,7 +449,27 @@ struct Renderer<'a> {
     sunk_bytes: std::sync::atomic::AtomicUsize,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// A renderer for a site of `articles` articles (`tera` is `None` when the templates
+    /// have errors: pages are then planned but not rendered).
+    fn new(
+        tera: Option<&'a tera::Tera>,
+        site_ctx: &'a pages::SiteContext<'a>,
+        engine: &'a Engine,
+        sink: Option<&'a dyn PageSink>,
+        articles: usize,
+    ) -> Self {
+        Renderer {
+            tera,
+            site_ctx,
+            engine,
+            sink,
+            planned: HashMap::new(),
+            rendered: Vec::with_capacity(articles + 64),
+            sunk_bytes: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
     /// Articles, one slice at a time (Markdown, then Tera): only one slice's Markdown
     /// bodies and contexts are alive at once, whatever the size of the site.
     fn articles(
@@ -491,12 +504,11 @@ impl Renderer<'_> {
 
     /// Renders one batch; with a sink, each page is handed over and only its ids, links and
     /// search entry are kept.
-    fn render(&mut self, pages: Vec<pages::Page>, diags: &mut Diagnostics) {
+    fn render(&mut self, pages: Vec<pages::Page<'_>>, diags: &mut Diagnostics) {
         let pages = drop_duplicate_paths(pages, &mut self.planned, diags);
         let Some(tera) = self.tera else { return };
         let cache = &self.engine.cache;
-        let mut slice =
-            pages::render_pages(tera, self.templates_key, self.site_ctx, pages, cache, diags);
+        let mut slice = pages::render_pages(tera, self.site_ctx, pages, cache, diags);
         if let Some(sink) = self.sink {
             let failures = std::sync::Mutex::new(Vec::new());
             let sunk_bytes = &self.sunk_bytes;
@@ -548,65 +560,55 @@ fn generate_files(
     for (path, bytes) in &sources.statics {
         g.add(config, &format!("static/{path}"), bytes.clone());
     }
-    let memo = |name: &str, inputs: &[&[u8]], make: &dyn Fn() -> String| -> crate::output::Blob {
-        let key = hash_parts([name.as_bytes()].into_iter().chain(inputs.iter().copied()));
-        engine
-            .cache
-            .extras
-            .get_or(key, || Arc::new(make().into_bytes()))
+    // Each generated file is memoised by the key of what it shows.
+    let memo = |key: &KeyBuilder, make: &dyn Fn() -> String| -> crate::output::Blob {
+        let make = || Arc::new(make().into_bytes());
+        engine.cache.extras.get_or(key.finish(), make)
     };
-    let themes = [config.light_theme.as_bytes(), config.dark_theme.as_bytes()];
+    let themes = [&config.light_theme, &config.dark_theme];
     g.add_generated(
         "static/highlight.css",
-        memo("highlight.css", &themes, &|| {
-            engine
-                .highlighter
-                .stylesheet(&config.light_theme, &config.dark_theme)
-        }),
+        memo(
+            KeyBuilder::new("highlight.css")
+                .str(themes[0])
+                .str(themes[1]),
+            &|| engine.highlighter.stylesheet(themes[0], themes[1]),
+        ),
     );
     laps.lap("statics");
-    // Keyed by what they list: every page's key (and URL), and every article's source.
-    let pages_key = hash_parts(rendered.iter().flat_map(|p| {
-        [
-            p.key.as_bytes().as_slice(),
-            p.url.as_bytes(),
-            if p.in_sitemap { b"1" } else { b"0" },
-        ]
-    }));
-    let articles_key = hash_parts(
-        site.articles
-            .iter()
-            .map(|a| a.source_key.as_bytes().as_slice()),
-    );
-    let cfg_key = format!(
-        "{}|{}|{}|{}",
-        config.base_url, config.title, config.description, config.language
-    );
-    let listing = [pages_key.as_bytes().as_slice(), cfg_key.as_bytes()];
+    let (pages, shown) = (listed_pages_key(rendered), feed_config_key(config));
     g.add_generated(
         "sitemap.xml",
-        memo("sitemap.xml", &listing, &|| extras::sitemap(site, rendered)),
+        memo(
+            KeyBuilder::new("sitemap.xml").key(&pages).key(&shown),
+            &|| extras::sitemap(site, rendered),
+        ),
     );
     laps.lap("sitemap");
-    let feed = [articles_key.as_bytes().as_slice(), cfg_key.as_bytes()];
-    g.add_generated("atom.xml", memo("atom.xml", &feed, &|| extras::atom(site)));
+    let mut feed = KeyBuilder::new("atom.xml");
+    for a in &site.articles {
+        feed.key(&a.source_key);
+    }
+    g.add_generated("atom.xml", memo(feed.key(&shown), &|| extras::atom(site)));
     laps.lap("atom");
-    let index = [pages_key.as_bytes().as_slice()];
     g.add_generated(
         "search-index.json",
-        memo("search-index.json", &index, &|| {
+        memo(KeyBuilder::new("search-index.json").key(&pages), &|| {
             extras::search_index(rendered)
         }),
     );
     if !site.dataset.services.is_empty() {
-        let data = [site.data_key.as_bytes().as_slice()];
         g.add_generated(
             "data/matrix.json",
-            memo("matrix.json", &data, &|| extras::matrix_json(site)),
+            memo(KeyBuilder::new("matrix.json").key(&site.data_key), &|| {
+                extras::matrix_json(site)
+            }),
         );
         g.add_generated(
             "data/matrix.csv",
-            memo("matrix.csv", &data, &|| extras::matrix_csv(site)),
+            memo(KeyBuilder::new("matrix.csv").key(&site.data_key), &|| {
+                extras::matrix_csv(site)
+            }),
         );
     }
     // Content files go in last (one that would replace a generated file or page is an
@@ -621,6 +623,25 @@ fn generate_files(
         .collect();
     g.urls.extend(generated_urls);
     g
+}
+
+/// What the sitemap and the search index list: every page's key, URL and sitemap flag.
+fn listed_pages_key(rendered: &[pages::RenderedPage]) -> Key {
+    let mut key = KeyBuilder::new("listed pages");
+    for p in rendered {
+        key.key(&p.key).str(&p.url).u64(u64::from(p.in_sitemap));
+    }
+    key.finish()
+}
+
+/// The settings the sitemap and the feed show.
+fn feed_config_key(config: &Config) -> Key {
+    KeyBuilder::new("feed config")
+        .str(&config.base_url)
+        .str(&config.title)
+        .str(&config.description)
+        .str(&config.language)
+        .finish()
 }
 
 impl Generated {
@@ -661,17 +682,14 @@ fn check_links(
 mod tests {
     use super::*;
 
-    fn planned(path: &str, template: &'static str) -> pages::Page {
+    fn planned(path: &str, template: &'static str) -> pages::Page<'static> {
         pages::Page {
             path: path.into(),
             url: format!("/{path}"),
             template,
-            context: serde_json::Value::Null,
-            body: None,
-            key: None,
-            links: Vec::new(),
+            key: KeyBuilder::new("test").str(path).finish(),
             in_sitemap: true,
-            cached: None,
+            content: pages::Content::Cached,
         }
     }
 
@@ -719,7 +737,7 @@ mod tests {
                 links: Vec::new(),
                 diagnostics: Default::default(),
             }),
-            key: hash_parts([path.as_bytes()]),
+            key: KeyBuilder::new("test").str(path).finish(),
             in_sitemap: true,
         }
     }

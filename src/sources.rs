@@ -3,7 +3,7 @@
 //! [`classify_content`], says what a file under `content/` is, for the reader and the
 //! watcher alike. A rebuild reuses the bytes of files whose size and time did not change.
 
-use crate::cache::hash_parts;
+use crate::cache::KeyBuilder;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::render::templates::{self, TemplateFile};
@@ -86,7 +86,7 @@ fn reread_changed(
         let Some((key_path, slot)) = slot else {
             return Err(previous);
         };
-        let key = hash_parts([key_path.as_bytes(), bytes.as_slice()]);
+        let key = source_key(key_path, &bytes);
         *slot = bytes;
         previous.stamps.insert(
             path.clone(),
@@ -302,7 +302,7 @@ fn read_found(found: &mut [Found], root: &Path) -> Diagnostics {
         .for_each(|f| {
             f.read = match std::fs::read(&f.path) {
                 Ok(b) => {
-                    let key = hash_parts([f.key_path.as_bytes(), b.as_slice()]);
+                    let key = source_key(&f.key_path, &b);
                     Some((b, key))
                 }
                 Err(e) => {
@@ -386,7 +386,15 @@ pub(crate) fn stamp_key(sources: &Sources, rel_path: &str, bytes: &[u8]) -> crat
         .stamps
         .get(&sources.root.join(rel_path))
         .map(|s| s.key)
-        .unwrap_or_else(|| hash_parts([rel_path.as_bytes(), bytes]))
+        .unwrap_or_else(|| source_key(rel_path, bytes))
+}
+
+/// The content hash of a source file: its path (relative to the site root) and its bytes.
+fn source_key(rel_path: &str, bytes: &[u8]) -> crate::cache::Key {
+    KeyBuilder::new("source")
+        .str(rel_path)
+        .bytes(bytes)
+        .finish()
 }
 
 #[cfg(test)]

@@ -12,6 +12,9 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
+mod key;
+pub use key::KeyBuilder;
+
 /// A content hash.
 pub type Key = blake3::Hash;
 
@@ -178,7 +181,7 @@ pub struct BuildCache {
     /// (dataset text, its place, link environment) → rendered inline Markdown.
     pub inline: Memo<Key, Arc<Rendered>>,
     /// (article source, base path) → the article's list summary and its hash.
-    pub summaries: Memo<Key, Arc<(serde_json::Value, Key)>>,
+    pub summaries: Memo<Key, Arc<crate::render::pages::KeyedSummary>>,
     /// (templates, site context, page context, body) → rendered page.
     pub pages: Memo<Key, Arc<PageArtifacts>>,
     /// (name, inputs) → generated file such as a data export or the highlight stylesheet.
@@ -242,16 +245,6 @@ impl BuildCache {
     }
 }
 
-/// Hashes a sequence of byte strings unambiguously (length-prefixed).
-pub fn hash_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Key {
-    let mut h = blake3::Hasher::new();
-    for p in parts {
-        h.update(&(p.len() as u64).to_le_bytes());
-        h.update(p);
-    }
-    h.finalize()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,14 +281,6 @@ mod tests {
         m.get_or(2, || 20);
         m.prune();
         assert_eq!(m.len(), 1);
-    }
-
-    #[test]
-    fn hash_parts_is_unambiguous() {
-        assert_ne!(
-            hash_parts([b"ab".as_slice(), b"c"]),
-            hash_parts([b"a".as_slice(), b"bc"])
-        );
     }
 }
 

@@ -14,6 +14,7 @@ pub use model::{
     Category, Cell, Conflict, Control, Dataset, Kind, Misconception, Owner, OwnerInfo, Position,
     Program, Row, Scenario, Service, Source, SpectrumStep, Spread, Text, Tip, Update,
 };
+pub use validate::{article_references, check_article_references};
 pub use vocab::{Compute, DefaultState, Layer, ServiceKind, Status, Vocabulary};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};

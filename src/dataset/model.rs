@@ -488,7 +488,23 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The word used in messages.
+    /// The kinds an article links to with a scheme named after the kind
+    /// (`[S3](service:s3)`, `[x](conflict:id)`).
+    pub const LINKABLE: [Kind; 6] = [
+        Kind::Service,
+        Kind::Control,
+        Kind::Category,
+        Kind::Scenario,
+        Kind::Misconception,
+        Kind::Conflict,
+    ];
+
+    /// The kind a link scheme names (`service` → [`Kind::Service`]), if any.
+    pub fn from_scheme(scheme: &str) -> Option<Kind> {
+        Kind::LINKABLE.into_iter().find(|k| k.noun() == scheme)
+    }
+
+    /// The word used in messages (and, for [`Kind::LINKABLE`] kinds, the link scheme).
     pub fn noun(self) -> &'static str {
         match self {
             Kind::Source => "source",
@@ -502,6 +518,21 @@ impl Kind {
             Kind::Program => "compliance program",
             Kind::Conflict => "conflict",
             Kind::Spectrum => "spectrum step",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    #[test]
+    fn link_schemes_name_the_linkable_kinds_only() {
+        for kind in Kind::LINKABLE {
+            assert_eq!(Kind::from_scheme(kind.noun()), Some(kind));
+        }
+        for other in ["source", "article", "tag", "compliance program", "https"] {
+            assert_eq!(Kind::from_scheme(other), None, "{other}");
         }
     }
 }

@@ -2,15 +2,19 @@
 //! unique, every reference resolved, every closed vocabulary parsed into its enum, every date
 //! known to the day, month or year. Problems are collected (never the first only), each at the
 //! `path:line:col` of the offending value with a did-you-mean where a near value exists.
-//! Entities are built in [`entities`], matrix rows and cells in [`matrix`].
+//! Entities are built in [`entities`], matrix rows and cells in [`matrix`]; [`articles`]
+//! checks the dataset references of articles' front matter.
 
+mod articles;
 mod entities;
 mod matrix;
+
+pub use articles::{article_references, check_article_references};
 
 use super::model::{Dataset, Kind, Owner, Source, Text, Update};
 use super::raw::{RawFile, RawUpdate, S};
 use super::vocab::{UnknownWord, Vocabulary};
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location, UnknownId};
 use crate::source::SourceFile;
 use crate::yaml::Embedded;
 use std::collections::HashMap;
@@ -137,14 +141,8 @@ impl<'a> Validator<'a> {
         if known.contains(&r.value) {
             return Some(r.value.clone());
         }
-        let hint = did_you_mean(&r.value, known.iter().map(String::as_str));
-        self.diags.push(
-            Diagnostic::error(
-                Self::at(file, r),
-                format!("unknown {} `{}`", kind.noun(), r.value),
-            )
-            .with_help(hint),
-        );
+        let unknown = UnknownId::among(kind.noun(), &r.value, known.iter().map(String::as_str));
+        self.diags.push(unknown.error(Self::at(file, r)));
         None
     }
 

@@ -5,7 +5,7 @@
 //! SVG and language-less fences stay byte for byte. Every link is recorded with its place so
 //! the site can check targets and `#anchors` once all pages exist.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, UnknownId};
 use crate::render::escape::escape_html;
 use crate::render::highlight::{Highlighted, Highlighter};
 use crate::render::html_policy::{self, HtmlPolicy};
@@ -110,17 +110,6 @@ pub struct Settings<'a> {
     /// What happens to raw HTML.
     pub html: HtmlPolicy,
 }
-
-const SCHEMES: &[&str] = &[
-    "article",
-    "service",
-    "control",
-    "category",
-    "scenario",
-    "misconception",
-    "conflict",
-    "tag",
-];
 
 /// Renders Markdown to HTML.
 pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Rendered {
@@ -417,22 +406,20 @@ fn rewrite_link(
         return None;
     }
     if let Some((scheme, id)) = target.split_once(':') {
-        if !SCHEMES.contains(&scheme) {
-            return None; // https:, mailto: … are external
-        }
+        // `None`: not a scheme of the site (https:, mailto: … are external).
         return match settings.links.resolve(scheme, id) {
             Some(Ok(url)) => {
                 record(out, Some(url.clone()));
                 Some(with_fragment(url))
             }
             Some(Err(hint)) => {
-                out.diagnostics.push(
-                    Diagnostic::error(
-                        origin.location(offset),
-                        format!("link to unknown {scheme} `{id}`"),
-                    )
-                    .with_help(hint),
-                );
+                let unknown = UnknownId {
+                    what: scheme,
+                    id,
+                    hint,
+                };
+                out.diagnostics
+                    .push(unknown.link_error(origin.location(offset)));
                 None
             }
             None => None,

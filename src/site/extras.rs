@@ -2,11 +2,11 @@
 //! the machine-readable matrix exports (`data/matrix.json`, `data/matrix.csv`). All
 //! deterministic: no clock, sorted input.
 
-use super::pages::RenderedPage;
 use super::Site;
 use crate::content::Article;
 use crate::dataset::Owner;
 use crate::render::escape::unescape_html;
+use crate::render::pages::RenderedPage;
 use crate::render::xml::XmlWriter;
 use serde_json::json;
 

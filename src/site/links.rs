@@ -2,8 +2,8 @@
 //! point at a page that exists and, when it has a `#fragment`, at an id present in that
 //! page's final HTML — so anchors produced by templates count, and same-page anchors too.
 
-use super::pages::RenderedPage;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::pages::RenderedPage;
 use std::collections::{HashMap, HashSet};
 
 /// Collects the `id="…"` attribute values of an HTML document.

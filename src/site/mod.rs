@@ -1,16 +1,17 @@
 //! The site graph: articles and dataset entities become pages with stable URLs, scheme links
 //! resolve against it, and backlinks (which articles and scenarios reference an entity) are
-//! computed once. [`pages`] turns the graph into rendered pages, [`extras`] adds sitemap,
-//! feed, search index and data exports, [`links`] checks every internal link and anchor.
+//! computed once. [`crate::render::pages`] turns the graph into rendered pages, [`extras`]
+//! adds sitemap, feed, search index and data exports, [`links`] checks every internal link
+//! and anchor, [`stack`] draws a service's responsibility stack.
 
 pub mod extras;
 pub mod links;
-pub mod pages;
 pub mod stack;
 
+use crate::cache::{Key, KeyBuilder};
 use crate::config::Config;
 use crate::content::{slugify, Article};
-use crate::dataset::{Dataset, Kind};
+use crate::dataset::{article_references, Dataset, Kind};
 use crate::diagnostics::did_you_mean;
 use crate::render::markdown::LinkResolver;
 use std::collections::{BTreeMap, HashMap};
@@ -31,9 +32,10 @@ pub struct Site<'a> {
     pub backlinks: HashMap<(Kind, &'a str), Vec<usize>>,
     /// Hash of everything a link can resolve to (base path, article slugs and paths, tags,
     /// dataset ids): rendered Markdown is reused only while this is unchanged.
-    pub link_env: crate::cache::Key,
-    /// Hash of the dataset files (set by the pipeline): pages showing dataset names depend on it.
-    pub data_key: crate::cache::Key,
+    pub link_env: Key,
+    /// Hash of the dataset files (set by the pipeline): a group of pages, and each file
+    /// generated from the dataset, is reused only while this is unchanged.
+    pub data_key: Key,
 }
 
 impl<'a> Site<'a> {
@@ -71,11 +73,7 @@ impl<'a> Site<'a> {
                     entry.1.push(i);
                 }
             }
-            for (kind, refs) in [
-                (Kind::Service, &a.services),
-                (Kind::Control, &a.controls),
-                (Kind::Scenario, &a.scenarios),
-            ] {
+            for (kind, refs) in article_references(a) {
                 for r in refs {
                     let list = backlinks.entry((kind, r.id.as_str())).or_default();
                     if list.last() != Some(&i) {
@@ -93,7 +91,7 @@ impl<'a> Site<'a> {
             tags,
             backlinks,
             link_env,
-            data_key: crate::cache::Key::from_bytes([0; 32]),
+            data_key: Key::from_bytes([0; 32]),
         }
     }
 
@@ -125,48 +123,36 @@ impl<'a> Site<'a> {
     }
 }
 
+/// The key of everything a link can resolve to (see [`Site::link_env`]).
 fn link_environment(
     config: &Config,
     articles: &[&Article],
     by_path: &HashMap<String, usize>,
     tags: &BTreeMap<String, (String, Vec<usize>)>,
     dataset: &Dataset,
-) -> crate::cache::Key {
-    // Streamed into the hasher (length-prefixed, so unambiguous): no string per entry.
-    let mut h = blake3::Hasher::new();
-    let mut put = |parts: &[&[u8]]| {
-        for p in parts {
-            h.update(&(p.len() as u64).to_le_bytes());
-            h.update(p);
-        }
-    };
-    put(&[config.base_path.as_bytes()]);
-    put(&[format!("{:?}", config.raw_html).as_bytes()]);
+) -> Key {
+    // Streamed into the builder part by part: no string per entry.
+    let mut key = KeyBuilder::new("link environment");
+    key.str(&config.base_path);
+    // Rendered Markdown also depends on the raw HTML policy.
+    key.str(&format!("{:?}", config.raw_html));
     for a in articles {
-        put(&[b"a", a.slug.as_bytes()]);
+        key.str("a").str(&a.slug);
     }
     let mut paths: Vec<(&String, &usize)> = by_path.iter().collect();
     paths.sort_unstable();
     for (p, &i) in paths {
-        put(&[b"p", p.as_bytes(), articles[i].slug.as_bytes()]);
+        key.str("p").str(p).str(&articles[i].slug);
     }
     for t in tags.keys() {
-        put(&[b"t", t.as_bytes()]);
+        key.str("t").str(t);
     }
-    for kind in [
-        Kind::Service,
-        Kind::Control,
-        Kind::Category,
-        Kind::Scenario,
-        Kind::Misconception,
-        Kind::Conflict,
-    ] {
-        let name = format!("{kind:?}");
+    for kind in Kind::LINKABLE {
         for id in dataset.ids(kind) {
-            put(&[name.as_bytes(), id.as_bytes()]);
+            key.str(kind.noun()).str(id);
         }
     }
-    h.finalize()
+    key.finish()
 }
 
 impl LinkResolver for Site<'_> {
@@ -189,13 +175,7 @@ impl LinkResolver for Site<'_> {
                     Err(did_you_mean(id, self.tags.keys().map(String::as_str)))
                 });
             }
-            "service" => Kind::Service,
-            "control" => Kind::Control,
-            "category" => Kind::Category,
-            "scenario" => Kind::Scenario,
-            "misconception" => Kind::Misconception,
-            "conflict" => Kind::Conflict,
-            _ => return None,
+            _ => Kind::from_scheme(scheme)?,
         };
         Some(if self.dataset.has(kind, id) {
             Ok(self.entity_url(kind, id))

@@ -1,0 +1,179 @@
+//! The page of one article: its front matter, the entities it covers, its rendered body
+//! and its neighbours in site order. Its key is computed before its Markdown is rendered
+//! (the body stands in as the key of its Markdown), so a cached article page never renders
+//! its Markdown at all.
+
+use super::builder::PageBuilder;
+use super::parts::{
+    tag_refs, ArticleSummary, ControlRef, PageMeta, ScenarioRef, ServiceRef, TagRef,
+};
+use super::{keys, Content, Page, PageContext};
+use crate::cache::Key;
+use crate::content::IdRef;
+use crate::dataset::Kind;
+use crate::render::markdown::{self, Origin, Rendered, Settings};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use std::sync::Arc;
+
+/// `article.html`'s context.
+#[derive(Serialize)]
+pub struct ArticleContext<'b> {
+    /// Title and summary.
+    page: PageMeta<'b>,
+    /// The article.
+    article: ArticleView<'b>,
+    /// The article before it in site order.
+    prev: Option<&'b ArticleSummary>,
+    /// The article after it.
+    next: Option<&'b ArticleSummary>,
+}
+
+impl ArticleContext<'_> {
+    /// The rendered body, once it is.
+    pub(super) fn body(&self) -> Option<&Rendered> {
+        match &self.article.body {
+            ArticleBody::Rendered(r) => Some(r),
+            ArticleBody::Pending { .. } => None,
+        }
+    }
+}
+
+/// `article`: the article itself.
+#[derive(Serialize)]
+struct ArticleView<'b> {
+    title: &'b str,
+    url: String,
+    date: Option<&'b str>,
+    updated: Option<&'b str>,
+    summary: Option<&'b str>,
+    authors: &'b [String],
+    tags: Vec<TagRef>,
+    /// The services, controls and scenarios it covers that exist.
+    services: Vec<ServiceRef<'b>>,
+    controls: Vec<ControlRef<'b>>,
+    scenarios: Vec<ScenarioRef<'b>>,
+    /// `html` and `toc`.
+    #[serde(flatten)]
+    body: ArticleBody,
+}
+
+/// An article's Markdown: until the page is known not to be cached, the key it renders
+/// under (which is what the page key hashes); then the HTML and table of contents.
+enum ArticleBody {
+    /// Not rendered yet.
+    Pending { markdown_key: Key },
+    /// Rendered.
+    Rendered(Arc<Rendered>),
+}
+
+impl Serialize for ArticleBody {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        match self {
+            ArticleBody::Pending { markdown_key } => {
+                map.serialize_entry("markdown_key", markdown_key.as_bytes())?;
+            }
+            ArticleBody::Rendered(r) => {
+                map.serialize_entry("toc", &r.toc)?;
+                map.serialize_entry("html", &r.html)?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl PageBuilder<'_, '_> {
+    /// The page of article `i`: fetched from the cache when its key is there, else with
+    /// its Markdown rendered.
+    pub(super) fn article_page(&self, i: usize) -> Page<'_> {
+        let site = self.site;
+        let a = site.articles[i];
+        let markdown_key = keys::markdown_key(a, site.link_env);
+        let mut context = ArticleContext {
+            page: PageMeta {
+                title: a.title.as_str().into(),
+                description: a.summary.as_deref().map(Into::into),
+            },
+            article: ArticleView {
+                title: &a.title,
+                url: site.article_url(a),
+                date: a.date.as_deref(),
+                updated: a.updated.as_deref(),
+                summary: a.summary.as_deref(),
+                authors: &a.authors,
+                tags: tag_refs(site, &a.tags),
+                services: self.known(Kind::Service, &a.services, |id| self.service_ref(id)),
+                controls: self.known(Kind::Control, &a.controls, |id| self.control_ref(id)),
+                scenarios: self.known(Kind::Scenario, &a.scenarios, |id| self.scenario_ref(id)),
+                body: ArticleBody::Pending { markdown_key },
+            },
+            prev: i.checked_sub(1).map(|p| self.summary(p)),
+            next: (i + 1 < site.articles.len()).then(|| self.summary(i + 1)),
+        };
+        let path = format!("articles/{}/index.html", a.slug);
+        let key = keys::page_key(self.salt, "article.html", &path, &context);
+        let url = context.article.url.clone();
+        let content = if let Some(cached) = self.cache.page(&key) {
+            self.report(&cached.diagnostics);
+            Content::Fetched(cached)
+        } else {
+            let body = self
+                .cache
+                .markdown
+                .get_or(markdown_key, || self.render_body(i));
+            self.report(&body.diagnostics);
+            context.article.body = ArticleBody::Rendered(body);
+            Content::Render {
+                context: Box::new(PageContext::Article(context)),
+                links: Vec::new(),
+            }
+        };
+        Page {
+            path,
+            url,
+            template: "article.html",
+            key,
+            in_sitemap: true,
+            content,
+        }
+    }
+
+    /// References to the entities of `refs` that exist.
+    fn known<'b, R>(
+        &'b self,
+        kind: Kind,
+        refs: &'b [IdRef],
+        make: impl Fn(&'b str) -> R,
+    ) -> Vec<R> {
+        refs.iter()
+            .filter(|r| self.site.dataset.has(kind, &r.id))
+            .map(|r| make(&r.id))
+            .collect()
+    }
+
+    /// Renders the Markdown body of article `i`.
+    fn render_body(&self, i: usize) -> Arc<Rendered> {
+        let a = self.site.articles[i];
+        let dir = std::path::Path::new(&a.source.path)
+            .parent()
+            .and_then(|p| p.strip_prefix("content").ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        Arc::new(markdown::render(
+            a.body(),
+            Origin::File {
+                file: &a.source,
+                base: a.body_offset,
+                dir: &dir,
+            },
+            &Settings {
+                highlighter: self.highlighter,
+                links: self.site,
+                drop_first_h1: a.title_from_heading,
+                inline: false,
+                html: self.site.config.raw_html,
+            },
+        ))
+    }
+}

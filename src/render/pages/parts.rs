@@ -1,0 +1,420 @@
+//! The pieces many page contexts share: a page's title and description, references to
+//! entities (name, URL and the little each list shows), matrix cells, dated updates, cited
+//! sources, article summaries and the grouped lists of the index pages. Field names are the
+//! names the templates read.
+
+use super::builder::PageBuilder;
+use crate::cache::Key;
+use crate::content::{slugify, Article};
+use crate::dataset::{Cell, DefaultState, Kind, Owner, Spread, Text, Update};
+use crate::site::Site;
+use serde::Serialize;
+use std::borrow::Cow;
+
+/// `page`: what `<title>` and the description meta tag show.
+#[derive(Serialize)]
+pub struct PageMeta<'b> {
+    /// The page title.
+    pub title: Cow<'b, str>,
+    /// The description (`null` when there is none).
+    pub description: Option<Cow<'b, str>>,
+}
+
+impl<'b> PageMeta<'b> {
+    /// A page with a title and a description.
+    pub fn new(title: impl Into<Cow<'b, str>>, description: impl Into<Cow<'b, str>>) -> Self {
+        PageMeta {
+            title: title.into(),
+            description: Some(description.into()),
+        }
+    }
+}
+
+/// A reference to a service.
+#[derive(Serialize)]
+pub struct ServiceRef<'b> {
+    /// Service id.
+    pub id: &'b str,
+    /// Its name (the id when unknown).
+    pub name: &'b str,
+    /// Its page.
+    pub url: String,
+}
+
+/// A reference to a control.
+#[derive(Serialize)]
+pub struct ControlRef<'b> {
+    /// Control id.
+    pub id: &'b str,
+    /// Its title (the id when unknown).
+    pub title: &'b str,
+    /// Its layer's id.
+    pub layer: Option<&'static str>,
+    /// Its page.
+    pub url: String,
+}
+
+/// A reference to a scenario, with its answer.
+#[derive(Serialize)]
+pub struct ScenarioRef<'b> {
+    /// Scenario id.
+    pub id: &'b str,
+    /// Its title (the id when unknown).
+    pub title: &'b str,
+    /// Who is responsible (owner id).
+    pub owner: Option<&'static str>,
+    /// Who is responsible, as shown.
+    pub owner_label: Option<&'static str>,
+    /// Its page.
+    pub url: String,
+}
+
+/// A reference to a service category.
+#[derive(Serialize)]
+pub struct CategoryRef<'b> {
+    /// Category id.
+    pub id: &'b str,
+    /// Its label (the id when unknown).
+    pub label: &'b str,
+    /// Its other names.
+    pub aliases: Option<&'b [String]>,
+    /// Its page.
+    pub url: String,
+}
+
+/// A cited source.
+#[derive(Serialize)]
+pub struct SourceRef<'b> {
+    /// Source id.
+    pub id: &'b str,
+    /// Its title.
+    pub title: &'b str,
+    /// Who wrote it.
+    pub author: &'b str,
+    /// Its entry on the sources page.
+    pub url: String,
+}
+
+/// A disagreement between sources.
+#[derive(Serialize)]
+pub struct ConflictRef<'b> {
+    /// Conflict id.
+    pub id: &'b str,
+    /// What the sources disagree about.
+    pub topic: &'b str,
+    /// Its entry on the sources page.
+    pub url: String,
+}
+
+/// A dated change to a fact.
+#[derive(Serialize)]
+pub struct UpdateView<'b> {
+    /// When.
+    pub date: &'b str,
+    /// What changed (HTML).
+    pub html: String,
+    /// Its sources.
+    pub sources: Vec<SourceRef<'b>>,
+}
+
+/// Who holds a control, shown three ways: id, CSS class and label.
+#[derive(Serialize)]
+pub struct OwnerView {
+    /// Owner id (`aws`, …).
+    pub owner: &'static str,
+    /// CSS class (`owner-aws`, …).
+    pub owner_class: &'static str,
+    /// Label (`AWS`, …).
+    pub owner_label: &'static str,
+}
+
+impl From<Owner> for OwnerView {
+    fn from(o: Owner) -> Self {
+        OwnerView {
+            owner: o.id(),
+            owner_class: owner_class(o),
+            owner_label: owner_label(o),
+        }
+    }
+}
+
+/// An owner's CSS class and label, without its id (small cells of tables).
+#[derive(Serialize)]
+pub struct OwnerBadge {
+    /// Label.
+    pub owner_label: &'static str,
+    /// CSS class.
+    pub owner_class: &'static str,
+}
+
+impl From<Owner> for OwnerBadge {
+    fn from(o: Owner) -> Self {
+        OwnerBadge {
+            owner_label: owner_label(o),
+            owner_class: owner_class(o),
+        }
+    }
+}
+
+/// A resolved matrix cell with everything it says.
+#[derive(Serialize)]
+pub struct CellView<'b> {
+    /// Who holds the control.
+    #[serde(flatten)]
+    pub owner: OwnerView,
+    /// The provider's part (HTML).
+    pub aws: Option<String>,
+    /// The customer's part (HTML).
+    pub customer: Option<String>,
+    /// Free note (HTML).
+    pub note: Option<String>,
+    /// Whether the provider switches the control on by default.
+    pub default_state: Option<DefaultState>,
+    /// Dated changes.
+    pub updates: Vec<UpdateView<'b>>,
+    /// Disagreements about it.
+    pub conflicts: Vec<ConflictRef<'b>>,
+    /// Its sources.
+    pub sources: Vec<SourceRef<'b>>,
+}
+
+/// A tag and its page.
+#[derive(Serialize, Debug, Clone)]
+pub struct TagRef {
+    /// The tag as written.
+    pub name: String,
+    /// Its page.
+    pub url: String,
+}
+
+/// An article as lists show it (home, article index, tags, backlinks, previous and next).
+#[derive(Serialize, Debug, Clone)]
+pub struct ArticleSummary {
+    /// Title.
+    pub title: String,
+    /// Its page.
+    pub url: String,
+    /// Publication date.
+    pub date: Option<String>,
+    /// One-sentence summary.
+    pub summary: Option<String>,
+    /// Its tags.
+    pub tags: Vec<TagRef>,
+}
+
+/// A summary and its key: lists and backlinks depend on these keys, not on article bodies.
+pub type KeyedSummary = (ArticleSummary, Key);
+
+/// The list entry of an article.
+pub fn summarize(site: &Site<'_>, article: &Article) -> ArticleSummary {
+    ArticleSummary {
+        title: article.title.clone(),
+        url: site.article_url(article),
+        date: article.date.clone(),
+        summary: article.summary.clone(),
+        tags: tag_refs(site, &article.tags),
+    }
+}
+
+/// References to the tags of an article.
+pub fn tag_refs(site: &Site<'_>, tags: &[String]) -> Vec<TagRef> {
+    tags.iter()
+        .map(|t| TagRef {
+            name: t.clone(),
+            url: site.url(&format!("tags/{}/", slugify(t))),
+        })
+        .collect()
+}
+
+/// One entry of a grouped list on an index page.
+#[derive(Serialize)]
+pub struct ListItem<'b> {
+    /// Name shown.
+    pub title: &'b str,
+    /// Its page.
+    pub url: String,
+    /// Summary (HTML).
+    pub summary: String,
+    /// A short note beside the title (`retired`, a spread, an answer).
+    pub meta: Cow<'b, str>,
+}
+
+/// The heading of a group on an index page.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum GroupHeading<'b> {
+    /// A service category (linked, with its aliases).
+    Category(CategoryRef<'b>),
+    /// A plain heading (a layer, or the one group of a page).
+    Plain {
+        /// Heading text.
+        label: String,
+        /// Anchor id of the group.
+        id: &'static str,
+    },
+}
+
+/// A group of entries on an index page.
+#[derive(Serialize)]
+pub struct ListGroup<'b> {
+    /// The group's heading (the template reads it as `category`).
+    pub category: GroupHeading<'b>,
+    /// Its entries.
+    pub items: Vec<ListItem<'b>>,
+}
+
+/// Label of an owner.
+pub fn owner_label(o: Owner) -> &'static str {
+    match o {
+        Owner::Aws => "AWS",
+        Owner::Customer => "Customer",
+        Owner::Shared => "Shared",
+        Owner::NotApplicable => "n/a",
+    }
+}
+
+/// CSS class for an owner (`owner-aws`, …).
+pub fn owner_class(o: Owner) -> &'static str {
+    match o {
+        Owner::Aws => "owner-aws",
+        Owner::Customer => "owner-customer",
+        Owner::Shared => "owner-shared",
+        Owner::NotApplicable => "owner-na",
+    }
+}
+
+/// Label of a control's spread across services.
+pub fn spread_label(s: Spread) -> &'static str {
+    match s {
+        Spread::AlwaysAws => "Always AWS",
+        Spread::AlwaysCustomer => "Always the customer",
+        Spread::AlwaysShared => "Always shared",
+        Spread::Varies => "Varies by service",
+    }
+}
+
+impl PageBuilder<'_, '_> {
+    /// Inline Markdown of an optional dataset text field.
+    pub(super) fn opt_md(&self, text: &Option<Text>) -> Option<String> {
+        text.as_ref().map(|t| self.md(t))
+    }
+
+    /// Dated updates, their text rendered.
+    pub(super) fn updates<'b>(&'b self, list: &'b [Update]) -> Vec<UpdateView<'b>> {
+        list.iter()
+            .map(|u| UpdateView {
+                date: &u.date,
+                html: self.md(&u.text),
+                sources: self.sources(&u.sources),
+            })
+            .collect()
+    }
+
+    /// The sources of `ids` that exist.
+    pub(super) fn sources<'b>(&'b self, ids: &[String]) -> Vec<SourceRef<'b>> {
+        ids.iter()
+            .filter_map(|id| self.site.dataset.source(id))
+            .map(|s| SourceRef {
+                id: &s.id,
+                title: &s.title,
+                author: &s.author,
+                url: self.site.entity_url(Kind::Source, &s.id),
+            })
+            .collect()
+    }
+
+    /// The conflicts of `ids` that exist.
+    pub(super) fn conflicts<'b>(&'b self, ids: &[String]) -> Vec<ConflictRef<'b>> {
+        ids.iter()
+            .filter_map(|id| self.site.dataset.conflict(id))
+            .map(|c| ConflictRef {
+                id: &c.id,
+                topic: &c.topic,
+                url: self.site.entity_url(Kind::Conflict, &c.id),
+            })
+            .collect()
+    }
+
+    /// A reference to service `id`.
+    pub(super) fn service_ref<'b>(&'b self, id: &'b str) -> ServiceRef<'b> {
+        let s = self.site.dataset.service(id);
+        ServiceRef {
+            id,
+            name: s.map_or(id, |s| s.name.as_str()),
+            url: self.site.entity_url(Kind::Service, id),
+        }
+    }
+
+    /// A reference to control `id`.
+    pub(super) fn control_ref<'b>(&'b self, id: &'b str) -> ControlRef<'b> {
+        let c = self.site.dataset.control(id);
+        ControlRef {
+            id,
+            title: c.map_or(id, |c| c.title.as_str()),
+            layer: c.map(|c| c.layer.id()),
+            url: self.site.entity_url(Kind::Control, id),
+        }
+    }
+
+    /// A reference to scenario `id`.
+    pub(super) fn scenario_ref<'b>(&'b self, id: &'b str) -> ScenarioRef<'b> {
+        let s = self.site.dataset.scenario(id);
+        ScenarioRef {
+            id,
+            title: s.map_or(id, |s| s.title.as_str()),
+            owner: s.map(|s| s.owner.id()),
+            owner_label: s.map(|s| owner_label(s.owner)),
+            url: self.site.entity_url(Kind::Scenario, id),
+        }
+    }
+
+    /// A reference to category `id`.
+    pub(super) fn category_ref<'b>(&'b self, id: &'b str) -> CategoryRef<'b> {
+        let c = self.site.dataset.category(id);
+        CategoryRef {
+            id,
+            label: c.map_or(id, |c| c.label.as_str()),
+            aliases: c.map(|c| c.aliases.as_slice()),
+            url: self.site.entity_url(Kind::Category, id),
+        }
+    }
+
+    /// A matrix cell with its texts rendered.
+    pub(super) fn cell<'b>(&'b self, cell: &'b Cell) -> CellView<'b> {
+        CellView {
+            owner: cell.owner.into(),
+            aws: self.opt_md(&cell.aws),
+            customer: self.opt_md(&cell.customer),
+            note: self.opt_md(&cell.note),
+            default_state: cell.default_state,
+            updates: self.updates(&cell.updates),
+            conflicts: self.conflicts(&cell.conflicts),
+            sources: self.sources(&cell.sources),
+        }
+    }
+
+    /// The summaries of the articles that reference an entity.
+    pub(super) fn backlinks(&self, kind: Kind, id: &str) -> Vec<&ArticleSummary> {
+        self.site
+            .backlinks
+            .get(&(kind, id))
+            .map_or(Vec::new(), |list| {
+                list.iter().map(|&i| self.summary(i)).collect()
+            })
+    }
+
+    /// The scenarios that involve a service or a control.
+    pub(super) fn scenarios_touching(&self, kind: Kind, id: &str) -> Vec<ScenarioRef<'_>> {
+        self.site
+            .dataset
+            .scenarios
+            .iter()
+            .filter(|s| match kind {
+                Kind::Service => s.services.iter().any(|x| x == id),
+                Kind::Control => s.controls.iter().any(|x| x == id),
+                _ => false,
+            })
+            .map(|s| self.scenario_ref(&s.id))
+            .collect()
+    }
+}

@@ -1,0 +1,127 @@
+//! Tera over the pages, in parallel: a page whose key is cached is reused as it is; the
+//! others are rendered with their context, the site-wide context and their URL, and their
+//! HTML, ids, search entry, links and Markdown warnings are kept together (and cached).
+
+use super::site_context::SiteContext;
+use super::{Content, Page, PageContext, RenderedPage};
+use crate::cache::{BuildCache, PageArtifacts};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::render::markdown::PendingLink;
+use crate::render::templates;
+use crate::site::{extras, links};
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// Renders pages with Tera in parallel, reusing every page whose key is cached. Template
+/// failures become diagnostics (the page is left out).
+pub fn render_pages(
+    tera: &tera::Tera,
+    site: &SiteContext<'_>,
+    pages: Vec<Page<'_>>,
+    cache: &BuildCache,
+    diags: &mut Diagnostics,
+) -> Vec<RenderedPage> {
+    let results: Vec<Result<RenderedPage, Diagnostic>> = pages
+        .into_par_iter()
+        .map(|p| render_page(tera, site, p, cache))
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => out.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    out
+}
+
+/// One page: from the cache, else through its template.
+fn render_page(
+    tera: &tera::Tera,
+    site: &SiteContext<'_>,
+    page: Page<'_>,
+    cache: &BuildCache,
+) -> Result<RenderedPage, Diagnostic> {
+    let Page {
+        path,
+        url,
+        template,
+        key,
+        in_sitemap,
+        content,
+    } = page;
+    let mut failure = None;
+    let artifacts = match content {
+        Content::Fetched(artifacts) => artifacts,
+        Content::Cached => cache.page_or(key, || {
+            failure = Some("the cached page disappeared during the build".to_string());
+            Arc::new(failed())
+        }),
+        Content::Render { context, links } => cache.page_or(key, || {
+            match apply_template(tera, site, template, &path, &url, &context, links) {
+                Ok(artifacts) => Arc::new(artifacts),
+                Err(e) => {
+                    failure = Some(templates::chain(&e));
+                    Arc::new(failed())
+                }
+            }
+        }),
+    };
+    if failure.is_none() && artifacts.html.is_empty() {
+        failure = Some("rendering failed earlier with the same inputs".into());
+    }
+    match failure {
+        None => Ok(RenderedPage {
+            path,
+            url,
+            artifacts,
+            key,
+            in_sitemap,
+        }),
+        Some(msg) => Err(Diagnostic::error(
+            Location::file(format!("templates/{template}")),
+            format!("template error while rendering {path}: {msg}"),
+        )),
+    }
+}
+
+/// Renders one page's template and gathers what later stages need from it.
+fn apply_template(
+    tera: &tera::Tera,
+    site: &SiteContext<'_>,
+    template: &str,
+    path: &str,
+    url: &str,
+    context: &PageContext<'_>,
+    links: Vec<PendingLink>,
+) -> Result<PageArtifacts, tera::Error> {
+    let mut ctx = tera::Context::from_serialize(context)?;
+    ctx.insert("site", site);
+    ctx.insert("current_url", url);
+    let mut html = tera.render(template, &ctx)?;
+    let body = context.body();
+    // Kept until written: no growth slack held for thousands of pages.
+    html.shrink_to_fit();
+    Ok(PageArtifacts {
+        links: links
+            .into_iter()
+            .chain(body.iter().flat_map(|b| b.links.iter().cloned()))
+            .collect(),
+        diagnostics: body.map(|b| b.diagnostics.clone()).unwrap_or_default(),
+        ids: links::ids_in(&html),
+        search: extras::search_entry(path, url, &html),
+        html,
+    })
+}
+
+/// What is cached for a page that failed to render: no HTML, so a later build with the same
+/// inputs reports the failure again.
+fn failed() -> PageArtifacts {
+    PageArtifacts {
+        links: Vec::new(),
+        diagnostics: Default::default(),
+        html: String::new(),
+        ids: Default::default(),
+        search: None,
+    }
+}

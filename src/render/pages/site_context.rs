@@ -1,0 +1,68 @@
+//! `site`: the context every template sees beside its page's own (title, base path,
+//! navigation).
+
+use crate::config::{BasePath, SiteUrl};
+use crate::site::Site;
+use serde::Serialize;
+
+/// The site-wide context of every page.
+#[derive(Serialize)]
+pub struct SiteContext<'s> {
+    /// Site title.
+    pub title: &'s str,
+    /// One-line description.
+    pub description: &'s str,
+    /// The path every internal URL starts with.
+    pub base_path: &'s BasePath,
+    /// The absolute URL of the site.
+    pub base_url: &'s SiteUrl,
+    /// `lang` of every page.
+    pub language: &'s str,
+    /// True when the site has a dataset (services or controls).
+    pub has_data: bool,
+    /// The main navigation.
+    pub nav: Vec<NavLink>,
+}
+
+/// An entry of the main navigation.
+#[derive(Serialize)]
+pub struct NavLink {
+    /// Text shown.
+    pub title: &'static str,
+    /// Where it goes.
+    pub url: String,
+}
+
+/// The site-wide context of `site`.
+pub fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
+    let ds = site.dataset;
+    let has_data = !ds.services.is_empty() || !ds.controls.is_empty();
+    let link = |title, path: &str| NavLink {
+        title,
+        url: site.url(path),
+    };
+    let mut nav = vec![link("Articles", "articles/")];
+    if has_data {
+        for (title, path) in [
+            ("Services", "services/"),
+            ("Controls", "controls/"),
+            ("Categories", "categories/"),
+            ("Scenarios", "scenarios/"),
+            ("Matrix", "matrix/"),
+            ("Quick reference", "quick-reference/"),
+        ] {
+            nav.push(link(title, path));
+        }
+    }
+    nav.push(link("Tags", "tags/"));
+    let config = site.config;
+    SiteContext {
+        title: &config.title,
+        description: &config.description,
+        base_path: &config.base_path,
+        base_url: &config.base_url,
+        language: &config.language,
+        has_data,
+        nav,
+    }
+}
