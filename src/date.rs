@@ -8,7 +8,7 @@ use std::fmt;
 
 /// How precisely a [`Date`] is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Precision {
+pub(crate) enum Precision {
     /// Only the year.
     Year,
     /// The year and month.
@@ -19,7 +19,7 @@ pub enum Precision {
 
 /// A calendar date known to a [`Precision`]; ordered by time (a year sorts before its months).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
+pub(crate) struct Date {
     year: i16,
     month: Option<i8>,
     day: Option<i8>,
@@ -28,7 +28,7 @@ pub struct Date {
 impl Date {
     /// Parses a date known to the day: `YYYY-MM-DD`, optionally followed by a time
     /// (`T10:00:00Z` or ` 10:00`), which is dropped.
-    pub fn parse_day(text: &str) -> Result<Date, String> {
+    pub(crate) fn parse_day(text: &str) -> Result<Date, String> {
         let day_part = text.split(['T', ' ']).next().unwrap_or(text);
         let date = Self::parse_partial(day_part)?;
         if date.precision() != Precision::Day {
@@ -38,7 +38,7 @@ impl Date {
     }
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-    pub fn parse_partial(text: &str) -> Result<Date, String> {
+    pub(crate) fn parse_partial(text: &str) -> Result<Date, String> {
         let bad = || format!("date `{text}` must be written YYYY-MM-DD, YYYY-MM or YYYY");
         let parts: Vec<&str> = text.split('-').collect();
         let widths_ok = matches!(parts.as_slice(), [y] | [y, _] | [y, _, _] if y.len() == 4)
@@ -62,7 +62,7 @@ impl Date {
     }
 
     /// How precisely this date is known.
-    pub fn precision(&self) -> Precision {
+    pub(crate) fn precision(&self) -> Precision {
         match (self.month, self.day) {
             (None, _) => Precision::Year,
             (Some(_), None) => Precision::Month,

@@ -280,7 +280,7 @@ fn byte_of_char(s: &str, n: usize) -> usize {
 /// The closest candidate to `wanted` by edit distance (Levenshtein over characters), for
 /// did-you-mean hints: at most a third of the longer length (and at least 2) apart, ties
 /// broken by the smaller candidate.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
@@ -297,7 +297,7 @@ pub fn did_you_mean<'a>(
 
 /// A reference to an id that nothing defines, with the nearest id that exists: the one
 /// wording shared by dataset references, article front matter and scheme links.
-pub struct UnknownId<'a> {
+pub(crate) struct UnknownId<'a> {
     /// What the id should name (`service`, `compliance program`, or a link's scheme).
     pub what: &'a str,
     /// The id as written.
@@ -308,19 +308,19 @@ pub struct UnknownId<'a> {
 
 impl<'a> UnknownId<'a> {
     /// An unknown `id` of `what`, hinting at the nearest of `known`.
-    pub fn among<'k>(what: &'a str, id: &'a str, known: impl IntoIterator<Item = &'k str>) -> Self {
+    pub(crate) fn among<'k>(what: &'a str, id: &'a str, known: impl IntoIterator<Item = &'k str>) -> Self {
         let hint = did_you_mean(id, known);
         UnknownId { what, id, hint }
     }
 
     /// ``unknown {what} `{id}` `` at `location`.
-    pub fn error(self, location: Location) -> Diagnostic {
+    pub(crate) fn error(self, location: Location) -> Diagnostic {
         let message = format!("unknown {} `{}`", self.what, self.id);
         Diagnostic::error(location, message).with_help(self.hint)
     }
 
     /// ``link to unknown {what} `{id}` `` at `location`.
-    pub fn link_error(self, location: Location) -> Diagnostic {
+    pub(crate) fn link_error(self, location: Location) -> Diagnostic {
         let message = format!("link to unknown {} `{}`", self.what, self.id);
         Diagnostic::error(location, message).with_help(self.hint)
     }

@@ -24,24 +24,31 @@
 // Diagnostics travel on the error path only and carry a path, a position, the source line and
 // a hint; boxing them would add an allocation to every error for no measurable gain.
 #![allow(clippy::result_large_err)]
+#![warn(missing_docs, unreachable_pub)]
 
-pub mod cache;
+// The library's public surface: the commands and what they take and return. Everything
+// else is internal (`pub(crate)` at most).
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod content;
-pub mod dataset;
-pub mod date;
 pub mod diagnostics;
 pub mod error;
 pub mod init;
-pub mod output;
-pub mod pipeline;
-pub mod progress;
-pub mod render;
 pub mod serve;
-pub mod site;
-pub mod source;
-pub mod sources;
 pub mod term;
-pub mod yaml;
+
+mod cache;
+mod content;
+mod dataset;
+mod date;
+mod output;
+mod pipeline;
+mod progress;
+mod render;
+mod site;
+mod source;
+mod sources;
+mod yaml;
+
+pub use output::{InPlace, Placed};
+pub use pipeline::{StageTiming, Stats};

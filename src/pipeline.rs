@@ -14,7 +14,7 @@ use crate::render::highlight::Highlighter;
 use crate::render::{pages, templates};
 use crate::site::{extras, links, Site};
 use crate::sources::stamp_key;
-pub use crate::sources::{read_sources, read_sources_reusing, Sources, Stamp};
+pub(crate) use crate::sources::{read_sources, read_sources_reusing, Sources};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 /// Things built once per process and reused by every build.
 #[derive(Default)]
-pub struct Engine {
+pub(crate) struct Engine {
     /// Syntax sets, role selectors and the highlighted-block cache.
     pub highlighter: Highlighter,
     /// Per-stage memoisation (see [`crate::cache`]).
@@ -34,7 +34,7 @@ pub struct Engine {
 impl Engine {
     /// An engine for a single build (`build`, `check`): no highlighted-block cache and no
     /// memo of rendered Markdown, which one build uses once and the next never sees.
-    pub fn one_shot() -> Self {
+    pub(crate) fn one_shot() -> Self {
         Engine {
             highlighter: Highlighter::without_block_cache(),
             cache: BuildCache::one_shot(),
@@ -44,7 +44,7 @@ impl Engine {
 
 /// Switches for one build.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct BuildOptions {
+pub(crate) struct BuildOptions {
     /// Include drafts.
     pub drafts: bool,
 }
@@ -76,7 +76,7 @@ pub struct StageTiming {
 }
 
 /// The result of a build: the site (when there were no errors) and every diagnostic.
-pub struct BuildResult {
+pub(crate) struct BuildResult {
     /// The built site; `None` when the content has errors.
     pub output: Option<Output>,
     /// All errors and warnings.
@@ -86,12 +86,12 @@ pub struct BuildResult {
 }
 
 /// A parsed article shared with the cache (never `None` once returned by [`parse_articles`]).
-pub type SharedArticle = Arc<crate::cache::ParsedArticle>;
+pub(crate) type SharedArticle = Arc<crate::cache::ParsedArticle>;
 
 /// Parses every article (in parallel, memoised by path and bytes), reporting slug collisions
 /// and counting each Markdown file on `progress`. Returns (path relative to `content/`,
 /// article) pairs; the articles are shared with the cache, so a rebuild copies none.
-pub fn parse_articles(
+pub(crate) fn parse_articles(
     sources: &Sources,
     opts: BuildOptions,
     cache: &BuildCache,
@@ -179,7 +179,7 @@ fn asset_collisions<'p>(
 }
 
 /// Resident memory of this process in MiB (0 where `/proc` is missing): for stage timings.
-pub fn resident_mib() -> u64 {
+pub(crate) fn resident_mib() -> u64 {
     std::fs::read_to_string("/proc/self/statm")
         .ok()
         .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
@@ -194,14 +194,14 @@ const ARTICLE_SLICE: usize = 256;
 /// staged output folder and the cache, `check` drops it), so a large site never holds all
 /// its HTML in memory. A build without a sink (`serve`, tests) keeps every page in the
 /// returned [`Output`].
-pub trait PageSink: Sync {
+pub(crate) trait PageSink: Sync {
     /// Takes one page: its output path (relative to the site root), cache key and artifacts.
     fn page(&self, path: &str, key: Key, page: &PageArtifacts) -> Result<(), String>;
 }
 
 /// A sink that keeps nothing: for `check`, which needs every page's links and ids but not
 /// its HTML.
-pub struct DiscardPages;
+pub(crate) struct DiscardPages;
 
 impl PageSink for DiscardPages {
     fn page(&self, _: &str, _: Key, _: &PageArtifacts) -> Result<(), String> {
@@ -256,7 +256,7 @@ fn without_html(page: &PageArtifacts) -> PageArtifacts {
 /// Builds the whole site from its sources, keeping every page in the output. Writes
 /// nothing and reads no source file; it may read pages from a loaded build cache file and
 /// `/proc` (memory figures for the stage timings).
-pub fn build(
+pub(crate) fn build(
     config: &Config,
     sources: &Sources,
     engine: &Engine,
@@ -269,7 +269,7 @@ pub fn build(
 /// rendered; the returned [`Output`] then holds only the files that are not pages. Writes
 /// only through the sink (reads as [`build`] does). Given the sources to own (one-shot builds), it drops the
 /// raw Markdown once the articles are parsed: they keep their own normalised text.
-pub fn build_into(
+pub(crate) fn build_into(
     config: &Config,
     sources: Cow<'_, Sources>,
     engine: &Engine,
@@ -283,7 +283,7 @@ pub fn build_into(
 /// page groups rendered on `progress` (the terminal display of `build` and `check`).
 /// The stages, in order: templates, parse (articles, dataset), site graph, render
 /// (articles in slices, then page groups), generated files, link check, assemble.
-pub fn build_into_with_progress(
+pub(crate) fn build_into_with_progress(
     config: &Config,
     mut sources: Cow<'_, Sources>,
     engine: &Engine,

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 /// What a build reports while it runs. Implementations must be cheap: `inc` is called
 /// from the rendering threads.
-pub trait Progress: Sync {
+pub(crate) trait Progress: Sync {
     /// A stage begins: its name and how many items it will count (0: it does not count).
     fn stage(&self, name: &'static str, total: u64);
     /// `n` more items of the current stage are done.
@@ -25,7 +25,7 @@ pub trait Progress: Sync {
 }
 
 /// Progress that goes nowhere: for `serve`, tests and library callers.
-pub struct Silent;
+pub(crate) struct Silent;
 
 impl Progress for Silent {
     fn stage(&self, _: &'static str, _: u64) {}
@@ -33,17 +33,17 @@ impl Progress for Silent {
 }
 
 /// How long a command runs before its progress appears.
-pub const DELAY: Duration = Duration::from_secs(1);
+pub(crate) const DELAY: Duration = Duration::from_secs(1);
 
 /// Overrides [`DELAY`] in milliseconds (`0` shows the display at once): for tests and
 /// demonstrations on small sites.
-pub const DELAY_VAR: &str = "SRM_PROGRESS_DELAY_MS";
+pub(crate) const DELAY_VAR: &str = "SRM_PROGRESS_DELAY_MS";
 
 /// Whether a progress display may be drawn, given whether stderr is a terminal and the
 /// environment: not under CI (`CI` set to anything but empty, `0` or `false`) and not on a
 /// terminal that cannot move its cursor (`TERM=dumb`). `NO_COLOR` needs nothing: the
 /// display has no colour.
-pub fn wanted(stderr_is_terminal: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+pub(crate) fn wanted(stderr_is_terminal: bool, env: impl Fn(&str) -> Option<String>) -> bool {
     let ci = env("CI").is_some_and(|v| !matches!(v.trim(), "" | "0" | "false"));
     let dumb = env("TERM").is_some_and(|t| t == "dumb");
     stderr_is_terminal && !ci && !dumb
@@ -60,7 +60,7 @@ fn delay(env: impl Fn(&str) -> Option<String>) -> Duration {
 /// The progress display on stderr: a bar for stages that count, a spinner with the
 /// elapsed time for those that do not. Hidden until the command has run for the delay;
 /// [`Display::finish`] clears it (dropping it does too).
-pub struct Display {
+pub(crate) struct Display {
     /// The bar; `None` when no display is wanted, which makes every call a no-op.
     bar: Option<ProgressBar>,
     /// Styles for counted and uncounted stages.
@@ -73,7 +73,7 @@ pub struct Display {
 impl Display {
     /// A display for a command that wants one (`enabled`: not `--quiet`), drawn only when
     /// [`wanted`] agrees for the process's stderr and environment.
-    pub fn for_stderr(enabled: bool) -> Self {
+    pub(crate) fn for_stderr(enabled: bool) -> Self {
         let env = |k: &str| std::env::var(k).ok();
         if !enabled || !wanted(std::io::stderr().is_terminal(), env) {
             return Display::off();
@@ -82,7 +82,7 @@ impl Display {
     }
 
     /// A display that never draws.
-    pub fn off() -> Self {
+    pub(crate) fn off() -> Self {
         Display {
             bar: None,
             styles: None,
@@ -124,7 +124,7 @@ impl Display {
 
     /// Stops the display and erases it from the terminal. Call it before printing
     /// diagnostics or the summary; later calls do nothing.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         let reveal = self.reveal.lock().map(|mut r| r.take()).unwrap_or(None);
         if let Some((stop, thread)) = reveal {
             // Either wakes the thread before the delay or finds it already gone.

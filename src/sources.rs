@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// Raw inputs of a build, read from disk once.
 #[derive(Debug, Clone, Default)]
-pub struct Sources {
+pub(crate) struct Sources {
     /// Markdown files: (path relative to the root, e.g. `content/articles/x.md`, bytes).
     pub markdown: Vec<(String, Vec<u8>)>,
     /// Dataset files: (path relative to the root, bytes).
@@ -35,7 +35,7 @@ pub struct Sources {
 
 /// What identifies one version of a file without reading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     /// Length in bytes.
     pub len: u64,
     /// Modification time.
@@ -53,7 +53,7 @@ fn rel(root: &Path, p: &Path) -> String {
 }
 
 /// Reads every input of the site under `config.root` (the I/O edge).
-pub fn read_sources(config: &Config) -> Result<Sources, Diagnostics> {
+pub(crate) fn read_sources(config: &Config) -> Result<Sources, Diagnostics> {
     read_sources_reusing(config, None, &[])
 }
 
@@ -102,7 +102,7 @@ fn reread_changed(
 
 /// Like [`read_sources`], but reuses the bytes of `previous` for files whose size and
 /// modification time are unchanged and that are not in `changed` (the watcher's batch).
-pub fn read_sources_reusing(
+pub(crate) fn read_sources_reusing(
     config: &Config,
     previous: Option<Sources>,
     changed: &[std::path::PathBuf],
@@ -342,7 +342,7 @@ fn read_theme(config: &Config, sources: &mut Sources, diags: &mut Diagnostics) {
 
 /// What a file under `content/` is, and so where it goes in [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContentKind {
+pub(crate) enum ContentKind {
     /// An article (`*.md`, `*.markdown` outside `data/`).
     Markdown,
     /// A dataset file (`data/*.yaml`, `data/*.yml`).
@@ -352,7 +352,7 @@ pub enum ContentKind {
 }
 
 /// Classifies a path relative to `content/`: the one rule the reader and the watcher share.
-pub fn classify_content(rel: &Path) -> ContentKind {
+pub(crate) fn classify_content(rel: &Path) -> ContentKind {
     let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
     match (rel.starts_with("data"), ext) {
         (true, "yaml" | "yml") => ContentKind::Data,

@@ -104,7 +104,7 @@ impl Term {
     }
 
     /// Prints one stage's time and the process's resident memory, when timings are wanted.
-    pub fn timing(&self, stage: &str, elapsed: Duration) {
+    pub(crate) fn timing(&self, stage: &str, elapsed: Duration) {
         if self.timings_wanted() {
             eprintln!(
                 "timing: {stage} {:.1} ms (rss {} MiB)",
@@ -115,7 +115,7 @@ impl Term {
     }
 
     /// Prints the stage timings of a build, when timings are wanted.
-    pub fn stage_timings(&self, stats: &Stats) {
+    pub(crate) fn stage_timings(&self, stats: &Stats) {
         if self.timings_wanted() {
             for t in &stats.timings {
                 eprintln!(
@@ -129,13 +129,13 @@ impl Term {
     }
 
     /// Prints one diagnostic (a config error found while serving).
-    pub fn diagnostic(&self, d: &crate::diagnostics::Diagnostic) {
+    pub(crate) fn diagnostic(&self, d: &crate::diagnostics::Diagnostic) {
         eprint!("{}", d.render(self.color));
     }
 
     /// Prints where the preview serves, on standard output (scripts read it), and the base
     /// path when the site has one.
-    pub fn serving(&self, addr: std::net::SocketAddr, base_path: &str) {
+    pub(crate) fn serving(&self, addr: std::net::SocketAddr, base_path: &str) {
         use std::io::Write;
         println!("Serving at http://{addr}/");
         let _ = std::io::stdout().flush();
@@ -146,7 +146,7 @@ impl Term {
 
     /// Prints the line after a preview rebuild: always when it failed, else unless
     /// `--quiet`.
-    pub fn rebuilt(&self, failed: bool, elapsed: Duration, edited: usize, changed: usize) {
+    pub(crate) fn rebuilt(&self, failed: bool, elapsed: Duration, edited: usize, changed: usize) {
         if failed {
             self.failure(format_args!(
                 "rebuild failed in {elapsed:.1?}: {edited} source file(s) edited, {changed} \
@@ -162,7 +162,7 @@ impl Term {
 
     /// Prints a preview build's read time and stage times on one line, when timings are
     /// wanted.
-    pub fn rebuild_timings(&self, read: Duration, stats: &Stats) {
+    pub(crate) fn rebuild_timings(&self, read: Duration, stats: &Stats) {
         if !self.timings_wanted() {
             return;
         }

@@ -9,7 +9,7 @@ use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
 
 /// A YAML text embedded in a file, starting at `first_line` (1-based) of that file.
 #[derive(Debug, Clone, Copy)]
-pub struct Embedded<'a> {
+pub(crate) struct Embedded<'a> {
     /// The file the YAML lives in.
     pub file: &'a SourceFile,
     /// The YAML text.
@@ -20,7 +20,7 @@ pub struct Embedded<'a> {
 
 impl<'a> Embedded<'a> {
     /// A whole file of YAML.
-    pub fn whole(file: &'a SourceFile) -> Self {
+    pub(crate) fn whole(file: &'a SourceFile) -> Self {
         Embedded {
             file,
             yaml: &file.text,
@@ -29,7 +29,7 @@ impl<'a> Embedded<'a> {
     }
 
     /// Deserialises strictly; a failure becomes one diagnostic at the file position.
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+    pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
         let mut options = Options::default();
         options.duplicate_keys = DuplicateKeyPolicy::Error;
         options.alias_limits.max_alias_expansions_per_anchor = 0;
@@ -44,12 +44,12 @@ impl<'a> Embedded<'a> {
     }
 
     /// File location of a YAML line/column.
-    pub fn location(&self, line: usize, col: usize) -> Location {
+    pub(crate) fn location(&self, line: usize, col: usize) -> Location {
         Location::line_col(self.file, line + self.first_line - 1, col.max(1))
     }
 
     /// File location of a spanned value.
-    pub fn span<T>(&self, value: &Spanned<T>) -> Location {
+    pub(crate) fn span<T>(&self, value: &Spanned<T>) -> Location {
         self.location(
             value.referenced.line() as usize,
             value.referenced.column() as usize,

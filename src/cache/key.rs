@@ -8,41 +8,41 @@ use super::Key;
 use serde::Serialize;
 
 /// Builds a [`Key`] from parts: `KeyBuilder::new("page").key(&salt).str(path).finish()`.
-pub struct KeyBuilder(blake3::Hasher);
+pub(crate) struct KeyBuilder(blake3::Hasher);
 
 impl KeyBuilder {
     /// A key for one purpose (`"page"`, `"markdown"`, …): keys made for different purposes
     /// never collide, even from the same parts.
-    pub fn new(purpose: &str) -> Self {
+    pub(crate) fn new(purpose: &str) -> Self {
         let mut builder = KeyBuilder(blake3::Hasher::new());
         builder.part(b'p', purpose.as_bytes());
         builder
     }
 
     /// Adds a byte string.
-    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+    pub(crate) fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
         self.part(b'b', bytes)
     }
 
     /// Adds a string.
-    pub fn str(&mut self, text: &str) -> &mut Self {
+    pub(crate) fn str(&mut self, text: &str) -> &mut Self {
         self.part(b's', text.as_bytes())
     }
 
     /// Adds a number.
-    pub fn u64(&mut self, n: u64) -> &mut Self {
+    pub(crate) fn u64(&mut self, n: u64) -> &mut Self {
         self.part(b'n', &n.to_le_bytes())
     }
 
     /// Adds another key (the key of an input this one depends on).
-    pub fn key(&mut self, key: &Key) -> &mut Self {
+    pub(crate) fn key(&mut self, key: &Key) -> &mut Self {
         self.part(b'k', key.as_bytes())
     }
 
     /// Adds a value as its serialised (JSON) form: every field it serialises is covered,
     /// with no list of fields to keep up to date. A value that cannot be serialised (which
     /// Tera could not render either) is covered by its error message.
-    pub fn serialized(&mut self, value: &impl Serialize) -> &mut Self {
+    pub(crate) fn serialized(&mut self, value: &impl Serialize) -> &mut Self {
         match serde_json::to_vec(value) {
             Ok(json) => self.part(b'j', &json),
             Err(e) => self.part(b'e', e.to_string().as_bytes()),
@@ -50,7 +50,7 @@ impl KeyBuilder {
     }
 
     /// The key of everything added so far.
-    pub fn finish(&self) -> Key {
+    pub(crate) fn finish(&self) -> Key {
         self.0.finalize()
     }
 

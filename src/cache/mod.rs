@@ -13,13 +13,13 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 mod key;
-pub use key::KeyBuilder;
+pub(crate) use key::KeyBuilder;
 
 /// A content hash.
-pub type Key = blake3::Hash;
+pub(crate) type Key = blake3::Hash;
 
 /// A map that remembers which keys the current build used, to prune the rest afterwards.
-pub struct Memo<K, V> {
+pub(crate) struct Memo<K, V> {
     map: Mutex<HashMap<K, V>>,
     used: Mutex<HashSet<K>>,
     misses: std::sync::atomic::AtomicUsize,
@@ -41,7 +41,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Default for Memo<K, V> {
 impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
     /// A memo that never stores: `get_or` always computes. For a stage whose results a
     /// one-shot build uses exactly once, so keeping them would only hold memory.
-    pub fn passthrough() -> Self {
+    pub(crate) fn passthrough() -> Self {
         Memo {
             keeps: false,
             ..Self::default()
@@ -49,12 +49,12 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
     }
 
     /// Turns storing on or off (see [`Memo::passthrough`]); seeded entries stay.
-    pub fn set_keeps(&mut self, keeps: bool) {
+    pub(crate) fn set_keeps(&mut self, keeps: bool) {
         self.keeps = keeps;
     }
 
     /// The cached value for `key`, or `make()` stored under it.
-    pub fn get_or(&self, key: K, make: impl FnOnce() -> V) -> V {
+    pub(crate) fn get_or(&self, key: K, make: impl FnOnce() -> V) -> V {
         if !self.keeps {
             self.misses
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -72,7 +72,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
     }
 
     /// The cached value for `key`, if any; marks it used so it survives pruning.
-    pub fn peek(&self, key: &K) -> Option<V> {
+    pub(crate) fn peek(&self, key: &K) -> Option<V> {
         let value = self.map.lock().expect("memo").get(key).cloned();
         if value.is_some() {
             self.used.lock().expect("memo").insert(key.clone());
@@ -81,7 +81,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
     }
 
     /// True when `key` is cached; marks it used so it survives pruning.
-    pub fn touch(&self, key: &K) -> bool {
+    pub(crate) fn touch(&self, key: &K) -> bool {
         let present = self.map.lock().expect("memo").contains_key(key);
         if present {
             self.used.lock().expect("memo").insert(key.clone());
@@ -90,12 +90,12 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
     }
 
     /// Stores a value without marking it used (cache entries loaded from disk).
-    pub fn seed(&self, key: K, value: V) {
+    pub(crate) fn seed(&self, key: K, value: V) {
         self.map.lock().expect("memo").insert(key, value);
     }
 
     /// A snapshot of all entries.
-    pub fn entries(&self) -> Vec<(K, V)> {
+    pub(crate) fn entries(&self) -> Vec<(K, V)> {
         self.map
             .lock()
             .expect("memo")
@@ -105,7 +105,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
     }
 
     /// Drops every entry the last build did not use.
-    pub fn prune(&self) {
+    pub(crate) fn prune(&self) {
         let used = std::mem::take(&mut *self.used.lock().expect("memo"));
         self.map
             .lock()
@@ -114,24 +114,26 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
     }
 
     /// How many values were computed (not found) since this memo was created.
-    pub fn misses(&self) -> usize {
+    pub(crate) fn misses(&self) -> usize {
         self.misses.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Number of entries.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.map.lock().expect("memo").len()
     }
 
     /// True when empty.
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
 
 /// A page as rendered once: its HTML and what later stages need from it.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct PageArtifacts {
+pub(crate) struct PageArtifacts {
     /// The HTML.
     pub html: String,
     /// Every `id` attribute in it (for anchor checks).
@@ -153,7 +155,7 @@ impl AsRef<[u8]> for PageArtifacts {
 
 /// What is remembered of a page of a cached group: enough to reuse it without its context.
 #[derive(Debug, Clone)]
-pub struct PageStub {
+pub(crate) struct PageStub {
     /// Output path.
     pub path: String,
     /// URL path.
@@ -167,11 +169,11 @@ pub struct PageStub {
 }
 
 /// A parsed article (or `None` when it could not be parsed) with its diagnostics.
-pub type ParsedArticle = (Option<Article>, Diagnostics);
+pub(crate) type ParsedArticle = (Option<Article>, Diagnostics);
 
 /// The caches of every stage.
 #[derive(Default)]
-pub struct BuildCache {
+pub(crate) struct BuildCache {
     /// (path, bytes) → parsed article and its diagnostics.
     pub articles: Memo<Key, Arc<ParsedArticle>>,
     /// All dataset files → validated dataset and diagnostics.
@@ -198,7 +200,7 @@ impl BuildCache {
     /// Caches for a single build (`build`, `check`): rendered article Markdown and rendered
     /// pages are used once (pages go straight to a [`crate::pipeline::PageSink`]), so they
     /// are not kept; `build` turns the page table back on when it loads a persistent cache.
-    pub fn one_shot() -> Self {
+    pub(crate) fn one_shot() -> Self {
         BuildCache {
             markdown: Memo::passthrough(),
             pages: Memo::passthrough(),
@@ -208,19 +210,19 @@ impl BuildCache {
 
     /// A rendered page from this process's memo or, failing that, the loaded cache file;
     /// marks it used.
-    pub fn page(&self, key: &Key) -> Option<Arc<PageArtifacts>> {
+    pub(crate) fn page(&self, key: &Key) -> Option<Arc<PageArtifacts>> {
         self.pages
             .peek(key)
             .or_else(|| self.disk_pages.as_ref()?.get(key).map(Arc::new))
     }
 
     /// True when a rendered page is available under `key`; marks it used.
-    pub fn has_page(&self, key: &Key) -> bool {
+    pub(crate) fn has_page(&self, key: &Key) -> bool {
         self.pages.touch(key) || self.disk_pages.as_ref().is_some_and(|d| d.touch(key))
     }
 
     /// The rendered page under `key`, or `make()` (stored when the page memo keeps values).
-    pub fn page_or(
+    pub(crate) fn page_or(
         &self,
         key: Key,
         make: impl FnOnce() -> Arc<PageArtifacts>,
@@ -232,7 +234,7 @@ impl BuildCache {
     }
 
     /// Prunes every stage after a build.
-    pub fn prune(&self) {
+    pub(crate) fn prune(&self) {
         self.articles.prune();
         self.dataset.prune();
         self.markdown.prune();
@@ -284,4 +286,4 @@ mod tests {
     }
 }
 
-pub mod persist;
+pub(crate) mod persist;

@@ -9,8 +9,8 @@ mod format;
 mod pages;
 mod writer;
 
-pub use pages::PageIndex;
-pub use writer::Writer;
+pub(crate) use pages::PageIndex;
+pub(crate) use writer::Writer;
 
 use super::{BuildCache, Key};
 use std::collections::HashMap;
@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 /// What happened while loading.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct LoadReport {
+pub(crate) struct LoadReport {
     /// Entries loaded.
     pub loaded: usize,
     /// Entries whose checksum or encoding was wrong (ignored).
@@ -33,7 +33,7 @@ pub struct LoadReport {
 /// is verified, page groups are loaded, and rendered pages are only located — an index
 /// of offsets in [`BuildCache::disk_pages`] reads each one when a build asks for it, so
 /// a warm build never holds the whole cache in memory.
-pub fn load(dir: &Path, cache: &mut BuildCache) -> LoadReport {
+pub(crate) fn load(dir: &Path, cache: &mut BuildCache) -> LoadReport {
     let mut report = LoadReport::default();
     let Ok(file) = std::fs::File::open(dir.join(format::FILE)) else {
         return report;
@@ -84,7 +84,7 @@ pub fn load(dir: &Path, cache: &mut BuildCache) -> LoadReport {
 
 /// Writes the pages of the last build to `dir/build-cache.bin`, streaming entry by entry
 /// into a temporary file that is renamed into place when complete.
-pub fn save(dir: &Path, cache: &BuildCache) -> io::Result<()> {
+pub(crate) fn save(dir: &Path, cache: &BuildCache) -> io::Result<()> {
     let w = Writer::create(dir)?;
     for (key, v) in cache.pages.entries() {
         w.append(&key, &v)?;

@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 /// references are reported where they are written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     /// Page title.
     pub title: Option<String>,
     /// Publication date, `YYYY-MM-DD` (a time part is allowed and ignored).
@@ -45,7 +45,7 @@ pub struct FrontMatter {
 
 /// A front-matter block found at the top of a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block<'a> {
+pub(crate) struct Block<'a> {
     /// The YAML between the fences.
     pub yaml: &'a str,
     /// 1-based file line of the first YAML line.
@@ -56,7 +56,7 @@ pub struct Block<'a> {
 
 /// Splits a leading `---` … `---` block off a (normalised) text. `Err` carries the byte
 /// offset of an opening fence that is never closed.
-pub fn split(text: &str) -> Result<Option<Block<'_>>, usize> {
+pub(crate) fn split(text: &str) -> Result<Option<Block<'_>>, usize> {
     let Some(rest) = text.strip_prefix("---\n") else {
         return Ok(None);
     };
@@ -77,7 +77,7 @@ pub fn split(text: &str) -> Result<Option<Block<'_>>, usize> {
 
 /// Metadata read from an Obsidian-style header at the top of a note.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ObsidianHeader {
+pub(crate) struct ObsidianHeader {
     /// `YYYY-MM-DD` from a `DD-MM-YYYY HH:MM[:SS]` line, with its 1-based line number.
     pub date: Option<(String, usize)>,
     /// Tags from a `Tags :` line (`[[x]]` links and `#x` hashtags).
@@ -88,7 +88,7 @@ pub struct ObsidianHeader {
 
 /// Reads leading `Key : value` and timestamp lines (blank lines between them allowed).
 /// Returns `None` when the text does not start with such a header.
-pub fn obsidian_header(text: &str) -> Option<ObsidianHeader> {
+pub(crate) fn obsidian_header(text: &str) -> Option<ObsidianHeader> {
     let mut header = ObsidianHeader::default();
     let mut seen = false;
     let mut offset = 0;

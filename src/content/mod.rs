@@ -2,8 +2,8 @@
 //! [`Article`] with its metadata. Messy notes are accepted and every guess is reported as a
 //! warning at its place: missing front matter, Obsidian headers, mis-decoded text.
 
-pub mod frontmatter;
-pub mod mojibake;
+pub(crate) mod frontmatter;
+pub(crate) mod mojibake;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;
@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// A reference to a dataset entity written in front matter, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdRef {
+pub(crate) struct IdRef {
     /// The id as written.
     pub id: String,
     /// Where it was written.
@@ -21,7 +21,7 @@ pub struct IdRef {
 
 /// One article, ready to render.
 #[derive(Debug, Clone)]
-pub struct Article {
+pub(crate) struct Article {
     /// The (normalised, possibly repaired) source text.
     pub source: Arc<SourceFile>,
     /// URL slug: `/articles/<slug>/`.
@@ -58,14 +58,14 @@ pub struct Article {
 
 impl Article {
     /// The Markdown body.
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.source.text[self.body_offset..]
     }
 }
 
 /// Parses one article from its raw bytes. Errors and warnings go to `diags`; `None` means the
 /// file could not become an article at all.
-pub fn parse_article(path: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Article> {
+pub(crate) fn parse_article(path: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Article> {
     let file = match SourceFile::from_bytes(path, bytes) {
         Ok(f) => f,
         Err(crate::source::DecodeError::NotUtf8 { line, col }) => {
@@ -278,7 +278,7 @@ fn repair_mojibake(file: SourceFile, diags: &mut Diagnostics) -> SourceFile {
 }
 
 /// Lowercase, hyphen-separated slug; emoji, variation selectors and punctuation dropped.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.chars() {

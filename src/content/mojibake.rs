@@ -24,7 +24,7 @@
 /// The caller keeps the input unless it gets [`Repair::Repaired`], so a
 /// wrong guess can never corrupt a note.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Repair {
+pub(crate) enum Repair {
     /// No sign of mis-decoding: keep the text as is.
     Clean,
     /// The text was UTF-8 decoded as Windows-1252/Latin-1; `text` is the exact repair.
@@ -222,7 +222,7 @@ fn redamages_to(repaired: &str, input: &str, decode: fn(u8) -> char) -> bool {
 ///
 /// The reported offset is that of the first sequence that looks like
 /// mojibake. Runs in linear time.
-pub fn repair(input: &str) -> Repair {
+pub(crate) fn repair(input: &str) -> Repair {
     if !input.chars().any(|c| damaged_byte(c).is_some()) {
         return Repair::Clean;
     }

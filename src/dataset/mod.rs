@@ -6,16 +6,15 @@
 //! the model, never stored.
 
 mod model;
-pub mod raw;
+pub(crate) mod raw;
 mod validate;
 mod vocab;
 
-pub use model::{
-    Category, Cell, Conflict, Control, Dataset, Kind, Misconception, Owner, OwnerInfo, Position,
-    Program, Row, Scenario, Service, Source, SpectrumStep, Spread, Text, Tip, Update,
+pub(crate) use model::{
+    Category, Cell, Control, Dataset, Kind, Owner, Row, Scenario, Service, SpectrumStep, Spread, Text, Update,
 };
-pub use validate::{article_references, check_article_references};
-pub use vocab::{Compute, DefaultState, Layer, ServiceKind, Status, Vocabulary};
+pub(crate) use validate::{article_references, check_article_references};
+pub(crate) use vocab::{Compute, DefaultState, Layer, ServiceKind, Status, Vocabulary};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;
@@ -23,7 +22,7 @@ use crate::yaml::Embedded;
 use raw::RawFile;
 
 /// Parses and validates the dataset files (path, bytes), in the order given.
-pub fn load(files: &[(String, Vec<u8>)], diags: &mut Diagnostics) -> Dataset {
+pub(crate) fn load(files: &[(String, Vec<u8>)], diags: &mut Diagnostics) -> Dataset {
     let mut parsed = Vec::new();
     for (path, bytes) in files {
         let file = match SourceFile::from_bytes(path.as_str(), bytes) {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// Markdown text from the dataset, with where it was written (for link errors).
 #[derive(Debug, Clone, Serialize)]
-pub struct Text {
+pub(crate) struct Text {
     /// The Markdown.
     pub md: String,
     /// Where the value is.
@@ -20,7 +20,7 @@ pub struct Text {
 /// Who holds a control.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Owner {
+pub(crate) enum Owner {
     /// The provider (security *of* the cloud).
     Aws,
     /// The customer (security *in* the cloud).
@@ -34,7 +34,7 @@ pub enum Owner {
 
 impl Owner {
     /// The id used in YAML, CSS classes and exports.
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Owner::Aws => "aws",
             Owner::Customer => "customer",
@@ -56,7 +56,7 @@ impl Owner {
 
 /// A dated change to a fact made after the sources were written.
 #[derive(Debug, Clone, Serialize)]
-pub struct Update {
+pub(crate) struct Update {
     /// When, known to the day, month or year (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
     pub date: String,
     /// What changed.
@@ -67,7 +67,7 @@ pub struct Update {
 
 /// One resolved matrix cell.
 #[derive(Debug, Clone, Serialize)]
-pub struct Cell {
+pub(crate) struct Cell {
     /// Who holds the control.
     pub owner: Owner,
     /// The provider's part (shared cells).
@@ -88,7 +88,7 @@ pub struct Cell {
 
 /// A source article.
 #[derive(Debug, Clone, Serialize)]
-pub struct Source {
+pub(crate) struct Source {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
     pub id: String,
     /// Title shown on pages.
@@ -107,7 +107,7 @@ pub struct Source {
 
 /// One of aws / customer / shared.
 #[derive(Debug, Clone, Serialize)]
-pub struct OwnerInfo {
+pub(crate) struct OwnerInfo {
     /// `aws`, `customer` or `shared`.
     pub id: String,
     /// Name shown on pages.
@@ -122,7 +122,7 @@ pub struct OwnerInfo {
 
 /// A service category (IaaS / PaaS / abstracted).
 #[derive(Debug, Clone, Serialize)]
-pub struct Category {
+pub(crate) struct Category {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
     pub id: String,
     /// Name shown on pages.
@@ -141,7 +141,7 @@ pub struct Category {
 
 /// A cloud service.
 #[derive(Debug, Clone, Serialize)]
-pub struct Service {
+pub(crate) struct Service {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
     pub id: String,
     /// Name shown on pages.
@@ -172,7 +172,7 @@ pub struct Service {
 
 /// A security control.
 #[derive(Debug, Clone, Serialize)]
-pub struct Control {
+pub(crate) struct Control {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
     pub id: String,
     /// Title shown on pages.
@@ -189,7 +189,7 @@ pub struct Control {
 
 /// The ownership of one control: a cell per category plus per-service overrides.
 #[derive(Debug, Clone, Serialize)]
-pub struct Row {
+pub(crate) struct Row {
     /// Control id.
     pub control: String,
     /// The cell of each category id.
@@ -202,7 +202,7 @@ pub struct Row {
 
 /// A walkthrough.
 #[derive(Debug, Clone, Serialize)]
-pub struct Scenario {
+pub(crate) struct Scenario {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
     pub id: String,
     /// Title shown on pages.
@@ -235,7 +235,7 @@ pub struct Scenario {
 
 /// A myth and the reality.
 #[derive(Debug, Clone, Serialize)]
-pub struct Misconception {
+pub(crate) struct Misconception {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
     pub id: String,
     /// What people believe.
@@ -256,7 +256,7 @@ pub struct Misconception {
 
 /// An exam or practice tip.
 #[derive(Debug, Clone, Serialize)]
-pub struct Tip {
+pub(crate) struct Tip {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
     pub id: String,
     /// The tip.
@@ -271,7 +271,7 @@ pub struct Tip {
 
 /// A compliance programme.
 #[derive(Debug, Clone, Serialize)]
-pub struct Program {
+pub(crate) struct Program {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
     pub id: String,
     /// Name shown on pages.
@@ -286,7 +286,7 @@ pub struct Program {
 
 /// One side of a disagreement.
 #[derive(Debug, Clone, Serialize)]
-pub struct Position {
+pub(crate) struct Position {
     /// What this side states.
     pub claim: Text,
     /// Ids of the sources this comes from.
@@ -295,7 +295,7 @@ pub struct Position {
 
 /// Where sources disagree, and what this knowledge base states.
 #[derive(Debug, Clone, Serialize)]
-pub struct Conflict {
+pub(crate) struct Conflict {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
     pub id: String,
     /// What the sources disagree about.
@@ -310,7 +310,7 @@ pub struct Conflict {
 
 /// A step of the compute spectrum.
 #[derive(Debug, Clone, Serialize)]
-pub struct SpectrumStep {
+pub(crate) struct SpectrumStep {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
     pub id: String,
     /// Name shown on pages.
@@ -329,7 +329,7 @@ pub struct SpectrumStep {
 
 /// The validated dataset.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Dataset {
+pub(crate) struct Dataset {
     /// The sources every fact cites.
     pub sources: Vec<Source>,
     /// The parties (aws, customer, shared).
@@ -359,7 +359,7 @@ pub struct Dataset {
 /// How a control's ownership looks across all services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Spread {
+pub(crate) enum Spread {
     /// Every service resolves to the provider (n/a ignored).
     AlwaysAws,
     /// Every service resolves to the customer (n/a ignored).
@@ -372,7 +372,7 @@ pub enum Spread {
 
 impl Dataset {
     /// The cell for (control, service): the service override, else the category default.
-    pub fn cell(&self, control: &str, service: &Service) -> Option<&Cell> {
+    pub(crate) fn cell(&self, control: &str, service: &Service) -> Option<&Cell> {
         let row = self.matrix.get(control)?;
         row.overrides
             .get(&service.id)
@@ -380,7 +380,7 @@ impl Dataset {
     }
 
     /// Whether a control's owner is the same for every service ("varies" is derived here).
-    pub fn spread(&self, control: &str) -> Spread {
+    pub(crate) fn spread(&self, control: &str) -> Spread {
         let mut owners: Vec<Owner> = self
             .services
             .iter()
@@ -399,43 +399,43 @@ impl Dataset {
     }
 
     /// Looks up a service by id.
-    pub fn service(&self, id: &str) -> Option<&Service> {
+    pub(crate) fn service(&self, id: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)
     }
 
     /// Looks up a control by id.
-    pub fn control(&self, id: &str) -> Option<&Control> {
+    pub(crate) fn control(&self, id: &str) -> Option<&Control> {
         self.controls.iter().find(|c| c.id == id)
     }
 
     /// Looks up a category by id.
-    pub fn category(&self, id: &str) -> Option<&Category> {
+    pub(crate) fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
 
     /// Looks up a scenario by id.
-    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+    pub(crate) fn scenario(&self, id: &str) -> Option<&Scenario> {
         self.scenarios.iter().find(|c| c.id == id)
     }
 
     /// Looks up a source by id.
-    pub fn source(&self, id: &str) -> Option<&Source> {
+    pub(crate) fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|c| c.id == id)
     }
 
     /// Looks up a conflict by id.
-    pub fn conflict(&self, id: &str) -> Option<&Conflict> {
+    pub(crate) fn conflict(&self, id: &str) -> Option<&Conflict> {
         self.conflicts.iter().find(|c| c.id == id)
     }
 
     /// Ids of one kind, for did-you-mean hints and link checks.
-    pub fn ids(&self, kind: Kind) -> Vec<&str> {
+    pub(crate) fn ids(&self, kind: Kind) -> Vec<&str> {
         self.id_iter(kind).collect()
     }
 
     /// True when an entity of `kind` has this id (no allocation: checked for every
     /// reference of every article on every build).
-    pub fn has(&self, kind: Kind, id: &str) -> bool {
+    pub(crate) fn has(&self, kind: Kind, id: &str) -> bool {
         self.id_iter(kind).any(|x| x == id)
     }
 
@@ -462,7 +462,7 @@ impl Dataset {
 
 /// The kinds of entity in the dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A source of facts.
     Source,
     /// A party (aws, customer, shared).
@@ -490,7 +490,7 @@ pub enum Kind {
 impl Kind {
     /// The kinds an article links to with a scheme named after the kind
     /// (`[S3](service:s3)`, `[x](conflict:id)`).
-    pub const LINKABLE: [Kind; 6] = [
+    pub(crate) const LINKABLE: [Kind; 6] = [
         Kind::Service,
         Kind::Control,
         Kind::Category,
@@ -500,12 +500,12 @@ impl Kind {
     ];
 
     /// The kind a link scheme names (`service` → [`Kind::Service`]), if any.
-    pub fn from_scheme(scheme: &str) -> Option<Kind> {
+    pub(crate) fn from_scheme(scheme: &str) -> Option<Kind> {
         Kind::LINKABLE.into_iter().find(|k| k.noun() == scheme)
     }
 
     /// The word used in messages (and, for [`Kind::LINKABLE`] kinds, the link scheme).
-    pub fn noun(self) -> &'static str {
+    pub(crate) fn noun(self) -> &'static str {
         match self {
             Kind::Source => "source",
             Kind::Owner => "owner",

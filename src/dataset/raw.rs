@@ -8,12 +8,12 @@ use serde_saphyr::Spanned;
 use std::fmt;
 
 /// A string with its position.
-pub type S = Spanned<String>;
+pub(crate) type S = Spanned<String>;
 
 /// One dataset file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawFile {
+pub(crate) struct RawFile {
     #[serde(default)]
     pub sources: Vec<RawSource>,
     #[serde(default)]
@@ -42,7 +42,7 @@ pub struct RawFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawSource {
+pub(crate) struct RawSource {
     pub id: S,
     pub title: String,
     pub author: String,
@@ -54,7 +54,7 @@ pub struct RawSource {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawOwner {
+pub(crate) struct RawOwner {
     pub id: S,
     pub label: String,
     pub motto: Option<String>,
@@ -65,7 +65,7 @@ pub struct RawOwner {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCategory {
+pub(crate) struct RawCategory {
     pub id: S,
     pub label: String,
     #[serde(default)]
@@ -79,7 +79,7 @@ pub struct RawCategory {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawUpdate {
+pub(crate) struct RawUpdate {
     pub date: S,
     pub text: S,
     #[serde(default)]
@@ -88,7 +88,7 @@ pub struct RawUpdate {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawService {
+pub(crate) struct RawService {
     pub id: S,
     pub name: String,
     #[serde(default)]
@@ -111,7 +111,7 @@ pub struct RawService {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawControl {
+pub(crate) struct RawControl {
     pub id: S,
     pub title: String,
     pub layer: S,
@@ -124,14 +124,14 @@ pub struct RawControl {
 
 /// A matrix cell: a plain owner string or a mapping with the details.
 #[derive(Debug)]
-pub enum RawCell {
+pub(crate) enum RawCell {
     Plain(String),
     Full(Box<RawCellMap>),
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCellMap {
+pub(crate) struct RawCellMap {
     pub owner: S,
     pub aws: Option<S>,
     pub customer: Option<S>,
@@ -167,7 +167,7 @@ impl<'de> Deserialize<'de> for RawCell {
 
 /// A mapping whose keys keep their positions, in document order.
 #[derive(Debug)]
-pub struct Entries<V>(pub Vec<(S, V)>);
+pub(crate) struct Entries<V>(pub Vec<(S, V)>);
 
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -197,7 +197,7 @@ impl<V> Default for Entries<V> {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawRow {
+pub(crate) struct RawRow {
     pub control: S,
     pub default: Spanned<Entries<Spanned<RawCell>>>,
     #[serde(default)]
@@ -208,7 +208,7 @@ pub struct RawRow {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawScenario {
+pub(crate) struct RawScenario {
     pub id: S,
     pub title: String,
     pub question: S,
@@ -233,7 +233,7 @@ pub struct RawScenario {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawMisconception {
+pub(crate) struct RawMisconception {
     pub id: S,
     pub myth: S,
     pub reality: S,
@@ -251,7 +251,7 @@ pub struct RawMisconception {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawTip {
+pub(crate) struct RawTip {
     pub id: S,
     pub text: S,
     #[serde(default)]
@@ -264,7 +264,7 @@ pub struct RawTip {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawProgram {
+pub(crate) struct RawProgram {
     pub id: S,
     pub name: String,
     pub family: String,
@@ -275,7 +275,7 @@ pub struct RawProgram {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPosition {
+pub(crate) struct RawPosition {
     pub claim: S,
     #[serde(default)]
     pub sources: Vec<S>,
@@ -283,7 +283,7 @@ pub struct RawPosition {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawConflict {
+pub(crate) struct RawConflict {
     pub id: S,
     pub topic: String,
     pub positions: Vec<RawPosition>,
@@ -293,7 +293,7 @@ pub struct RawConflict {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawSpectrum {
+pub(crate) struct RawSpectrum {
     pub id: S,
     pub label: String,
     pub rank: i64,

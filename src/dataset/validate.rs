@@ -9,7 +9,7 @@ mod articles;
 mod entities;
 mod matrix;
 
-pub use articles::{article_references, check_article_references};
+pub(crate) use articles::{article_references, check_article_references};
 
 use super::model::{Dataset, Kind, Owner, Source, Text, Update};
 use super::raw::{RawFile, RawUpdate, S};

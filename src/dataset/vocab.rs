@@ -9,7 +9,7 @@ use std::fmt;
 
 /// A word outside a field's vocabulary: the message and did-you-mean hint to report at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownWord {
+pub(crate) struct UnknownWord {
     /// `{field} `{word}` must be one of: …`.
     pub message: String,
     /// `did you mean `…`?` when a word is close.
@@ -18,7 +18,7 @@ pub struct UnknownWord {
 
 impl UnknownWord {
     /// The error for `word` in `field`, which accepts only `allowed`.
-    pub fn new(field: &str, word: &str, allowed: &[&str]) -> Self {
+    pub(crate) fn new(field: &str, word: &str, allowed: &[&str]) -> Self {
         UnknownWord {
             message: format!("{field} `{word}` must be one of: {}", allowed.join(", ")),
             help: did_you_mean(word, allowed.iter().copied()),
@@ -27,7 +27,7 @@ impl UnknownWord {
 }
 
 /// A closed set of words one dataset field accepts.
-pub trait Vocabulary: Copy + Sized + 'static {
+pub(crate) trait Vocabulary: Copy + Sized + 'static {
     /// Every value, in the order messages list them.
     const ALL: &'static [Self];
     /// The field's name in messages (`layer`, `kind`, …).
@@ -60,13 +60,13 @@ macro_rules! vocabulary {
     ) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name {
+        pub(crate) enum $name {
             $($(#[$vdoc])* $variant,)+
         }
 
         impl $name {
             /// The word as written in YAML, shown in pages and exports.
-            pub fn id(self) -> &'static str {
+            pub(crate) fn id(self) -> &'static str {
                 match self {
                     $($name::$variant => $word,)+
                 }

@@ -7,16 +7,16 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// File name of the marker inside an output folder.
-pub const MARKER: &str = ".srm-docs-output";
+pub(crate) const MARKER: &str = ".srm-docs-output";
 
 /// File name of the marker inside a staging folder (what proves a leftover is ours).
-pub const STAGING_MARKER: &str = ".srm-docs-staging";
+pub(crate) const STAGING_MARKER: &str = ".srm-docs-staging";
 
 /// First line of a marker; the rest lists the files, one `/`-separated path per line.
 const HEADER: &str = "srm-docs output folder, format 1";
 
 /// The text of a marker listing `files`.
-pub fn render(files: &BTreeSet<String>) -> String {
+pub(crate) fn render(files: &BTreeSet<String>) -> String {
     let mut text = format!(
         "{HEADER}\n# Written by srm-docs {}. The next build replaces this folder whole;\n\
          # files not listed below make it refuse to. Files written:\n",
@@ -30,7 +30,7 @@ pub fn render(files: &BTreeSet<String>) -> String {
 }
 
 /// The files a marker lists, or `None` when `text` is not a marker.
-pub fn parse(text: &str) -> Option<BTreeSet<String>> {
+pub(crate) fn parse(text: &str) -> Option<BTreeSet<String>> {
     let mut lines = text.lines();
     (lines.next()? == HEADER).then(|| {
         lines
@@ -42,7 +42,7 @@ pub fn parse(text: &str) -> Option<BTreeSet<String>> {
 
 /// What stands at an output path before a build replaces it.
 #[derive(Debug)]
-pub enum Existing {
+pub(crate) enum Existing {
     /// Nothing: the folder will be created.
     Missing,
     /// An empty folder.
@@ -63,7 +63,7 @@ pub enum Existing {
 /// A first look at `dir` without walking it: whether it is missing, empty, carries a valid
 /// marker (`Ours`, with the files it lists; unlisted files are found only by [`examine`]),
 /// or neither (`Foreign`, naming a few top-level entries). A file is an error.
-pub fn glance(dir: &Path) -> io::Result<Existing> {
+pub(crate) fn glance(dir: &Path) -> io::Result<Existing> {
     if !is_folder(dir)? {
         return Ok(Existing::Missing);
     }
@@ -92,7 +92,7 @@ pub fn glance(dir: &Path) -> io::Result<Existing> {
 
 /// Examines the folder at `dir`, walking all of it. A file (or anything else that is not a
 /// folder) is an error: a build never replaces it.
-pub fn examine(dir: &Path) -> io::Result<Existing> {
+pub(crate) fn examine(dir: &Path) -> io::Result<Existing> {
     if !is_folder(dir)? {
         return Ok(Existing::Missing);
     }

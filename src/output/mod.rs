@@ -4,12 +4,14 @@
 //! only when complete ([`swap`]), so a failed or interrupted build never destroys the
 //! previous output, and nothing srm-docs did not write is ever deleted or overwritten.
 
-pub mod marker;
+pub(crate) mod marker;
 mod staged;
-pub mod swap;
-pub mod target;
+pub(crate) mod swap;
+pub(crate) mod target;
 
-pub use staged::{remove_dead_files, BeginError, Placed, StagedDir};
+pub use staged::Placed;
+pub(crate) use staged::{remove_dead_files, BeginError, StagedDir};
+pub use swap::InPlace;
 
 use std::collections::BTreeMap;
 
@@ -17,11 +19,11 @@ use std::sync::Arc;
 
 /// Shared, immutable file content: a byte vector or anything that exposes bytes (a cached
 /// rendered page), so building and serving a site copies no page.
-pub type Blob = Arc<dyn AsRef<[u8]> + Send + Sync>;
+pub(crate) type Blob = Arc<dyn AsRef<[u8]> + Send + Sync>;
 
 /// Every file of a built site, keyed by `/`-separated relative path.
 #[derive(Clone, Default)]
-pub struct Output {
+pub(crate) struct Output {
     /// Path → content. Shared so the preview server can swap whole sites cheaply.
     pub files: BTreeMap<String, Blob>,
 }
@@ -34,22 +36,22 @@ impl std::fmt::Debug for Output {
 
 impl Output {
     /// Adds or replaces a file.
-    pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+    pub(crate) fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
         self.files.insert(path.into(), Arc::new(bytes.into()));
     }
 
     /// Adds or replaces a file with shared content.
-    pub fn insert_shared(&mut self, path: impl Into<String>, blob: Blob) {
+    pub(crate) fn insert_shared(&mut self, path: impl Into<String>, blob: Blob) {
         self.files.insert(path.into(), blob);
     }
 
     /// The bytes of a file.
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
+    pub(crate) fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(|b| (**b).as_ref())
     }
 
     /// Total size in bytes.
-    pub fn total_bytes(&self) -> usize {
+    pub(crate) fn total_bytes(&self) -> usize {
         self.files.values().map(|b| (**b).as_ref().len()).sum()
     }
 }

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 
 /// Why a build may not write its output.
 #[derive(Debug)]
-pub enum BeginError {
+pub(crate) enum BeginError {
     /// The output path holds something srm-docs must not replace (exit code 2).
     Refused(String),
     /// The staging folder or lock could not be created.
@@ -35,7 +35,7 @@ pub enum Placed {
 }
 
 /// A staging folder for one build (see the module docs).
-pub struct StagedDir {
+pub(crate) struct StagedDir {
     target: PathBuf,
     staging: PathBuf,
     old: PathBuf,
@@ -54,7 +54,7 @@ impl StagedDir {
     /// srm-docs's to replace (or `force` vouches for it), and creates the staging folder.
     /// `notice` receives one-line messages for the user (waiting for a lock, a restored or
     /// kept previous output).
-    pub fn begin(dir: &Path, force: bool, notice: &dyn Fn(String)) -> Result<Self, BeginError> {
+    pub(crate) fn begin(dir: &Path, force: bool, notice: &dyn Fn(String)) -> Result<Self, BeginError> {
         let parent = dir.parent().ok_or_else(|| {
             BeginError::Refused("the file system root cannot be an output folder".into())
         })?;
@@ -97,7 +97,7 @@ impl StagedDir {
     /// write to the same path is an error, so nothing is ever written through a link. A file
     /// whose bytes equal the same path in the live output is hard-linked instead: on a
     /// rebuild most pages are unchanged, and reading to compare costs far less than writing.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+    pub(crate) fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         if path.split('/').any(|s| matches!(s, "" | "." | "..")) || path == MARKER {
             return Err(io::Error::other(format!(
                 "`{path}` is not a plain relative path"
@@ -136,7 +136,7 @@ impl StagedDir {
     }
 
     /// Writes every file of `output`, in parallel.
-    pub fn write_output(&self, output: &super::Output) -> io::Result<()> {
+    pub(crate) fn write_output(&self, output: &super::Output) -> io::Result<()> {
         use rayon::prelude::*;
         output.files.par_iter().try_for_each(|(path, bytes)| {
             self.write(path, (**bytes).as_ref())
@@ -146,7 +146,7 @@ impl StagedDir {
 
     /// Marks the staging folder as a finished output (the marker lists every file written)
     /// and puts it in place of the output.
-    pub fn commit(mut self) -> io::Result<Placed> {
+    pub(crate) fn commit(mut self) -> io::Result<Placed> {
         let files = std::mem::take(&mut *self.written.lock().expect("written"));
         std::fs::remove_file(self.staging.join(STAGING_MARKER))?;
         std::fs::write(self.staging.join(MARKER), marker::render(&files))?;
@@ -298,7 +298,7 @@ fn dead_entries(dir: &Path, prefix: &str) -> Vec<PathBuf> {
 
 /// Removes the files of `dir` named `prefix` + the id of a process that no longer runs (a
 /// half-written file of an interrupted build, in a folder that is srm-docs's own).
-pub fn remove_dead_files(dir: &Path, prefix: &str) {
+pub(crate) fn remove_dead_files(dir: &Path, prefix: &str) {
     for path in dead_entries(dir, prefix) {
         if path.symlink_metadata().is_ok_and(|m| m.is_file()) {
             let _ = std::fs::remove_file(path);

@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// Swaps the folders at `a` and `b` in one step, so neither path is ever missing.
 #[cfg(target_os = "linux")]
-pub fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+pub(crate) fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     let c = |p: &Path| {
@@ -45,7 +45,7 @@ pub fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
 
 /// Whether an error of [`exchange`] means "this system or file system cannot exchange"
 /// (then two renames do the job), as opposed to a real failure.
-pub fn exchange_unsupported(e: &io::Error) -> bool {
+pub(crate) fn exchange_unsupported(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::Unsupported
         || matches!(e.raw_os_error(), Some(code) if is_unsupported_code(code))
 }
@@ -62,7 +62,7 @@ fn is_unsupported_code(_: i32) -> bool {
 
 /// Whether an error of a rename means the output is a mount point or on another file system
 /// (`EBUSY`, `EXDEV`): then the output is updated in place.
-pub fn needs_in_place(e: &io::Error) -> bool {
+pub(crate) fn needs_in_place(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::ResourceBusy || e.kind() == io::ErrorKind::CrossesDevices
 }
 
@@ -79,7 +79,7 @@ pub struct InPlace {
 /// (`old`) that are gone are removed, then every new or changed file of `new` is written
 /// under a temporary name beside its place and renamed over it (unchanged files are not
 /// touched), the marker last. Readers may see a mix of old and new pages while it runs.
-pub fn update_in_place(
+pub(crate) fn update_in_place(
     staging: &Path,
     target: &Path,
     old: &BTreeSet<String>,

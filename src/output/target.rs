@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// Folders a build must never replace, write into or wrap.
 #[derive(Debug, Clone)]
-pub struct Protected {
+pub(crate) struct Protected {
     /// The site folder (holds `srm-docs.toml` and `content/`).
     pub root: PathBuf,
     /// The build cache folder, when the build uses one.
@@ -19,7 +19,7 @@ pub struct Protected {
 
 impl Protected {
     /// The folders to protect for a site at `root`, with the home folder from `$HOME`.
-    pub fn for_site(root: &Path, cache: Option<&Path>) -> Self {
+    pub(crate) fn for_site(root: &Path, cache: Option<&Path>) -> Self {
         Protected {
             root: root.to_path_buf(),
             cache: cache.map(Path::to_path_buf),
@@ -32,7 +32,7 @@ impl Protected {
 
 /// Why an output path was refused: a one-line reason, shown as `error: …` with exit code 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal(pub String);
+pub(crate) struct Refusal(pub String);
 
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -43,7 +43,7 @@ impl fmt::Display for Refusal {
 /// Resolves `requested` to an absolute path with every existing symbolic link followed and
 /// `.`/`..` applied, and refuses it when it is, contains or lies inside a protected folder
 /// (an output folder *inside* the site, such as `public/`, is fine).
-pub fn resolve(requested: &Path, protected: &Protected) -> Result<PathBuf, Refusal> {
+pub(crate) fn resolve(requested: &Path, protected: &Protected) -> Result<PathBuf, Refusal> {
     let shown = requested.display();
     let out = real_path(requested)
         .map_err(|e| Refusal(format!("cannot resolve the output path `{shown}`: {e}")))?;
@@ -104,7 +104,7 @@ fn relation(out: &Path, dir: &Path, inside_counts: bool) -> Option<&'static str>
 /// The absolute form of `path`: each component that exists is resolved with its symbolic
 /// links followed; below the first one that does not exist, the rest is applied as written
 /// (a folder that does not exist cannot be a link). A dangling link is an error.
-pub fn real_path(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn real_path(path: &Path) -> io::Result<PathBuf> {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {

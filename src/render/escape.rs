@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 /// Escapes `&`, `<`, `>` and `"`: safe both in a text node and in a double-quoted attribute
 /// value, in HTML and in XML. Borrows when there is nothing to escape.
-pub fn escape_html(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape_html(text: &str) -> Cow<'_, str> {
     escape_with(text, |c| match c {
         '&' => Some("&amp;"),
         '<' => Some("&lt;"),
@@ -18,7 +18,7 @@ pub fn escape_html(text: &str) -> Cow<'_, str> {
 /// Escapes `&`, `<` and `>` for an XML text node, leaving quotes readable, turns `\r\n` and
 /// lone `\r` into `\n`, and drops the characters XML 1.0 forbids (control characters other
 /// than tab and newline, U+FFFE, U+FFFF). Used for diagram source kept in an SVG `<desc>`.
-pub fn escape_xml_text(text: &str) -> String {
+pub(crate) fn escape_xml_text(text: &str) -> String {
     escape_with(&text.replace("\r\n", "\n"), |c| match c {
         '&' => Some("&amp;"),
         '<' => Some("&lt;"),
@@ -34,7 +34,7 @@ pub fn escape_xml_text(text: &str) -> String {
 
 /// Undoes [`escape_html`]: decodes `&lt;`, `&gt;`, `&quot;` and `&amp;` in one left-to-right
 /// pass (so `&amp;lt;` becomes `&lt;`); any other `&` is kept as it is.
-pub fn unescape_html(text: &str) -> Cow<'_, str> {
+pub(crate) fn unescape_html(text: &str) -> Cow<'_, str> {
     const ENTITIES: [(&str, char); 4] = [
         ("&lt;", '<'),
         ("&gt;", '>'),

@@ -14,7 +14,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use std::collections::{HashMap, HashSet};
 
 /// Resolves scheme links and `.md` paths to site URLs (absolute paths with the base path).
-pub trait LinkResolver: Sync {
+pub(crate) trait LinkResolver: Sync {
     /// `scheme:id` → URL; `Err` carries a did-you-mean hint. `None` for a scheme the site
     /// does not know (then the link is left alone, e.g. `mailto:`).
     fn resolve(&self, scheme: &str, id: &str) -> Option<Result<String, Option<String>>>;
@@ -27,7 +27,7 @@ pub trait LinkResolver: Sync {
 
 /// How positions inside the Markdown map to file positions.
 #[derive(Clone, Copy)]
-pub enum Origin<'a> {
+pub(crate) enum Origin<'a> {
     /// Markdown that is a slice of a file starting at `base` bytes.
     File {
         /// The file.
@@ -62,7 +62,7 @@ impl Origin<'_> {
 
 /// An entry of the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TocEntry {
+pub(crate) struct TocEntry {
     /// 2 or 3.
     pub level: u8,
     /// The heading's id.
@@ -73,7 +73,7 @@ pub struct TocEntry {
 
 /// An internal link to check once the whole site exists.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PendingLink {
+pub(crate) struct PendingLink {
     /// Target page path (absolute, with base path), or `None` for the same page.
     pub path: Option<String>,
     /// Target `#anchor` without `#`.
@@ -84,7 +84,7 @@ pub struct PendingLink {
 
 /// Rendered Markdown.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// The HTML.
     pub html: String,
     /// H2/H3 headings in order.
@@ -98,7 +98,7 @@ pub struct Rendered {
 }
 
 /// Per-call settings.
-pub struct Settings<'a> {
+pub(crate) struct Settings<'a> {
     /// Shared highlighter (cache included).
     pub highlighter: &'a Highlighter,
     /// Link resolution.
@@ -112,142 +112,228 @@ pub struct Settings<'a> {
 }
 
 /// Renders Markdown to HTML.
-pub fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Rendered {
+pub(crate) fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>) -> Rendered {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_FOOTNOTES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TASKLISTS);
     opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-    let parser = Parser::new_ext(markdown, opts).into_offset_iter();
-    let mut out = Rendered::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut used_ids = UniqueIds::default();
-    let mut raw = RawHtml::new(settings.html);
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event<'_>>, String)> = None;
-    let mut code: Option<(String, String, usize)> = None;
-    let mut dropped_h1 = !settings.drop_first_h1;
-    let mut skipping_h1 = false;
+    let mut pass = Pass {
+        markdown,
+        origin,
+        settings,
+        out: Rendered::default(),
+        events: Vec::new(),
+        ids: UniqueIds::default(),
+        raw: RawHtml::new(settings.html),
+        heading: None,
+        code: None,
+        first_h1: if settings.drop_first_h1 {
+            FirstH1::ToDrop
+        } else {
+            FirstH1::Kept
+        },
+    };
+    for (event, range) in Parser::new_ext(markdown, opts).into_offset_iter() {
+        pass.feed(event, range);
+    }
+    pass.finish()
+}
 
-    for (event, range) in parser {
-        if skipping_h1 {
+/// A heading being read: its level, explicit `{#id}`, inner events and plain text.
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    explicit_id: Option<String>,
+    inner: Vec<Event<'a>>,
+    text: String,
+}
+
+/// A code block being read: its language, text and where it starts.
+struct OpenCode {
+    lang: String,
+    text: String,
+    start: usize,
+}
+
+/// What happens to the first `#` heading (it may have become the page title).
+#[derive(PartialEq, Eq)]
+enum FirstH1 {
+    ToDrop,
+    Dropping,
+    Kept,
+}
+
+/// One pass over pulldown-cmark's events, adapting them as the module docs say.
+struct Pass<'a, 's> {
+    markdown: &'a str,
+    origin: Origin<'a>,
+    settings: &'a Settings<'s>,
+    out: Rendered,
+    events: Vec<Event<'a>>,
+    ids: UniqueIds,
+    raw: RawHtml,
+    heading: Option<OpenHeading<'a>>,
+    code: Option<OpenCode>,
+    first_h1: FirstH1,
+}
+
+impl<'a> Pass<'a, '_> {
+    fn feed(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        if self.first_h1 == FirstH1::Dropping {
             if matches!(event, Event::End(TagEnd::Heading(_))) {
-                skipping_h1 = false;
+                self.first_h1 = FirstH1::Kept;
             }
-            continue;
+            return;
         }
-        if code.is_some() {
+        if let Some(code) = self.code.as_mut() {
             match event {
-                Event::Text(t) => {
-                    if let Some((_, text, _)) = code.as_mut() {
-                        text.push_str(&t);
-                    }
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, text, start) = code.take().expect("in code block");
-                    let html = code_block(&lang, &text, start, &origin, settings, &mut out);
-                    events.push(Event::Html(raw.protect(html).into()));
-                }
+                Event::Text(t) => code.text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.end_code(),
                 _ => {}
             }
-            continue;
+            return;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                if level == HeadingLevel::H1 && !dropped_h1 {
-                    dropped_h1 = true;
-                    skipping_h1 = true;
-                    continue;
-                }
-                heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                let (level, explicit, inner, text) = heading.take().expect("in heading");
-                let id = used_ids.claim(explicit.unwrap_or_else(|| heading_slug(&text)));
-                let n = level as u8;
-                if n == 2 || n == 3 {
-                    out.toc.push(TocEntry {
-                        level: n,
-                        id: id.clone(),
-                        title: text.trim().to_string(),
-                    });
-                }
-                let mut inner_html = String::new();
-                pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
-                events.push(Event::Html(
-                    format!(
-                        "<h{n} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
-                        id = escape_html(&id)
-                    )
-                    .into(),
-                ));
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        if !fence_closes(&markdown[range.clone()], range.end == markdown.len()) {
-                            out.diagnostics.push(Diagnostic::warning(
-                                origin.location(range.start),
-                                "this code fence is never closed: the rest of the file is shown \
-                                 as code",
-                            ));
-                        }
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new(), range.start));
-            }
+            Event::Start(Tag::Heading { level, id, .. }) => self.start_heading(level, id),
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => self.start_code(kind, range),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest = if html_policy::is_dangerous_url(&dest_url) {
-                    out.diagnostics.push(Diagnostic::warning(
-                        origin.location(range.start),
-                        format!(
-                            "link to `{}` removed: javascript:, vbscript: and data: links could \
-                             run script",
-                            html_policy::abbreviate(&dest_url, 40)
-                        ),
-                    ));
-                    Some("#".to_string())
-                } else {
-                    rewrite_link(&dest_url, range.start, &origin, settings, &mut out)
-                };
-                push(
-                    &mut heading,
-                    &mut events,
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: dest.map_or(dest_url, CowStr::from),
-                        title,
-                        id,
-                    }),
-                );
+                let dest_url = self.link_target(dest_url, range.start);
+                self.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                let event = raw.admit(html);
-                push(&mut heading, &mut events, event);
+                let event = self.raw.admit(html);
+                self.push(event);
             }
             other => {
-                if let Some((_, _, _, text)) = heading.as_mut() {
-                    if let Event::Text(t) | Event::Code(t) = &other {
-                        text.push_str(t);
-                    }
+                if let (Some(h), Event::Text(t) | Event::Code(t)) = (self.heading.as_mut(), &other)
+                {
+                    h.text.push_str(t);
                 }
-                push(&mut heading, &mut events, other);
+                self.push(other);
             }
         }
     }
-    if settings.inline {
-        strip_single_paragraph(&mut events);
+
+    /// Adds an event to the open heading, or to the page.
+    fn push(&mut self, event: Event<'a>) {
+        match self.heading.as_mut() {
+            Some(h) => h.inner.push(event),
+            None => self.events.push(event),
+        }
     }
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out.html = raw.finish(std::mem::take(&mut out.html));
-    out
+
+    fn start_heading(&mut self, level: HeadingLevel, id: Option<CowStr<'a>>) {
+        if level == HeadingLevel::H1 && self.first_h1 == FirstH1::ToDrop {
+            self.first_h1 = FirstH1::Dropping;
+            return;
+        }
+        self.heading = Some(OpenHeading {
+            level,
+            explicit_id: id.map(|s| s.to_string()),
+            inner: Vec::new(),
+            text: String::new(),
+        });
+    }
+
+    /// Writes the heading with its id and anchor link; h2 and h3 go into the contents.
+    fn end_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let id = self
+            .ids
+            .claim(h.explicit_id.unwrap_or_else(|| heading_slug(&h.text)));
+        let n = h.level as u8;
+        if n == 2 || n == 3 {
+            self.out.toc.push(TocEntry {
+                level: n,
+                id: id.clone(),
+                title: h.text.trim().to_string(),
+            });
+        }
+        let mut inner_html = String::new();
+        pulldown_cmark::html::push_html(&mut inner_html, h.inner.into_iter());
+        self.events.push(Event::Html(
+            format!(
+                "<h{n} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
+                id = escape_html(&id)
+            )
+            .into(),
+        ));
+    }
+
+    fn start_code(&mut self, kind: CodeBlockKind<'a>, range: std::ops::Range<usize>) {
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => {
+                let block = &self.markdown[range.clone()];
+                if !fence_closes(block, range.end == self.markdown.len()) {
+                    self.out.diagnostics.push(Diagnostic::warning(
+                        self.origin.location(range.start),
+                        "this code fence is never closed: the rest of the file is shown as code",
+                    ));
+                }
+                info.split_whitespace().next().unwrap_or("").to_string()
+            }
+            CodeBlockKind::Indented => String::new(),
+        };
+        self.code = Some(OpenCode {
+            lang,
+            text: String::new(),
+            start: range.start,
+        });
+    }
+
+    fn end_code(&mut self) {
+        let Some(c) = self.code.take() else { return };
+        let html = code_block(
+            &c.lang,
+            &c.text,
+            c.start,
+            &self.origin,
+            self.settings,
+            &mut self.out,
+        );
+        self.events.push(Event::Html(self.raw.protect(html).into()));
+    }
+
+    /// A link's destination as written, rewritten to a site URL, or `#` when its scheme
+    /// could run script (with a warning).
+    fn link_target(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        if html_policy::is_dangerous_url(&dest) {
+            self.out.diagnostics.push(Diagnostic::warning(
+                self.origin.location(offset),
+                format!(
+                    "link to `{}` removed: javascript:, vbscript: and data: links could run \
+                     script",
+                    html_policy::abbreviate(&dest, 40)
+                ),
+            ));
+            return CowStr::from("#");
+        }
+        match rewrite_link(&dest, offset, &self.origin, self.settings, &mut self.out) {
+            Some(url) => CowStr::from(url),
+            None => dest,
+        }
+    }
+
+    fn finish(mut self) -> Rendered {
+        if self.settings.inline {
+            strip_single_paragraph(&mut self.events);
+        }
+        pulldown_cmark::html::push_html(&mut self.out.html, self.events.into_iter());
+        self.out.html = self.raw.finish(std::mem::take(&mut self.out.html));
+        self.out
+    }
 }
 
 /// Raw HTML under the page's [`HtmlPolicy`]. Under `sanitize`, a page that has raw HTML is
@@ -349,17 +435,6 @@ fn fence_closes(block: &str, at_end: bool) -> bool {
         let last = last.trim();
         last.chars().count() >= width && last.chars().all(|c| c == fence_char)
     })
-}
-
-fn push<'a>(
-    heading: &mut Option<(HeadingLevel, Option<String>, Vec<Event<'a>>, String)>,
-    events: &mut Vec<Event<'a>>,
-    event: Event<'a>,
-) {
-    match heading {
-        Some((_, _, inner, _)) => inner.push(event),
-        None => events.push(event),
-    }
 }
 
 fn strip_single_paragraph(events: &mut Vec<Event<'_>>) {
@@ -502,7 +577,7 @@ fn code_block(
 }
 
 /// The id a heading gets from its text: lowercase words joined by hyphens.
-pub fn heading_slug(text: &str) -> String {
+pub(crate) fn heading_slug(text: &str) -> String {
     let s = crate::content::slugify(text);
     if s.is_empty() {
         "section".into()

@@ -2,12 +2,12 @@
 //! contexts and their cache keys ([`pages`]), the Tera templates of the theme, and the HTML
 //! escaping and XML writing they share.
 
-pub mod escape;
-pub mod highlight;
-pub mod html_policy;
-pub mod markdown;
-pub mod mermaid;
-pub mod pages;
+pub(crate) mod escape;
+pub(crate) mod highlight;
+pub(crate) mod html_policy;
+pub(crate) mod markdown;
+pub(crate) mod mermaid;
+pub(crate) mod pages;
 mod template_cycles;
-pub mod templates;
-pub mod xml;
+pub(crate) mod templates;
+pub(crate) mod xml;

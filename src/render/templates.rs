@@ -6,7 +6,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use std::path::{Path, PathBuf};
 
 /// The embedded default templates: (name, text).
-pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -78,7 +78,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The embedded default static files: (path under the site, bytes).
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "static/style.css",
         include_bytes!("../../themes/default/static/style.css"),
@@ -99,10 +99,10 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 
 /// A template override read from `themes/<theme>/templates/` (name, text, path shown in
 /// diagnostics: `themes/<theme>/templates/<name>`, relative to the site root).
-pub type TemplateFile = (String, String, PathBuf);
+pub(crate) type TemplateFile = (String, String, PathBuf);
 
 /// Reads the theme's template overrides (I/O edge; sorted, so builds are deterministic).
-pub fn read_overrides(theme_dir: &Path) -> Result<Vec<TemplateFile>, Diagnostic> {
+pub(crate) fn read_overrides(theme_dir: &Path) -> Result<Vec<TemplateFile>, Diagnostic> {
     let dir = theme_dir.join("templates");
     let mut out = Vec::new();
     if !dir.is_dir() {
@@ -139,7 +139,7 @@ pub fn read_overrides(theme_dir: &Path) -> Result<Vec<TemplateFile>, Diagnostic>
 }
 
 /// Builds Tera from the embedded templates with `overrides` replacing same-named ones.
-pub fn load(overrides: &[TemplateFile]) -> Result<tera::Tera, Vec<Diagnostic>> {
+pub(crate) fn load(overrides: &[TemplateFile]) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut sources: Vec<(String, &str, PathBuf)> = DEFAULT_TEMPLATES
         .iter()
         .map(|(n, t)| {
@@ -183,7 +183,7 @@ pub fn load(overrides: &[TemplateFile]) -> Result<tera::Tera, Vec<Diagnostic>> {
 }
 
 /// A diagnostic for a template error, at the `--> line:col` Tera reports when present.
-pub fn template_error(path: &Path, source: &str, err: &tera::Error) -> Diagnostic {
+pub(crate) fn template_error(path: &Path, source: &str, err: &tera::Error) -> Diagnostic {
     let text = chain(err);
     let mut loc = Location::file(path);
     if let Some(pos) = text.find("--> ") {
@@ -213,7 +213,7 @@ pub fn template_error(path: &Path, source: &str, err: &tera::Error) -> Diagnosti
 }
 
 /// The full cause chain of a Tera error on one line.
-pub fn chain(err: &tera::Error) -> String {
+pub(crate) fn chain(err: &tera::Error) -> String {
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {

@@ -13,61 +13,61 @@ use quick_xml::Writer;
 use crate::render::escape::escape_html;
 
 /// A quick-xml writer into a byte buffer, where writing cannot fail.
-pub struct XmlWriter(Writer<Vec<u8>>);
+pub(crate) struct XmlWriter(Writer<Vec<u8>>);
 
 impl XmlWriter {
     /// An empty document with room for `capacity` bytes.
-    pub fn with_capacity(capacity: usize) -> Self {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         XmlWriter(Writer::new(Vec::with_capacity(capacity)))
     }
 
     /// Writes one event as it is: names, attribute values and text must already be escaped.
-    pub fn event(&mut self, event: Event<'_>) {
+    pub(crate) fn event(&mut self, event: Event<'_>) {
         self.0
             .write_event(event)
             .expect("writing to memory cannot fail");
     }
 
     /// Writes `<?xml version="1.0" encoding="…"?>` and a newline.
-    pub fn declaration(&mut self, encoding: &str) {
+    pub(crate) fn declaration(&mut self, encoding: &str) {
         self.event(Event::Decl(BytesDecl::new("1.0", Some(encoding), None)));
         self.raw("\n");
     }
 
     /// Writes markup-free text as it is (line breaks and indentation between elements).
-    pub fn raw(&mut self, text: &str) {
+    pub(crate) fn raw(&mut self, text: &str) {
         self.event(Event::Text(BytesText::from_escaped(text)));
     }
 
     /// Writes a start tag with `attrs` (plain values, escaped here).
-    pub fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
+    pub(crate) fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
         self.event(Event::Start(start_tag(name, attrs)));
     }
 
     /// Writes the end tag of `name`.
-    pub fn end(&mut self, name: &str) {
+    pub(crate) fn end(&mut self, name: &str) {
         self.event(Event::End(BytesEnd::new(name)));
     }
 
     /// Writes an empty element `<name …/>` with `attrs` (plain values, escaped here).
-    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
+    pub(crate) fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
         self.event(Event::Empty(start_tag(name, attrs)));
     }
 
     /// Writes `<name>text</name>`, escaping the plain `text`.
-    pub fn text_element(&mut self, name: &str, text: &str) {
+    pub(crate) fn text_element(&mut self, name: &str, text: &str) {
         self.start(name, &[]);
         self.event(Event::Text(BytesText::from_escaped(escape_html(text))));
         self.end(name);
     }
 
     /// Appends everything `other` wrote.
-    pub fn append(&mut self, other: XmlWriter) {
+    pub(crate) fn append(&mut self, other: XmlWriter) {
         self.0.get_mut().extend_from_slice(&other.0.into_inner());
     }
 
     /// The document written so far.
-    pub fn into_string(self) -> String {
+    pub(crate) fn into_string(self) -> String {
         // Everything written came from `&str`s, cut at markup boundaries.
         String::from_utf8(self.0.into_inner()).expect("XML written from UTF-8 text is UTF-8")
     }
@@ -87,7 +87,7 @@ fn start_tag<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
 
 /// An attribute whose value is already escaped, to be written in double quotes: a raw `"`
 /// (possible in a value read from a single-quoted attribute) is escaped as well.
-pub fn escaped_attribute<'a>(name: &'a str, value: &'a str) -> Attribute<'a> {
+pub(crate) fn escaped_attribute<'a>(name: &'a str, value: &'a str) -> Attribute<'a> {
     let value = match value.contains('"') {
         true => Cow::Owned(value.replace('"', "&quot;")),
         false => Cow::Borrowed(value),

@@ -6,7 +6,7 @@ use crate::render::escape::escape_html;
 
 /// Where a request path leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolved {
+pub(super) enum Resolved {
     /// A file of the site (key into the output map).
     File(String),
     /// A folder without its trailing slash: redirect to this path.
@@ -18,7 +18,7 @@ pub enum Resolved {
 }
 
 /// Decodes `%XX` escapes; `None` for invalid escapes or non-UTF-8 results.
-pub fn percent_decode(s: &str) -> Option<String> {
+pub(super) fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -37,7 +37,7 @@ pub fn percent_decode(s: &str) -> Option<String> {
 
 /// Maps a request URL to a site file. `exists` says whether a key is in the site;
 /// `base_path` may be percent-encoded (`/caf%C3%A9/`): it is compared decoded, like the URL.
-pub fn resolve(url: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
+pub(super) fn resolve(url: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let Some(decoded) = percent_decode(path) else {
         return Resolved::BadRequest;
@@ -71,7 +71,7 @@ pub fn resolve(url: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Res
 }
 
 /// Content type by file extension.
-pub fn content_type(path: &str) -> &'static str {
+pub(super) fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -93,7 +93,7 @@ pub fn content_type(path: &str) -> &'static str {
 }
 
 /// The overlay listing build errors, as an HTML fragment.
-pub fn overlay(errors: &[String]) -> String {
+pub(super) fn overlay(errors: &[String]) -> String {
     let items: String = errors
         .iter()
         .map(|e| format!("<li><pre>{}</pre></li>", escape_html(e)))
@@ -118,7 +118,7 @@ pub(crate) fn client_tag(base: &str, page: &str, has_overlay: bool) -> String {
 pub(crate) const CLIENT_JS: &str = include_str!("assets/reload.js");
 
 /// Inserts `extra` before `</body>` (or at the end).
-pub fn inject(html: &str, extra: &str) -> String {
+pub(super) fn inject(html: &str, extra: &str) -> String {
     match html.rfind("</body>") {
         Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
         None => format!("{html}{extra}"),
@@ -127,7 +127,7 @@ pub fn inject(html: &str, extra: &str) -> String {
 
 /// `url` with every byte that may not appear in an HTTP header value (non-ASCII, controls,
 /// spaces) percent-encoded, so a redirect to a base path like `/café/` is a valid header.
-pub fn ascii_url(url: &str) -> String {
+pub(super) fn ascii_url(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     for b in url.bytes() {
         if b.is_ascii_graphic() {

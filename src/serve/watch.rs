@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// What a changed path means for the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
+pub(super) enum Change {
     /// Not an input (editor temp file, output folder, VCS metadata…).
     Ignore,
     /// A Markdown article.
@@ -26,7 +26,7 @@ pub enum Change {
 }
 
 /// Classifies a path relative to the site root.
-pub fn classify(root: &Path, output: &Path, path: &Path) -> Change {
+pub(super) fn classify(root: &Path, output: &Path, path: &Path) -> Change {
     if path.starts_with(output) {
         return Change::Ignore;
     }
@@ -78,17 +78,17 @@ enum Signal {
 
 /// Ends a watcher's [`SiteWatcher::next_batch`] from another thread.
 #[derive(Clone)]
-pub struct Stopper(Sender<Signal>);
+pub(super) struct Stopper(Sender<Signal>);
 
 impl Stopper {
     /// Makes the watcher's current and every later `next_batch` return `None`.
-    pub fn stop(&self) {
+    pub(super) fn stop(&self) {
         let _ = self.0.send(Signal::Stop);
     }
 }
 
 /// A running watcher; dropping it stops watching.
-pub struct SiteWatcher {
+pub(super) struct SiteWatcher {
     _watcher: Box<dyn Watcher + Send>,
     rx: Receiver<Signal>,
     tx: Sender<Signal>,
@@ -100,7 +100,7 @@ impl SiteWatcher {
     /// Watches `content/` and `themes/` recursively and the root itself (for the config and
     /// for folders created later). Folders are watched, never single files, so atomic saves
     /// (write a temporary file, rename it over the original) are seen.
-    pub fn start(root: &Path, output: &Path, poll: bool) -> notify::Result<Self> {
+    pub(super) fn start(root: &Path, output: &Path, poll: bool) -> notify::Result<Self> {
         let (tx, rx) = std::sync::mpsc::channel();
         let events = tx.clone();
         let handler = move |e: notify::Result<notify::Event>| {
@@ -131,14 +131,14 @@ impl SiteWatcher {
     }
 
     /// A handle that stops this watcher from another thread.
-    pub fn stopper(&self) -> Stopper {
+    pub(super) fn stopper(&self) -> Stopper {
         Stopper(self.tx.clone())
     }
 
     /// Blocks until a relevant change arrives, then waits until the file system has been
     /// quiet for `settle` (at most `max_wait` in all) and returns the batch's changes.
     /// `None` when the watcher has stopped.
-    pub fn next_batch(
+    pub(super) fn next_batch(
         &self,
         settle: Duration,
         max_wait: Duration,

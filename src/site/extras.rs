@@ -11,7 +11,7 @@ use crate::render::xml::XmlWriter;
 use serde_json::json;
 
 /// `sitemap.xml` listing every page with its permalink.
-pub fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
+pub(crate) fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
     let mut urls: Vec<&str> = pages
         .iter()
         .filter(|p| p.in_sitemap)
@@ -39,7 +39,7 @@ pub fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
 }
 
 /// Atom feed of the 20 most recent dated articles.
-pub fn atom(site: &Site<'_>) -> String {
+pub(crate) fn atom(site: &Site<'_>) -> String {
     let mut dated: Vec<_> = site.articles.iter().filter(|a| a.date.is_some()).collect();
     dated.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     dated.truncate(20);
@@ -152,7 +152,7 @@ fn plain_text(html: &str, max_words: usize) -> String {
 
 /// The search-index entry of one page: title, URL, kind and the first words of its main
 /// content (capped so the index stays small on big sites). `None` for pages not indexed.
-pub fn search_entry(path: &str, url: &str, html: &str) -> Option<String> {
+pub(crate) fn search_entry(path: &str, url: &str, html: &str) -> Option<String> {
     const WORDS: usize = 300;
     if path == "search/index.html" || path == "404.html" {
         return None;
@@ -177,7 +177,7 @@ pub fn search_entry(path: &str, url: &str, html: &str) -> Option<String> {
 }
 
 /// The offline search index: every page's entry, in page order.
-pub fn search_index(pages: &[RenderedPage]) -> String {
+pub(crate) fn search_index(pages: &[RenderedPage]) -> String {
     let items = || {
         pages
             .iter()
@@ -253,7 +253,7 @@ fn export_rows<'a>(site: &'a Site<'_>) -> Vec<ExportRow<'a>> {
 }
 
 /// Column names of the CSV export, in order (documented in the README).
-pub const CSV_COLUMNS: &[&str] = &[
+pub(crate) const CSV_COLUMNS: &[&str] = &[
     "service",
     "service_name",
     "category",
@@ -270,7 +270,7 @@ pub const CSV_COLUMNS: &[&str] = &[
 ];
 
 /// `data/matrix.json`: an object with `columns` and `rows` (one object per service × control).
-pub fn matrix_json(site: &Site<'_>) -> String {
+pub(crate) fn matrix_json(site: &Site<'_>) -> String {
     let rows: Vec<serde_json::Value> = export_rows(site)
         .iter()
         .map(|r| {
@@ -296,7 +296,7 @@ fn csv_field(s: &str) -> String {
 }
 
 /// `data/matrix.csv`: the same rows as the JSON, RFC 4180 quoting.
-pub fn matrix_csv(site: &Site<'_>) -> String {
+pub(crate) fn matrix_csv(site: &Site<'_>) -> String {
     let mut out = CSV_COLUMNS.join(",") + "\r\n";
     for r in export_rows(site) {
         let fields = [

@@ -7,7 +7,7 @@ use crate::render::pages::RenderedPage;
 use std::collections::{HashMap, HashSet};
 
 /// Collects the `id="…"` attribute values of an HTML document.
-pub fn ids_in(html: &str) -> HashSet<String> {
+pub(crate) fn ids_in(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
     let mut rest = html;
     while let Some(i) = rest.find(" id=\"") {
@@ -25,7 +25,7 @@ pub fn ids_in(html: &str) -> HashSet<String> {
 ///
 /// `line_text(path, line)` recovers the text of a line for the caret display (link locations
 /// do not carry it, to keep large sites small in memory).
-pub fn check(
+pub(crate) fn check(
     pages: &[RenderedPage],
     extra_paths: &[String],
     line_text: &dyn Fn(&std::path::Path, usize) -> Option<String>,

@@ -4,9 +4,9 @@
 //! adds sitemap, feed, search index and data exports, [`links`] checks every internal link
 //! and anchor, [`stack`] draws a service's responsibility stack.
 
-pub mod extras;
-pub mod links;
-pub mod stack;
+pub(crate) mod extras;
+pub(crate) mod links;
+pub(crate) mod stack;
 
 use crate::cache::{Key, KeyBuilder};
 use crate::config::Config;
@@ -17,7 +17,7 @@ use crate::render::markdown::LinkResolver;
 use std::collections::{BTreeMap, HashMap};
 
 /// Everything a build knows: configuration, articles (drafts already removed), dataset.
-pub struct Site<'a> {
+pub(crate) struct Site<'a> {
     /// Configuration.
     pub config: &'a Config,
     /// Articles in display order (weight, then date descending, then title).
@@ -40,7 +40,7 @@ pub struct Site<'a> {
 
 impl<'a> Site<'a> {
     /// Assembles the graph. `articles` pairs each article with its content-relative path.
-    pub fn new(
+    pub(crate) fn new(
         config: &'a Config,
         articles: Vec<(&'a str, &'a Article)>,
         dataset: &'a Dataset,
@@ -96,17 +96,17 @@ impl<'a> Site<'a> {
     }
 
     /// Absolute URL path of a site path (`articles/x/` → `/docs/articles/x/`).
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{}", self.config.base_path, path.trim_start_matches('/'))
     }
 
     /// URL of an article.
-    pub fn article_url(&self, a: &Article) -> String {
+    pub(crate) fn article_url(&self, a: &Article) -> String {
         self.url(&format!("articles/{}/", a.slug))
     }
 
     /// URL path of an entity page.
-    pub fn entity_url(&self, kind: Kind, id: &str) -> String {
+    pub(crate) fn entity_url(&self, kind: Kind, id: &str) -> String {
         match kind {
             Kind::Service => self.url(&format!("services/{id}/")),
             Kind::Control => self.url(&format!("controls/{id}/")),

@@ -15,7 +15,7 @@ const LABEL: usize = 110;
 type StackCell<'a> = (&'a str, &'a str, Owner);
 
 /// The SVG for one service.
-pub fn service_stack(ds: &Dataset, service: &Service) -> String {
+pub(crate) fn service_stack(ds: &Dataset, service: &Service) -> String {
     let layers: Vec<(Layer, Vec<StackCell<'_>>)> = Layer::ALL
         .iter()
         .rev()

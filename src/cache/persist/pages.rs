@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// The rendered pages of a cache file, by key: located at load, read on demand.
-pub struct PageIndex {
+pub(crate) struct PageIndex {
     file: std::fs::File,
     /// Key → (payload offset, payload length, payload checksum).
     entries: HashMap<Key, (u64, u64, [u8; 32])>,
@@ -29,7 +29,7 @@ impl PageIndex {
     }
 
     /// True when the file holds `key`; marks it used.
-    pub fn touch(&self, key: &Key) -> bool {
+    pub(crate) fn touch(&self, key: &Key) -> bool {
         let present = self.entries.contains_key(key);
         if present {
             self.used.lock().expect("page index").insert(*key);
@@ -39,7 +39,7 @@ impl PageIndex {
 
     /// Reads and decodes the page stored under `key`. An entry that no longer reads back
     /// as it was verified (the file changed underneath) counts as missing.
-    pub fn get(&self, key: &Key) -> Option<PageArtifacts> {
+    pub(crate) fn get(&self, key: &Key) -> Option<PageArtifacts> {
         let payload = self.payload(key)?;
         match postcard::from_bytes(&payload) {
             Ok(page) => {
@@ -75,23 +75,13 @@ impl PageIndex {
             .collect()
     }
 
-    /// Number of pages in the file.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// True when the file holds no page.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Number of distinct pages the current build used.
-    pub fn used(&self) -> usize {
+    pub(crate) fn used(&self) -> usize {
         self.used.lock().expect("page index").len()
     }
 
     /// Entries that failed to read back after load.
-    pub fn unreadable(&self) -> usize {
+    pub(crate) fn unreadable(&self) -> usize {
         self.unreadable.load(Ordering::Relaxed)
     }
 }

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 /// they come (from any thread) into a temporary file, renamed into place by
 /// [`Writer::finish`]; dropped unfinished (a failed build), the temporary file is removed
 /// and the previous cache stays.
-pub struct Writer {
+pub(crate) struct Writer {
     dir: PathBuf,
     tmp: PathBuf,
     out: Mutex<Option<io::BufWriter<std::fs::File>>>,
@@ -19,7 +19,7 @@ pub struct Writer {
 
 impl Writer {
     /// Starts a new cache file in `dir`.
-    pub fn create(dir: &Path) -> io::Result<Self> {
+    pub(crate) fn create(dir: &Path) -> io::Result<Self> {
         std::fs::create_dir_all(dir)?;
         crate::output::remove_dead_files(dir, &format!("{FILE}.tmp-"));
         let tmp = dir.join(format!("{FILE}.tmp-{}", std::process::id()));
@@ -33,7 +33,7 @@ impl Writer {
     }
 
     /// Appends one rendered page (encoded and checksummed before taking the lock).
-    pub fn append(&self, key: &Key, page: &PageArtifacts) -> io::Result<()> {
+    pub(crate) fn append(&self, key: &Key, page: &PageArtifacts) -> io::Result<()> {
         let payload = postcard::to_stdvec(page).map_err(io::Error::other)?;
         self.append_entry(format::PAGE, key, &payload)
     }
@@ -57,7 +57,7 @@ impl Writer {
     /// Appends the page groups of `cache` (which list and dataset pages a build made
     /// from which inputs, so a warm build skips their contexts), flushes the file and
     /// puts it in place of the previous cache.
-    pub fn finish(self, cache: &BuildCache) -> io::Result<()> {
+    pub(crate) fn finish(self, cache: &BuildCache) -> io::Result<()> {
         for (key, stubs) in cache.groups.entries() {
             self.append_entry(format::GROUP, &key, &format::encode_group(&stubs)?)?;
         }

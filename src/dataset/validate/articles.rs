@@ -7,7 +7,7 @@ use crate::dataset::model::{Dataset, Kind};
 use crate::diagnostics::{Diagnostics, UnknownId};
 
 /// The dataset references of an article's front matter, by kind.
-pub fn article_references(article: &Article) -> [(Kind, &[IdRef]); 3] {
+pub(crate) fn article_references(article: &Article) -> [(Kind, &[IdRef]); 3] {
     [
         (Kind::Service, &article.services),
         (Kind::Control, &article.controls),
@@ -17,7 +17,7 @@ pub fn article_references(article: &Article) -> [(Kind, &[IdRef]); 3] {
 
 /// Reports every reference of `articles` to an id the dataset does not define, at the place
 /// it was written, with a did-you-mean.
-pub fn check_article_references(articles: &[&Article], dataset: &Dataset, diags: &mut Diagnostics) {
+pub(crate) fn check_article_references(articles: &[&Article], dataset: &Dataset, diags: &mut Diagnostics) {
     for article in articles {
         for (kind, refs) in article_references(article) {
             for r in refs.iter().filter(|r| !dataset.has(kind, &r.id)) {

@@ -98,7 +98,7 @@ static RENDERER: LazyLock<Renderer> = LazyLock::new(|| {
 /// The id is normalized with merman's `sanitize_svg_id` (ASCII letters, digits, `-`, `_`;
 /// ids that are already safe, such as `mermaid-3`, are kept as they are) and used as the
 /// `<svg>` element's own `id`. See the module docs for the CSS variables the page must define.
-pub fn render_svg(source: &str, id: &str) -> Result<String, String> {
+pub(crate) fn render_svg(source: &str, id: &str) -> Result<String, String> {
     let id = sanitize_svg_id(id);
     let raw = catch_unwind(AssertUnwindSafe(|| render_raw(source, &id)))
         .map_err(|payload| format!("merman panicked: {}", panic_message(payload.as_ref())))??;

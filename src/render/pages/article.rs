@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// `article.html`'s context.
 #[derive(Serialize)]
-pub struct ArticleContext<'b> {
+pub(crate) struct ArticleContext<'b> {
     /// Title and summary.
     page: PageMeta<'b>,
     /// The article.

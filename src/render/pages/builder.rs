@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 /// Builds page contexts; collects the Markdown links of the page being built and every
 /// diagnostic of the Markdown it renders.
-pub struct PageBuilder<'s, 'a> {
+pub(crate) struct PageBuilder<'s, 'a> {
     pub(super) site: &'s Site<'a>,
     /// The key of the templates and site-wide context (see [`super::render_salt`]).
     pub(super) salt: Key,
@@ -36,7 +36,7 @@ pub struct PageBuilder<'s, 'a> {
 impl<'s, 'a> PageBuilder<'s, 'a> {
     /// A builder for one site; `salt` identifies the templates and the site-wide context
     /// (see [`super::render_salt`]).
-    pub fn new(
+    pub(crate) fn new(
         site: &'s Site<'a>,
         highlighter: &'s Highlighter,
         cache: &'s BuildCache,
@@ -132,7 +132,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     /// The pages of articles `range` (in site order). Callers render them in slices so that
     /// only one slice's Markdown bodies are in memory at a time.
-    pub fn article_pages(&self, range: std::ops::Range<usize>) -> Vec<Page<'_>> {
+    pub(crate) fn article_pages(&self, range: std::ops::Range<usize>) -> Vec<Page<'_>> {
         range
             .into_par_iter()
             .map(|i| self.article_page(i))
@@ -142,7 +142,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
     /// The groups of pages that are not articles, in build order: callers build and render
     /// one group at a time, so only one group's contexts (which repeat article summaries in
     /// lists and backlinks) are in memory at once.
-    pub fn page_groups(&self) -> Vec<PageGroup> {
+    pub(crate) fn page_groups(&self) -> Vec<PageGroup> {
         let mut groups = vec![PageGroup::Lists, PageGroup::Tags];
         if !self.site.dataset.services.is_empty() || !self.site.dataset.controls.is_empty() {
             groups.extend([
@@ -158,7 +158,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
 
     /// The pages of one group (see [`PageBuilder::page_groups`]), reused whole from the
     /// cache when the group's inputs are unchanged.
-    pub fn group_pages(&self, group: PageGroup) -> Vec<Page<'_>> {
+    pub(crate) fn group_pages(&self, group: PageGroup) -> Vec<Page<'_>> {
         // Lists show article summaries only; dataset pages also show backlinks.
         let backlinks = match group {
             PageGroup::Lists | PageGroup::Tags => None,

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// `category.html`'s context.
 #[derive(Serialize)]
-pub struct CategoryContext<'b> {
+pub(crate) struct CategoryContext<'b> {
     page: PageMeta<'b>,
     category: CategoryView<'b>,
     /// Every category, for the navigation between them.
@@ -62,7 +62,7 @@ struct ShiftCell<'b> {
 
 /// A step of the compute spectrum.
 #[derive(Serialize)]
-pub struct SpectrumView<'b> {
+pub(super) struct SpectrumView<'b> {
     id: &'b str,
     label: &'b str,
     rank: i64,

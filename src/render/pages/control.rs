@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// `control.html`'s context.
 #[derive(Serialize)]
-pub struct ControlContext<'b> {
+pub(crate) struct ControlContext<'b> {
     page: PageMeta<'b>,
     control: ControlView<'b>,
     /// How its owner spreads across services, as shown.

@@ -14,7 +14,7 @@ use crate::site::Site;
 use serde::Serialize;
 
 /// Identifies the template set and the site-wide context: part of every page's key.
-pub fn render_salt(templates_key: Key, site: &SiteContext) -> Key {
+pub(crate) fn render_salt(templates_key: Key, site: &SiteContext) -> Key {
     KeyBuilder::new("render salt")
         .key(&templates_key)
         .serialized(site)

@@ -12,7 +12,7 @@ const HOME_ARTICLES: usize = 10;
 
 /// `home.html`'s context.
 #[derive(Serialize)]
-pub struct HomeContext<'b> {
+pub(crate) struct HomeContext<'b> {
     page: PageMeta<'b>,
     categories: Vec<HomeCategory<'b>>,
     counts: Counts,
@@ -39,14 +39,14 @@ struct Counts {
 
 /// `list.html`'s context: a list of articles.
 #[derive(Serialize)]
-pub struct ArticlesContext<'b> {
+pub(crate) struct ArticlesContext<'b> {
     page: PageMeta<'b>,
     items: Vec<&'b ArticleSummary>,
 }
 
 /// `tags.html`'s context.
 #[derive(Serialize)]
-pub struct TagsContext<'b> {
+pub(crate) struct TagsContext<'b> {
     page: PageMeta<'b>,
     tags: Vec<TagCount<'b>>,
 }
@@ -61,7 +61,7 @@ struct TagCount<'b> {
 
 /// The context of a page with a title only (`404.html`, `search.html`).
 #[derive(Serialize)]
-pub struct TitledContext {
+pub(crate) struct TitledContext {
     page: Title,
 }
 
@@ -73,7 +73,7 @@ struct Title {
 
 /// `entities.html`'s context: the index of one kind of entity, in groups.
 #[derive(Serialize)]
-pub struct IndexContext<'b> {
+pub(crate) struct IndexContext<'b> {
     pub(super) page: PageMeta<'b>,
     pub(super) groups: Vec<ListGroup<'b>>,
     /// The compute spectrum (the categories index only).

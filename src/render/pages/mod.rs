@@ -17,11 +17,11 @@ mod scenario;
 mod service;
 mod site_context;
 
-pub use builder::PageBuilder;
-pub use keys::render_salt;
-pub use parts::{ArticleSummary, KeyedSummary};
-pub use render::render_pages;
-pub use site_context::{site_context, NavLink, SiteContext};
+pub(crate) use builder::PageBuilder;
+pub(crate) use keys::render_salt;
+pub(crate) use parts::KeyedSummary;
+pub(crate) use render::render_pages;
+pub(crate) use site_context::{site_context, SiteContext};
 
 use crate::cache::{Key, PageArtifacts};
 use crate::render::markdown::{PendingLink, Rendered};
@@ -29,7 +29,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 /// A page before templating.
-pub struct Page<'b> {
+pub(crate) struct Page<'b> {
     /// Output file relative to the site root (`services/s3/index.html`).
     pub path: String,
     /// Absolute URL path (`/docs/services/s3/`).
@@ -45,7 +45,7 @@ pub struct Page<'b> {
 }
 
 /// What a page needs to be rendered: its context, or nothing because it is cached.
-pub enum Content<'b> {
+pub(crate) enum Content<'b> {
     /// Not rendered before with these inputs: the context for its template, and the
     /// internal links of the dataset Markdown it shows.
     Render {
@@ -64,7 +64,7 @@ pub enum Content<'b> {
 /// The context of one page, by family; it serialises as the family's own context.
 #[derive(Serialize)]
 #[serde(untagged)]
-pub enum PageContext<'b> {
+pub(crate) enum PageContext<'b> {
     /// An article.
     Article(article::ArticleContext<'b>),
     /// The home page.
@@ -107,7 +107,7 @@ impl PageContext<'_> {
 
 /// A group of pages that are not articles (see [`PageBuilder::page_groups`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageGroup {
+pub(crate) enum PageGroup {
     /// Home, the article index, the tag index, search and 404.
     Lists,
     /// One page per tag.
@@ -125,7 +125,7 @@ pub enum PageGroup {
 }
 
 /// A rendered HTML page.
-pub struct RenderedPage {
+pub(crate) struct RenderedPage {
     /// Output file path.
     pub path: String,
     /// URL path.

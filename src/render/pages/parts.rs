@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 /// `page`: what `<title>` and the description meta tag show.
 #[derive(Serialize)]
-pub struct PageMeta<'b> {
+pub(super) struct PageMeta<'b> {
     /// The page title.
     pub title: Cow<'b, str>,
     /// The description (`null` when there is none).
@@ -22,7 +22,7 @@ pub struct PageMeta<'b> {
 
 impl<'b> PageMeta<'b> {
     /// A page with a title and a description.
-    pub fn new(title: impl Into<Cow<'b, str>>, description: impl Into<Cow<'b, str>>) -> Self {
+    pub(super) fn new(title: impl Into<Cow<'b, str>>, description: impl Into<Cow<'b, str>>) -> Self {
         PageMeta {
             title: title.into(),
             description: Some(description.into()),
@@ -32,7 +32,7 @@ impl<'b> PageMeta<'b> {
 
 /// A reference to a service.
 #[derive(Serialize)]
-pub struct ServiceRef<'b> {
+pub(super) struct ServiceRef<'b> {
     /// Service id.
     pub id: &'b str,
     /// Its name (the id when unknown).
@@ -43,7 +43,7 @@ pub struct ServiceRef<'b> {
 
 /// A reference to a control.
 #[derive(Serialize)]
-pub struct ControlRef<'b> {
+pub(super) struct ControlRef<'b> {
     /// Control id.
     pub id: &'b str,
     /// Its title (the id when unknown).
@@ -56,7 +56,7 @@ pub struct ControlRef<'b> {
 
 /// A reference to a scenario, with its answer.
 #[derive(Serialize)]
-pub struct ScenarioRef<'b> {
+pub(super) struct ScenarioRef<'b> {
     /// Scenario id.
     pub id: &'b str,
     /// Its title (the id when unknown).
@@ -71,7 +71,7 @@ pub struct ScenarioRef<'b> {
 
 /// A reference to a service category.
 #[derive(Serialize)]
-pub struct CategoryRef<'b> {
+pub(super) struct CategoryRef<'b> {
     /// Category id.
     pub id: &'b str,
     /// Its label (the id when unknown).
@@ -84,7 +84,7 @@ pub struct CategoryRef<'b> {
 
 /// A cited source.
 #[derive(Serialize)]
-pub struct SourceRef<'b> {
+pub(super) struct SourceRef<'b> {
     /// Source id.
     pub id: &'b str,
     /// Its title.
@@ -97,7 +97,7 @@ pub struct SourceRef<'b> {
 
 /// A disagreement between sources.
 #[derive(Serialize)]
-pub struct ConflictRef<'b> {
+pub(super) struct ConflictRef<'b> {
     /// Conflict id.
     pub id: &'b str,
     /// What the sources disagree about.
@@ -108,7 +108,7 @@ pub struct ConflictRef<'b> {
 
 /// A dated change to a fact.
 #[derive(Serialize)]
-pub struct UpdateView<'b> {
+pub(super) struct UpdateView<'b> {
     /// When.
     pub date: &'b str,
     /// What changed (HTML).
@@ -119,7 +119,7 @@ pub struct UpdateView<'b> {
 
 /// Who holds a control, shown three ways: id, CSS class and label.
 #[derive(Serialize)]
-pub struct OwnerView {
+pub(super) struct OwnerView {
     /// Owner id (`aws`, …).
     pub owner: &'static str,
     /// CSS class (`owner-aws`, …).
@@ -140,7 +140,7 @@ impl From<Owner> for OwnerView {
 
 /// An owner's CSS class and label, without its id (small cells of tables).
 #[derive(Serialize)]
-pub struct OwnerBadge {
+pub(super) struct OwnerBadge {
     /// Label.
     pub owner_label: &'static str,
     /// CSS class.
@@ -158,7 +158,7 @@ impl From<Owner> for OwnerBadge {
 
 /// A resolved matrix cell with everything it says.
 #[derive(Serialize)]
-pub struct CellView<'b> {
+pub(super) struct CellView<'b> {
     /// Who holds the control.
     #[serde(flatten)]
     pub owner: OwnerView,
@@ -180,7 +180,7 @@ pub struct CellView<'b> {
 
 /// A tag and its page.
 #[derive(Serialize, Debug, Clone)]
-pub struct TagRef {
+pub(crate) struct TagRef {
     /// The tag as written.
     pub name: String,
     /// Its page.
@@ -189,7 +189,7 @@ pub struct TagRef {
 
 /// An article as lists show it (home, article index, tags, backlinks, previous and next).
 #[derive(Serialize, Debug, Clone)]
-pub struct ArticleSummary {
+pub(crate) struct ArticleSummary {
     /// Title.
     pub title: String,
     /// Its page.
@@ -203,10 +203,10 @@ pub struct ArticleSummary {
 }
 
 /// A summary and its key: lists and backlinks depend on these keys, not on article bodies.
-pub type KeyedSummary = (ArticleSummary, Key);
+pub(crate) type KeyedSummary = (ArticleSummary, Key);
 
 /// The list entry of an article.
-pub fn summarize(site: &Site<'_>, article: &Article) -> ArticleSummary {
+pub(super) fn summarize(site: &Site<'_>, article: &Article) -> ArticleSummary {
     ArticleSummary {
         title: article.title.clone(),
         url: site.article_url(article),
@@ -217,7 +217,7 @@ pub fn summarize(site: &Site<'_>, article: &Article) -> ArticleSummary {
 }
 
 /// References to the tags of an article.
-pub fn tag_refs(site: &Site<'_>, tags: &[String]) -> Vec<TagRef> {
+pub(super) fn tag_refs(site: &Site<'_>, tags: &[String]) -> Vec<TagRef> {
     tags.iter()
         .map(|t| TagRef {
             name: t.clone(),
@@ -228,7 +228,7 @@ pub fn tag_refs(site: &Site<'_>, tags: &[String]) -> Vec<TagRef> {
 
 /// One entry of a grouped list on an index page.
 #[derive(Serialize)]
-pub struct ListItem<'b> {
+pub(super) struct ListItem<'b> {
     /// Name shown.
     pub title: &'b str,
     /// Its page.
@@ -242,7 +242,7 @@ pub struct ListItem<'b> {
 /// The heading of a group on an index page.
 #[derive(Serialize)]
 #[serde(untagged)]
-pub enum GroupHeading<'b> {
+pub(super) enum GroupHeading<'b> {
     /// A service category (linked, with its aliases).
     Category(CategoryRef<'b>),
     /// A plain heading (a layer, or the one group of a page).
@@ -256,7 +256,7 @@ pub enum GroupHeading<'b> {
 
 /// A group of entries on an index page.
 #[derive(Serialize)]
-pub struct ListGroup<'b> {
+pub(super) struct ListGroup<'b> {
     /// The group's heading (the template reads it as `category`).
     pub category: GroupHeading<'b>,
     /// Its entries.
@@ -264,7 +264,7 @@ pub struct ListGroup<'b> {
 }
 
 /// Label of an owner.
-pub fn owner_label(o: Owner) -> &'static str {
+pub(super) fn owner_label(o: Owner) -> &'static str {
     match o {
         Owner::Aws => "AWS",
         Owner::Customer => "Customer",
@@ -274,7 +274,7 @@ pub fn owner_label(o: Owner) -> &'static str {
 }
 
 /// CSS class for an owner (`owner-aws`, …).
-pub fn owner_class(o: Owner) -> &'static str {
+pub(super) fn owner_class(o: Owner) -> &'static str {
     match o {
         Owner::Aws => "owner-aws",
         Owner::Customer => "owner-customer",
@@ -284,7 +284,7 @@ pub fn owner_class(o: Owner) -> &'static str {
 }
 
 /// Label of a control's spread across services.
-pub fn spread_label(s: Spread) -> &'static str {
+pub(super) fn spread_label(s: Spread) -> &'static str {
     match s {
         Spread::AlwaysAws => "Always AWS",
         Spread::AlwaysCustomer => "Always the customer",

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// `matrix.html`'s context.
 #[derive(Serialize)]
-pub struct MatrixContext<'b> {
+pub(crate) struct MatrixContext<'b> {
     page: PageMeta<'b>,
     categories: Vec<CategoryRef<'b>>,
     /// The columns: services by category.
@@ -52,7 +52,7 @@ struct MatrixCell<'b> {
 
 /// `quick_reference.html`'s context.
 #[derive(Serialize)]
-pub struct QuickReferenceContext<'b> {
+pub(crate) struct QuickReferenceContext<'b> {
     page: PageMeta<'b>,
     always_aws: Vec<ControlRef<'b>>,
     always_customer: Vec<ControlRef<'b>>,
@@ -87,7 +87,7 @@ struct Exception<'b> {
 
 /// `misconceptions.html`'s context.
 #[derive(Serialize)]
-pub struct MisconceptionsContext<'b> {
+pub(crate) struct MisconceptionsContext<'b> {
     page: PageMeta<'b>,
     misconceptions: Vec<MisconceptionView<'b>>,
     tips: Vec<TipView<'b>>,
@@ -118,7 +118,7 @@ struct TipView<'b> {
 
 /// `sources.html`'s context.
 #[derive(Serialize)]
-pub struct SourcesContext<'b> {
+pub(crate) struct SourcesContext<'b> {
     page: PageMeta<'b>,
     sources: Vec<SourceView<'b>>,
     conflicts: Vec<ConflictView<'b>>,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// Renders pages with Tera in parallel, reusing every page whose key is cached. Template
 /// failures become diagnostics (the page is left out).
-pub fn render_pages(
+pub(crate) fn render_pages(
     tera: &tera::Tera,
     site: &SiteContext<'_>,
     pages: Vec<Page<'_>>,

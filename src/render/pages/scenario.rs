@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// `scenario.html`'s context.
 #[derive(Serialize)]
-pub struct ScenarioContext<'b> {
+pub(crate) struct ScenarioContext<'b> {
     page: PageMeta<'b>,
     scenario: ScenarioView<'b>,
     /// Articles that cover it.

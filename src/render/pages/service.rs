@@ -14,7 +14,7 @@ use serde::Serialize;
 
 /// `service.html`'s context.
 #[derive(Serialize)]
-pub struct ServiceContext<'b> {
+pub(crate) struct ServiceContext<'b> {
     page: PageMeta<'b>,
     service: ServiceView<'b>,
     /// Disagreements about the service or any of its cells.

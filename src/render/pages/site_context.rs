@@ -7,7 +7,7 @@ use serde::Serialize;
 
 /// The site-wide context of every page.
 #[derive(Serialize)]
-pub struct SiteContext<'s> {
+pub(crate) struct SiteContext<'s> {
     /// Site title.
     pub title: &'s str,
     /// One-line description.
@@ -26,7 +26,7 @@ pub struct SiteContext<'s> {
 
 /// An entry of the main navigation.
 #[derive(Serialize)]
-pub struct NavLink {
+pub(crate) struct NavLink {
     /// Text shown.
     pub title: &'static str,
     /// Where it goes.
@@ -34,7 +34,7 @@ pub struct NavLink {
 }
 
 /// The site-wide context of `site`.
-pub fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
+pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
     let ds = site.dataset;
     let has_data = !ds.services.is_empty() || !ds.controls.is_empty();
     let link = |title, path: &str| NavLink {
