@@ -308,7 +308,11 @@ pub(crate) struct UnknownId<'a> {
 
 impl<'a> UnknownId<'a> {
     /// An unknown `id` of `what`, hinting at the nearest of `known`.
-    pub(crate) fn among<'k>(what: &'a str, id: &'a str, known: impl IntoIterator<Item = &'k str>) -> Self {
+    pub(crate) fn among<'k>(
+        what: &'a str,
+        id: &'a str,
+        known: impl IntoIterator<Item = &'k str>,
+    ) -> Self {
         let hint = did_you_mean(id, known);
         UnknownId { what, id, hint }
     }

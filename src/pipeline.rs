@@ -339,7 +339,11 @@ pub(crate) fn build_into_with_progress(
     }
     laps.lap("extras");
     progress.stage("check links", 0);
-    check_links(&site, &rendered, &generated.urls, &mut diags);
+    // With a dataset file unreadable, its pages are missing and every link to them would
+    // fail: that file's error is the one to fix first, links are checked once it loads.
+    if site.dataset.partial.is_empty() {
+        check_links(&site, &rendered, &generated.urls, &mut diags);
+    }
     laps.lap("links");
     let mut output = generated.output;
     laps.stats.articles = site.articles.len();

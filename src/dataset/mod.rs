@@ -5,13 +5,15 @@
 //! with the `path:line:col` of the offending value and a did-you-mean. "Varies" is derived in
 //! the model, never stored.
 
+mod follow_on;
 mod model;
 pub(crate) mod raw;
 mod validate;
 mod vocab;
 
 pub(crate) use model::{
-    Category, Cell, Control, Dataset, Kind, Owner, Row, Scenario, Service, SpectrumStep, Spread, Text, Update,
+    Category, Cell, Control, Dataset, Kind, Owner, Row, Scenario, Service, SpectrumStep, Spread,
+    Text, Update,
 };
 pub(crate) use validate::{article_references, check_article_references};
 pub(crate) use vocab::{Compute, DefaultState, Layer, ServiceKind, Status, Vocabulary};
@@ -19,33 +21,42 @@ pub(crate) use vocab::{Compute, DefaultState, Layer, ServiceKind, Status, Vocabu
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;
 use crate::yaml::Embedded;
+use follow_on::FollowOns;
 use raw::RawFile;
 
-/// Parses and validates the dataset files (path, bytes), in the order given.
+/// Parses and validates the dataset files (path, bytes), in the order given. A file that
+/// cannot be read is reported once, with the number of errors that follow from it (see
+/// [`follow_on`]), not with every reference to what it would have declared.
 pub(crate) fn load(files: &[(String, Vec<u8>)], diags: &mut Diagnostics) -> Dataset {
     let mut parsed = Vec::new();
+    let mut follow = FollowOns::default();
     for (path, bytes) in files {
         let file = match SourceFile::from_bytes(path.as_str(), bytes) {
             Ok(f) => f,
             Err(crate::source::DecodeError::NotUtf8 { line, col }) => {
-                diags.push(Diagnostic::error(
-                    Location {
-                        path: path.into(),
-                        line_col: Some((line, col)),
-                        line_text: None,
-                    },
-                    "file is not valid UTF-8",
-                ));
+                let at = Location {
+                    path: path.into(),
+                    line_col: Some((line, col)),
+                    line_text: None,
+                };
+                let lossy = String::from_utf8_lossy(bytes);
+                follow.broken(Diagnostic::error(at, "file is not valid UTF-8"), &lossy);
                 continue;
             }
         };
         if file.text.trim().is_empty() {
+            let stem = std::path::Path::new(path)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let empty = "this dataset file is empty: nothing is read from it";
+            follow.empty(Diagnostic::warning(Location::file(path), empty), &stem);
             continue;
         }
         match Embedded::whole(&file).parse::<RawFile>() {
             Ok(raw) => parsed.push((file, raw)),
-            Err(d) => diags.push(d),
+            Err(d) => follow.broken(d, &file.text),
         }
     }
-    validate::validate(&parsed, diags)
+    validate::validate(&parsed, follow, diags)
 }

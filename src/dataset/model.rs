@@ -354,6 +354,10 @@ pub(crate) struct Dataset {
     pub conflicts: Vec<Conflict>,
     /// The compute spectrum, by rank.
     pub spectrum: Vec<SpectrumStep>,
+    /// Kinds whose ids may be incomplete because a dataset file could not be read (its
+    /// error is reported); references to them are not checked one by one.
+    #[serde(skip)]
+    pub partial: Vec<Kind>,
 }
 
 /// How a control's ownership looks across all services.
@@ -488,6 +492,21 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// Every kind.
+    pub(crate) const ALL: [Kind; 11] = [
+        Kind::Source,
+        Kind::Owner,
+        Kind::Category,
+        Kind::Service,
+        Kind::Control,
+        Kind::Scenario,
+        Kind::Misconception,
+        Kind::Tip,
+        Kind::Program,
+        Kind::Conflict,
+        Kind::Spectrum,
+    ];
+
     /// The kinds an article links to with a scheme named after the kind
     /// (`[S3](service:s3)`, `[x](conflict:id)`).
     pub(crate) const LINKABLE: [Kind; 6] = [

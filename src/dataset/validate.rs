@@ -11,6 +11,7 @@ mod matrix;
 
 pub(crate) use articles::{article_references, check_article_references};
 
+use super::follow_on::{FollowOns, Section};
 use super::model::{Dataset, Kind, Owner, Source, Text, Update};
 use super::raw::{RawFile, RawUpdate, S};
 use super::vocab::{UnknownWord, Vocabulary};
@@ -20,8 +21,12 @@ use crate::yaml::Embedded;
 use std::collections::HashMap;
 
 /// Validates parsed files (in the order given) into one dataset, reporting into `diags`.
-pub(super) fn validate(files: &[(SourceFile, RawFile)], diags: &mut Diagnostics) -> Dataset {
-    Validator::new(files, diags).run()
+pub(super) fn validate(
+    files: &[(SourceFile, RawFile)],
+    follow: FollowOns,
+    diags: &mut Diagnostics,
+) -> Dataset {
+    Validator::new(files, follow, diags).run()
 }
 
 /// The state of one validation: the files, where problems go, and the ids declared so far.
@@ -29,14 +34,21 @@ struct Validator<'a> {
     files: &'a [(SourceFile, RawFile)],
     diags: &'a mut Diagnostics,
     ids: HashMap<Kind, Vec<String>>,
+    /// Root causes (unreadable or empty files) and the errors they absorb.
+    follow: FollowOns,
 }
 
 impl<'a> Validator<'a> {
-    fn new(files: &'a [(SourceFile, RawFile)], diags: &'a mut Diagnostics) -> Self {
+    fn new(
+        files: &'a [(SourceFile, RawFile)],
+        follow: FollowOns,
+        diags: &'a mut Diagnostics,
+    ) -> Self {
         Validator {
             files,
             diags,
             ids: HashMap::new(),
+            follow,
         }
     }
 
@@ -77,17 +89,34 @@ impl<'a> Validator<'a> {
                 self.row(file, row, &mut ds);
             }
         }
-        for (file, raw) in files {
-            for c in &raw.controls {
-                if !ds.matrix.contains_key(&c.id.value) {
-                    self.diags.push(Diagnostic::error(
-                        Self::at(file, &c.id),
-                        format!("control `{}` has no row in the matrix", c.id.value),
-                    ));
-                }
-            }
+        self.controls_without_rows(&ds);
+        ds.partial = Kind::ALL
+            .into_iter()
+            .filter(|k| self.follow.covers(*k))
+            .collect();
+        for d in std::mem::take(&mut self.follow).into_diagnostics() {
+            self.diags.push(d);
         }
         ds
+    }
+
+    /// Reports every control the matrix leaves out (unless matrix rows may be missing
+    /// because a file could not be read).
+    fn controls_without_rows(&mut self, ds: &Dataset) {
+        for (file, raw) in self.files {
+            for c in &raw.controls {
+                let declared = !ds.matrix.is_empty();
+                if ds.matrix.contains_key(&c.id.value)
+                    || self.follow.absorbs(Section::Matrix, declared)
+                {
+                    continue;
+                }
+                self.diags.push(Diagnostic::error(
+                    Self::at(file, &c.id),
+                    format!("control `{}` has no row in the matrix", c.id.value),
+                ));
+            }
+        }
     }
 
     fn source(&mut self, file: &SourceFile, s: &super::raw::RawSource) -> Source {
@@ -140,6 +169,9 @@ impl<'a> Validator<'a> {
         let known = self.ids.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
         if known.contains(&r.value) {
             return Some(r.value.clone());
+        }
+        if self.follow.absorbs(Section::Ids(kind), !known.is_empty()) {
+            return None;
         }
         let unknown = UnknownId::among(kind.noun(), &r.value, known.iter().map(String::as_str));
         self.diags.push(unknown.error(Self::at(file, r)));

@@ -54,7 +54,11 @@ impl StagedDir {
     /// srm-docs's to replace (or `force` vouches for it), and creates the staging folder.
     /// `notice` receives one-line messages for the user (waiting for a lock, a restored or
     /// kept previous output).
-    pub(crate) fn begin(dir: &Path, force: bool, notice: &dyn Fn(String)) -> Result<Self, BeginError> {
+    pub(crate) fn begin(
+        dir: &Path,
+        force: bool,
+        notice: &dyn Fn(String),
+    ) -> Result<Self, BeginError> {
         let parent = dir.parent().ok_or_else(|| {
             BeginError::Refused("the file system root cannot be an output folder".into())
         })?;

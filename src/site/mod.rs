@@ -179,6 +179,8 @@ impl LinkResolver for Site<'_> {
         };
         Some(if self.dataset.has(kind, id) {
             Ok(self.entity_url(kind, id))
+        } else if self.dataset.partial.contains(&kind) {
+            return None; // a dataset file could not be read: that error comes first
         } else {
             Err(did_you_mean(id, self.dataset.ids(kind)))
         })

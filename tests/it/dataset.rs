@@ -235,3 +235,55 @@ fn matrix_exports_parse_and_agree_row_for_row() {
     assert_eq!(row("s3", "encryption")["control_varies"], true);
     assert_eq!(row("s3", "iam")["control_varies"], false);
 }
+
+/// A copy of the bundled knowledge base (config, content, themes) to break.
+fn bundled_copy(label: &str) -> SiteTest {
+    let site = SiteTest::empty(label);
+    let repo = std::path::Path::new(crate::common::MANIFEST_DIR);
+    for part in ["srm-docs.toml", "content", "themes"] {
+        let from = repo.join(part);
+        if from.is_dir() {
+            crate::common::copy_tree(&from, &site.path(part));
+        } else if from.is_file() {
+            std::fs::copy(&from, site.path(part)).unwrap();
+        }
+    }
+    site
+}
+
+#[test]
+fn an_unreadable_dataset_file_is_the_one_error_with_its_follow_ons_counted() {
+    let site = bundled_copy("broken-sources");
+    let path = site.path("content/data/sources.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let broken = text.replacen("- id: ", "- id: [broken ", 1);
+    std::fs::write(&path, broken).unwrap();
+    let run = site.run(["check"]);
+    run.exit_code(1).counts(1, 0);
+    let lines = run.headlines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("content/data/sources.yaml:"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[0].contains("error(s) that follow from it, not shown)"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn an_empty_dataset_file_says_so_instead_of_hundreds_of_unknown_ids() {
+    let site = bundled_copy("empty-controls");
+    std::fs::write(site.path("content/data/controls.yaml"), "").unwrap();
+    let run = site.run(["check"]);
+    run.exit_code(1).counts(1, 0);
+    let lines = run.headlines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(
+            "content/data/controls.yaml: error: this dataset file is empty: nothing is read from it (and "
+        ),
+        "{lines:?}"
+    );
+}

@@ -17,9 +17,16 @@ pub(crate) fn article_references(article: &Article) -> [(Kind, &[IdRef]); 3] {
 
 /// Reports every reference of `articles` to an id the dataset does not define, at the place
 /// it was written, with a did-you-mean.
-pub(crate) fn check_article_references(articles: &[&Article], dataset: &Dataset, diags: &mut Diagnostics) {
+pub(crate) fn check_article_references(
+    articles: &[&Article],
+    dataset: &Dataset,
+    diags: &mut Diagnostics,
+) {
     for article in articles {
         for (kind, refs) in article_references(article) {
+            if dataset.partial.contains(&kind) {
+                continue; // the unreadable dataset file is the error to fix first
+            }
             for r in refs.iter().filter(|r| !dataset.has(kind, &r.id)) {
                 let unknown = UnknownId::among(kind.noun(), &r.id, dataset.ids(kind));
                 diags.push(unknown.error(r.location.clone()));
