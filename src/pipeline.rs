@@ -398,7 +398,7 @@ fn load_templates(
     sources: &Sources,
     engine: &Engine,
     diags: &mut Diagnostics,
-) -> (Key, Arc<Result<tera::Tera, Vec<Diagnostic>>>) {
+) -> (Key, Arc<Result<templates::Theme, Vec<Diagnostic>>>) {
     let mut key = KeyBuilder::new("templates");
     for (name, text) in templates::DEFAULT_TEMPLATES {
         key.str(name).str(text);
@@ -443,7 +443,7 @@ fn load_dataset(
 
 /// Renders pages through Tera and hands each to the sink, keeping what later stages need.
 struct Renderer<'a> {
-    tera: Option<&'a tera::Tera>,
+    tera: Option<&'a templates::Theme>,
     site_ctx: &'a pages::SiteContext<'a>,
     engine: &'a Engine,
     sink: Option<&'a dyn PageSink>,
@@ -457,7 +457,7 @@ impl<'a> Renderer<'a> {
     /// A renderer for a site of `articles` articles (`tera` is `None` when the templates
     /// have errors: pages are then planned but not rendered).
     fn new(
-        tera: Option<&'a tera::Tera>,
+        tera: Option<&'a templates::Theme>,
         site_ctx: &'a pages::SiteContext<'a>,
         engine: &'a Engine,
         sink: Option<&'a dyn PageSink>,

@@ -191,7 +191,10 @@ pub(crate) struct BuildCache {
     /// Inputs of a group of pages (lists, dataset pages) → the pages it produced.
     pub groups: Memo<Key, Arc<Vec<PageStub>>>,
     /// Template sources → compiled Tera (or the template errors).
-    pub templates: Memo<Key, Arc<Result<tera::Tera, Vec<crate::diagnostics::Diagnostic>>>>,
+    pub templates: Memo<
+        Key,
+        Arc<Result<crate::render::templates::Theme, Vec<crate::diagnostics::Diagnostic>>>,
+    >,
     /// Rendered pages of the cache file `build` loaded, read on demand.
     pub disk_pages: Option<persist::PageIndex>,
 }

@@ -138,8 +138,76 @@ pub(crate) fn read_overrides(theme_dir: &Path) -> Result<Vec<TemplateFile>, Diag
     Ok(out)
 }
 
-/// Builds Tera from the embedded templates with `overrides` replacing same-named ones.
-pub(crate) fn load(overrides: &[TemplateFile]) -> Result<tera::Tera, Vec<Diagnostic>> {
+/// The theme's templates: Tera, and each template's text and shown path, to place a render
+/// error in the file and line it comes from.
+pub(crate) struct Theme {
+    tera: tera::Tera,
+    files: std::collections::HashMap<String, (String, PathBuf)>,
+}
+
+impl Theme {
+    /// The Tera instance.
+    pub(crate) fn tera(&self) -> &tera::Tera {
+        &self.tera
+    }
+
+    /// Where a render error of a page using `template` comes from: the first template of its
+    /// chain (the template, then what it extends, then what those include) whose text holds
+    /// the name the error quotes, at that name's first place; else the page's template.
+    pub(crate) fn locate(&self, template: &str, message: &str) -> Location {
+        let quoted = message.split('`').nth(1).filter(|q| !q.is_empty());
+        let chain = self.chain(template);
+        let found = quoted.and_then(|q| {
+            chain.iter().find_map(|name| {
+                let (text, path) = self.files.get(*name)?;
+                let file = crate::source::SourceFile::new(path, text);
+                let offset = file.text.find(q)?;
+                Some(Location::at(&file, offset))
+            })
+        });
+        found.unwrap_or_else(|| match self.files.get(template) {
+            Some((_, path)) => Location::file(path),
+            None => Location::file(format!("templates/{template}")),
+        })
+    }
+
+    /// `template`, the templates it extends, and the templates any of them include.
+    fn chain<'a>(&'a self, template: &'a str) -> Vec<&'a str> {
+        let mut chain = vec![template];
+        if let Some(t) = self.tera.templates.get(template) {
+            chain.extend(t.parents.iter().map(String::as_str));
+        }
+        let mut i = 0;
+        while i < chain.len() {
+            let included = self.files.get(chain[i]).map(|(text, _)| includes(text));
+            for name in included.unwrap_or_default() {
+                if let Some((key, _)) = self.files.get_key_value(name.as_str()) {
+                    if !chain.contains(&key.as_str()) {
+                        chain.push(key);
+                    }
+                }
+            }
+            i += 1;
+        }
+        chain
+    }
+}
+
+/// Template names a template's text includes (`{% include "x.html" %}`), roughly: every
+/// quoted name after `include`.
+fn includes(text: &str) -> Vec<String> {
+    text.split("include")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.trim_start();
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            rest[1..].split(quote).next().map(str::to_string)
+        })
+        .collect()
+}
+
+/// Builds the theme from the embedded templates with `overrides` replacing same-named ones.
+pub(crate) fn load(overrides: &[TemplateFile]) -> Result<Theme, Vec<Diagnostic>> {
     let mut sources: Vec<(String, &str, PathBuf)> = DEFAULT_TEMPLATES
         .iter()
         .map(|(n, t)| {
@@ -179,7 +247,11 @@ pub(crate) fn load(overrides: &[TemplateFile]) -> Result<tera::Tera, Vec<Diagnos
     // …then add them in one call, so inheritance is resolved once all are known.
     tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), *t)))
         .map_err(|e| vec![Diagnostic::error(Location::file("themes"), chain(&e))])?;
-    Ok(tera)
+    let files = sources
+        .into_iter()
+        .map(|(name, text, path)| (name, (text.to_string(), path)))
+        .collect();
+    Ok(Theme { tera, files })
 }
 
 /// A diagnostic for a template error, at the `--> line:col` Tera reports when present.

@@ -482,3 +482,33 @@ fn templates_that_call_themselves_are_errors_not_crashes() {
         .stderr_lacks("overflow");
     assert!(!site.public().exists());
 }
+
+#[test]
+fn a_render_error_in_a_base_template_names_that_file_and_line_once_per_page_group() {
+    let site = SiteTest::fixture("templates/syntax-error");
+    let base = std::fs::read_to_string(
+        std::path::Path::new(crate::common::MANIFEST_DIR)
+            .join("themes/default/templates/base.html"),
+    )
+    .unwrap();
+    std::fs::remove_file(site.path("themes/default/templates/article.html")).unwrap();
+    site.write(
+        "themes/default/templates/base.html",
+        base.replacen("<footer", "{{ nope.missing }}<footer", 1),
+    );
+    let run = site.run(["check"]);
+    run.exit_code(1);
+    let lines = run.headlines();
+    assert!(!lines.is_empty());
+    for line in &lines {
+        assert!(
+            line.starts_with("themes/default/templates/base.html:")
+                && line.ends_with("Variable `nope.missing` not found in context"),
+            "{line}"
+        );
+    }
+    assert!(
+        lines.len() <= 8,
+        "one error per page group, not per page: {lines:?}"
+    );
+}

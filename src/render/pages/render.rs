@@ -5,9 +5,9 @@
 use super::site_context::SiteContext;
 use super::{Content, Page, PageContext, RenderedPage};
 use crate::cache::{BuildCache, PageArtifacts};
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::markdown::PendingLink;
-use crate::render::templates;
+use crate::render::templates::{self, Theme};
 use crate::site::{extras, links};
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -15,24 +15,63 @@ use std::sync::Arc;
 /// Renders pages with Tera in parallel, reusing every page whose key is cached. Template
 /// failures become diagnostics (the page is left out).
 pub(crate) fn render_pages(
-    tera: &tera::Tera,
+    theme: &Theme,
     site: &SiteContext<'_>,
     pages: Vec<Page<'_>>,
     cache: &BuildCache,
     diags: &mut Diagnostics,
 ) -> Vec<RenderedPage> {
-    let results: Vec<Result<RenderedPage, Diagnostic>> = pages
+    let results: Vec<Result<RenderedPage, Failure>> = pages
         .into_par_iter()
-        .map(|p| render_page(tera, site, p, cache))
+        .map(|p| render_page(theme.tera(), site, p, cache))
         .collect();
     let mut out = Vec::with_capacity(results.len());
+    let mut failures: Vec<(Failure, usize)> = Vec::new();
     for r in results {
         match r {
             Ok(p) => out.push(p),
-            Err(d) => diags.push(d),
+            Err(f) => match failures.iter_mut().find(|(g, _)| g.same_cause(&f)) {
+                Some((_, n)) => *n += 1,
+                None => failures.push((f, 1)),
+            },
         }
     }
+    for (f, pages) in failures {
+        diags.push(f.diagnostic(theme, pages));
+    }
     out
+}
+
+/// A page that could not be rendered.
+struct Failure {
+    template: String,
+    path: String,
+    message: String,
+}
+
+impl Failure {
+    /// Whether two failures have one cause (the same message once Tera's naming of the
+    /// page's own template is taken out): they are reported once.
+    fn same_cause(&self, other: &Failure) -> bool {
+        cause(&self.message) == cause(&other.message)
+    }
+
+    /// The error, at the template file and line the failure comes from, naming how many
+    /// pages it stopped.
+    fn diagnostic(&self, theme: &Theme, pages: usize) -> Diagnostic {
+        let others = match pages {
+            1 => String::new(),
+            n => format!(" and {} other page(s)", n - 1),
+        };
+        Diagnostic::error(
+            theme.locate(&self.template, &self.message),
+            format!(
+                "template error while rendering {}{others}: {}",
+                self.path,
+                cause(&self.message)
+            ),
+        )
+    }
 }
 
 /// One page: from the cache, else through its template.
@@ -41,7 +80,7 @@ fn render_page(
     site: &SiteContext<'_>,
     page: Page<'_>,
     cache: &BuildCache,
-) -> Result<RenderedPage, Diagnostic> {
+) -> Result<RenderedPage, Failure> {
     let Page {
         path,
         url,
@@ -78,10 +117,25 @@ fn render_page(
             key,
             in_sitemap,
         }),
-        Some(msg) => Err(Diagnostic::error(
-            Location::file(format!("templates/{template}")),
-            format!("template error while rendering {path}: {msg}"),
-        )),
+        Some(message) => Err(Failure {
+            template: template.to_string(),
+            path,
+            message,
+        }),
+    }
+}
+
+/// Tera's message without the parts that name the page's own template (`Failed to render
+/// 'article.html': … while rendering 'article.html'`), which mislead when the fault is in
+/// a template it extends or includes.
+fn cause(message: &str) -> String {
+    let mut text = message;
+    if let Some(rest) = text.strip_prefix("Failed to render '") {
+        text = rest.split_once("': ").map_or(text, |(_, after)| after);
+    }
+    match text.rfind(" while rendering '") {
+        Some(i) if text.ends_with('\'') => text[..i].to_string(),
+        _ => text.to_string(),
     }
 }
 
