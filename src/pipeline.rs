@@ -178,6 +178,31 @@ fn asset_collisions<'p>(
         .collect()
 }
 
+/// Files under `content/` that replace one of the theme's static files (`content/static/
+/// style.css`): allowed, but said, since the theme folder is where such changes belong.
+fn theme_file_overrides(config: &Config, sources: &Sources) -> Vec<Diagnostic> {
+    let theme_files: Vec<String> = templates::DEFAULT_STATIC
+        .iter()
+        .map(|(path, _)| path.to_string())
+        .chain(sources.statics.iter().map(|(p, _)| format!("static/{p}")))
+        .collect();
+    sources
+        .assets
+        .iter()
+        .filter(|(path, _)| theme_files.contains(path))
+        .map(|(path, _)| {
+            Diagnostic::warning(
+                Location::file(format!("content/{path}")),
+                format!(
+                    "this file replaces the theme's `{path}`; to change the theme, put it in \
+                     themes/{}/{path} instead",
+                    config.theme
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Resident memory of this process in MiB (0 where `/proc` is missing): for stage timings.
 pub(crate) fn resident_mib() -> u64 {
     std::fs::read_to_string("/proc/self/statm")
@@ -335,6 +360,9 @@ pub(crate) fn build_into_with_progress(
     let sunk_bytes = renderer.sunk_bytes.into_inner();
     let generated = generate_files(config, &sources, engine, &site, &rendered, &mut laps);
     for d in asset_collisions(&sources.assets, &rendered, &generated.names) {
+        diags.push(d);
+    }
+    for d in theme_file_overrides(config, &sources) {
         diags.push(d);
     }
     laps.lap("extras");

@@ -512,3 +512,18 @@ fn a_render_error_in_a_base_template_names_that_file_and_line_once_per_page_grou
         "one error per page group, not per page: {lines:?}"
     );
 }
+
+#[test]
+fn a_content_file_that_replaces_a_theme_file_is_a_warning() {
+    let site = SiteTest::fixture("templates/syntax-error");
+    std::fs::remove_file(site.path("themes/default/templates/article.html")).unwrap();
+    site.write("content/static/style.css", "body { color: red }\n");
+    site.run(["build"])
+        .succeeds()
+        .stderr_has(
+            "content/static/style.css: warning: this file replaces the theme's `static/style.css`; \
+             to change the theme, put it in themes/default/static/style.css instead",
+        )
+        .stderr_has("with 1 warning(s)");
+    assert_eq!(site.page("static/style.css"), "body { color: red }\n");
+}
