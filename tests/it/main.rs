@@ -13,3 +13,4 @@ mod output_safety;
 mod preview_http;
 mod serve;
 mod shipping;
+mod xss;
