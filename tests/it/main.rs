@@ -4,6 +4,7 @@
 
 mod common;
 
+mod bad_input;
 mod browser_pages;
 mod build;
 mod bundled;
