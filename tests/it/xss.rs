@@ -181,6 +181,19 @@ impl Browsing {
         visit
     }
 
+    /// Waits until the search page lists the results of its query, rendered by its script
+    /// from the payload-laden index.
+    fn wait_for_search_results(&self) {
+        let count = "String(document.querySelectorAll('#search-results li').length)";
+        for _ in 0..500 {
+            if self.eval(count).is_some_and(|n| n != "0") {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the search page never listed results");
+    }
+
     /// Runs [`AUDIT`] on the loaded page (and [`MARKER`] again after any clicks).
     fn audit(&self, visit: &mut Visit) {
         let audit = self.eval(AUDIT).unwrap_or_else(|| "{}".into());
@@ -236,8 +249,8 @@ fn serve_root(site: &SiteTest, name: &str) -> std::path::PathBuf {
     root
 }
 
-/// Visits the canaries, then every page (and the search page with a query that matches the
-/// payloads, so its results are rendered); returns each page's visit.
+/// Visits the canaries, then every page, and the search page again once it lists the results
+/// of a query that matches the payloads; returns each page's visit.
 fn visit_all(browsing: &Browsing, server: &StaticServer, pages: &[String]) -> Vec<(String, Visit)> {
     let open = browsing.visit(&server.url("/open.html"));
     assert_eq!(
@@ -250,12 +263,19 @@ fn visit_all(browsing: &Browsing, server: &StaticServer, pages: &[String]) -> Ve
         csp.dialogs.is_empty() && csp.marker.is_none() && csp.csp > 0,
         "{csp:?}"
     );
-    let search = format!("{BASE}search/?q=alert");
-    pages
+    let mut visits: Vec<(String, Visit)> = pages
         .iter()
-        .chain(std::iter::once(&search))
         .map(|page| (page.clone(), browsing.visit(&server.url(page))))
-        .collect()
+        .collect();
+    let search = format!("{BASE}search/?q=alert");
+    let mut visit = browsing.visit(&server.url(&search));
+    browsing.wait_for_search_results();
+    browsing.audit(&mut visit);
+    visit
+        .dialogs
+        .append(&mut browsing.dialogs.lock().unwrap().messages);
+    visits.push((search, visit));
+    visits
 }
 
 /// Pages where a dialog fired or the marker was set.
