@@ -5,18 +5,9 @@
 
 use crate::common::SiteTest;
 
-/// `check` on `site`: the exit code, then stderr, with the site's temporary folder written
-/// `[site]` so that no snapshot holds a machine-specific path.
+/// `check` on `site`: the exit code, then stderr with no machine-specific path.
 fn check(site: &SiteTest) -> String {
-    let run = site.run(["check"]);
-    let root = site.root().display().to_string();
-    let stderr = run.stderr.replace(&root, "[site]");
-    let tmp = std::env::temp_dir().display().to_string();
-    assert!(!stderr.contains(&tmp), "an absolute path leaked:\n{stderr}");
-    let code = run
-        .code
-        .map_or("none (killed)".to_string(), |c| c.to_string());
-    format!("exit code: {code}\n{stderr}")
+    crate::common::check_report(site)
 }
 
 /// The valid dataset fixture with one file rewritten by `edit`.

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod bad_input;
 mod browser_pages;
 mod build;
 mod bundled;
@@ -13,3 +14,4 @@ mod output_safety;
 mod preview_http;
 mod serve;
 mod shipping;
+mod xss;

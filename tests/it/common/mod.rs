@@ -138,6 +138,11 @@ impl SiteTest {
         self.root().join(rel)
     }
 
+    /// The temporary folder holding the site root and its scratch folders.
+    pub fn temp(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// A scratch folder beside the site (outside its root), e.g. for `--output`.
     pub fn scratch(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
@@ -555,4 +560,48 @@ pub fn launch_chromium(path: &Path, profile: PathBuf) -> headless_chrome::Browse
         .build()
         .expect("launch options");
     headless_chrome::Browser::new(options).expect("start Chromium")
+}
+
+/// A run as a snapshot: its exit code, then stderr with the site root written `[site]`, the
+/// temporary folder around it `[temp]` (so that no snapshot holds a machine-specific path)
+/// and control characters other than tab and newline written as `\u{…}` escapes.
+pub fn redacted_report(site: &SiteTest, run: &Run) -> String {
+    let root = site.root().display().to_string();
+    let temp = site.temp().display().to_string();
+    let stderr = run.stderr.replace(&root, "[site]").replace(&temp, "[temp]");
+    let tmp = std::env::temp_dir().display().to_string();
+    assert!(!stderr.contains(&tmp), "an absolute path leaked:\n{stderr}");
+    let stderr: String = stderr
+        .chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    let code = run
+        .code
+        .map_or("none (killed)".to_string(), |c| c.to_string());
+    format!("exit code: {code}\n{stderr}")
+}
+
+/// `check` on `site`, as [`redacted_report`] writes it.
+pub fn check_report(site: &SiteTest) -> String {
+    redacted_report(site, &site.run(["check"]))
+}
+
+/// The Chromium the browser tests drive.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Headless Chromium with a throwaway profile inside `profile_parent`, or `None` (after
+/// saying why) when it is not installed and not required.
+pub fn chromium_or_skip(profile_parent: &Path) -> Option<headless_chrome::Browser> {
+    let found = Path::new(CHROMIUM).is_file();
+    if !tool_available(found, "/usr/bin/chromium not installed") {
+        return None;
+    }
+    Some(launch_chromium(
+        Path::new(CHROMIUM),
+        profile_parent.join("chromium-profile"),
+    ))
 }
