@@ -178,7 +178,19 @@ fn walk_content(
     let output = config.output_dir.canonicalize().ok();
     let mut found = Vec::new();
     if !content.is_dir() {
+        if content.exists() {
+            diags.push(Diagnostic::error(
+                Location::file("content"),
+                "`content` must be a folder (articles and the dataset go in it), not a file",
+            ));
+        }
         return found;
+    }
+    if content.join("data").is_file() {
+        diags.push(Diagnostic::error(
+            Location::file("content/data"),
+            "`content/data` must be a folder of dataset files (*.yaml), not a file",
+        ));
     }
     let links = LinkGuard::new(root);
     let walk = walkdir::WalkDir::new(&content)

@@ -40,6 +40,8 @@ struct Root {
     /// Only when nothing else declares the section (an empty file, not a broken one).
     only_if_none: bool,
     follow_ons: usize,
+    /// Whether something is missing because of it (then an empty file is an error).
+    needed: bool,
 }
 
 /// The root causes found while reading the dataset's files.
@@ -65,10 +67,12 @@ impl FollowOns {
             sections,
             only_if_none: false,
             follow_ons: 0,
+            needed: false,
         });
     }
 
-    /// An empty file: by its name (`controls.yaml`) it was meant to hold one section.
+    /// An empty file: by its name (`controls.yaml`) it was meant to hold one section (a file
+    /// named otherwise is only a warning).
     pub(crate) fn empty(&mut self, diagnostic: Diagnostic, stem: &str) {
         let sections = SECTIONS
             .iter()
@@ -80,6 +84,7 @@ impl FollowOns {
             sections,
             only_if_none: true,
             follow_ons: 0,
+            needed: false,
         });
     }
 
@@ -99,11 +104,17 @@ impl FollowOns {
         }
     }
 
-    /// Whether references to `kind` may fail because of a root cause.
-    pub(crate) fn covers(&self, kind: Kind) -> bool {
-        self.roots.iter().any(|r| {
-            r.sections.contains(&Section::Ids(kind)) && (!r.only_if_none || r.follow_ons > 0)
-        })
+    /// Whether references to `kind` may fail because of a root cause (`declared`: some file
+    /// declares ids of that kind). An empty file that is the reason becomes an error.
+    pub(crate) fn covers(&mut self, kind: Kind, declared: bool) -> bool {
+        let mut covered = false;
+        for r in &mut self.roots {
+            if r.sections.contains(&Section::Ids(kind)) && !(r.only_if_none && declared) {
+                r.needed = true;
+                covered = true;
+            }
+        }
+        covered
     }
 
     /// The root causes as diagnostics, each saying how many errors follow from it. An empty
@@ -111,8 +122,10 @@ impl FollowOns {
     pub(crate) fn into_diagnostics(self) -> impl Iterator<Item = Diagnostic> {
         self.roots.into_iter().map(|r| {
             let mut d = r.diagnostic;
-            if r.follow_ons > 0 {
+            if r.needed || r.follow_ons > 0 {
                 d.severity = Severity::Error;
+            }
+            if r.follow_ons > 0 {
                 d.message = format!(
                     "{} (and {} error(s) that follow from it, not shown)",
                     d.message, r.follow_ons
@@ -139,7 +152,7 @@ mod tests {
         assert!(f.absorbs(Section::Ids(Kind::Source), true));
         assert!(f.absorbs(Section::Ids(Kind::Source), false));
         assert!(!f.absorbs(Section::Ids(Kind::Control), false));
-        assert!(f.covers(Kind::Source) && !f.covers(Kind::Service));
+        assert!(f.covers(Kind::Source, true) && !f.covers(Kind::Service, false));
         let all: Vec<Diagnostic> = f.into_diagnostics().collect();
         assert_eq!(
             all[0].message,

@@ -48,7 +48,7 @@ pub(crate) struct RawSource {
     pub author: String,
     pub date: Option<S>,
     pub accessed: Option<S>,
-    pub url: Option<String>,
+    pub url: Option<S>,
     pub note: Option<S>,
 }
 

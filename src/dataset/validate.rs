@@ -92,7 +92,10 @@ impl<'a> Validator<'a> {
         self.controls_without_rows(&ds);
         ds.partial = Kind::ALL
             .into_iter()
-            .filter(|k| self.follow.covers(*k))
+            .filter(|k| {
+                let declared = self.ids.get(k).is_some_and(|ids| !ids.is_empty());
+                self.follow.covers(*k, declared)
+            })
             .collect();
         for d in std::mem::take(&mut self.follow).into_diagnostics() {
             self.diags.push(d);
@@ -126,9 +129,28 @@ impl<'a> Validator<'a> {
             author: s.author.clone(),
             date: s.date.as_ref().map(|d| self.date(file, d)),
             accessed: s.accessed.as_ref().map(|d| self.date(file, d)),
-            url: s.url.clone(),
+            url: s.url.as_ref().and_then(|u| self.web_url(file, u)),
             note: Self::opt_text(file, &s.note),
         }
+    }
+
+    /// A source's address: an `http(s)` URL, or an error at its place (a `javascript:` or
+    /// `data:` URL would run in the reader's browser from the sources page).
+    fn web_url(&mut self, file: &SourceFile, u: &S) -> Option<String> {
+        let lower = u.value.trim().to_ascii_lowercase();
+        let web = (lower.starts_with("https://") || lower.starts_with("http://"))
+            && !u.value.contains(char::is_whitespace);
+        if web {
+            return Some(u.value.clone());
+        }
+        self.diags.push(Diagnostic::error(
+            Self::at(file, u),
+            format!(
+                "source url `{}` must be an http:// or https:// address",
+                crate::render::html_policy::abbreviate(&u.value, 60)
+            ),
+        ));
+        None
     }
 
     /// Registers all ids, reporting duplicates and malformed ids.

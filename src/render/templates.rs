@@ -155,7 +155,9 @@ impl Theme {
     /// chain (the template, then what it extends, then what those include) whose text holds
     /// the name the error quotes, at that name's first place; else the page's template.
     pub(crate) fn locate(&self, template: &str, message: &str) -> Location {
-        let quoted = message.split('`').nth(1).filter(|q| !q.is_empty());
+        let quoted = ['`', '\'']
+            .into_iter()
+            .find_map(|q| message.split(q).nth(1).filter(|name| !name.is_empty()));
         let chain = self.chain(template);
         let found = quoted.and_then(|q| {
             chain.iter().find_map(|name| {

@@ -130,8 +130,8 @@ fn render_page(
 /// a template it extends or includes.
 fn cause(message: &str) -> String {
     let mut text = message;
-    if let Some(rest) = text.strip_prefix("Failed to render '") {
-        text = rest.split_once("': ").map_or(text, |(_, after)| after);
+    if text.starts_with("Failed to render '") {
+        text = text.split_once(": ").map_or(text, |(_, after)| after);
     }
     match text.rfind(" while rendering '") {
         Some(i) if text.ends_with('\'') => text[..i].to_string(),
