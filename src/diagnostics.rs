@@ -114,7 +114,11 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        format!("{}: {sev}: {}", self.position(), self.message)
+        format!(
+            "{}: {sev}: {}",
+            self.position(),
+            printable(&shortened(&self.message, MAX_MESSAGE))
+        )
     }
 
     /// Terminal rendering: the headline, then the source line with a caret under the column
@@ -197,6 +201,19 @@ impl Excerpt {
         let window = &line[from..from + byte_of_char(&line[from..], end - start)];
         let cut_left = if start > 0 { "..." } else { "" };
         let cut_right = if end < len { "..." } else { "" };
+        // Control characters (not tabs) become U+FFFD, one character each, so the caret's
+        // byte offset stays right and nothing in the line can drive the terminal.
+        let window: String = window
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let window = window.as_str();
         Excerpt {
             text: format!("{cut_left}{window}{cut_right}"),
             caret: cut_left.len() + byte_of_char(window, at - start),
@@ -330,9 +347,60 @@ impl<'a> UnknownId<'a> {
     }
 }
 
+/// Longest message shown whole; a longer one (a huge value quoted in it) is cut in the
+/// middle.
+const MAX_MESSAGE: usize = 400;
+
+/// `text` cut to about `max` characters, keeping its start and end.
+fn shortened(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let count = text.chars().count();
+    if count <= max {
+        return text.into();
+    }
+    let keep = max / 2;
+    let head: String = text.chars().take(keep).collect();
+    let tail: String = text.chars().skip(count - keep).collect();
+    format!(
+        "{head} … ({} characters left out) … {tail}",
+        count - 2 * keep
+    )
+    .into()
+}
+
+/// `text` with control characters (an escape sequence in a value, say) written as
+/// `\u{1b}`, so a message cannot drive the terminal.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control()) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_cannot_drive_the_terminal_or_flood_it() {
+        let d = Diagnostic::error(Location::file("srm-docs.toml"), "base_url `x\u{1b}[31mred`");
+        assert_eq!(
+            d.headline(),
+            "srm-docs.toml: error: base_url `x\\u{1b}[31mred`"
+        );
+        let huge = format!("value `{}`", "v".repeat(5000));
+        let line = Diagnostic::error(Location::file("a.md"), huge).headline();
+        assert!(line.len() < 500, "{}", line.len());
+        assert!(
+            line.contains("characters left out") && line.ends_with("vvv`"),
+            "{line}"
+        );
+    }
 
     /// The rendering (without colour) of an error at 1-based `col` of a one-line file.
     fn render_at(line: &str, col: usize) -> String {

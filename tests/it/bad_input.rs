@@ -228,7 +228,7 @@ cases! {
     fm_crlf_and_a_bad_date: exit 1 => |s| put(s, BAD_ARTICLE, "---\r\ntitle: T\r\ndate: 2026-13-01\r\n---\r\n\r\nBody.\r\n");
     fm_nul_byte: exit 1 => |s| article(s, "title: A\0B\n", "Body.\n");
     fm_not_utf8: exit 1 => |s| put(s, BAD_ARTICLE, b"---\ntitle: Caf\xe9\n---\n\nBody.\n");
-    // today: the whole value is repeated in the headline
+    // the value is cut in the middle of the headline
     fm_huge_invalid_value: exit 1 => |s| article(s, &format!("title: T\ndate: {}\n", "9".repeat(2_000)), "Body.\n");
 
     // ---- Markdown
@@ -281,7 +281,7 @@ cases! {
     ds_alias_to_itself: exit 1 => |s| put(s, BAD_DATA, "services: &a [*a]\n");
     ds_undefined_alias: exit 1 => |s| put(s, BAD_DATA, "services: *nowhere\n");
     ds_deep_nesting: exit 1 => |s| put(s, BAD_DATA, format!("services: {}\n", nested("[", "", "]", 100_000)));
-    // today: the whole value is repeated in the headline
+    // the value is cut in the middle of the headline
     ds_huge_invalid_value: exit 1 => |s| edit(s, MODEL, "layer: platform", &format!("layer: {}", "x".repeat(2_000)));
     ds_nul_byte: exit 1 => |s| put(s, BAD_DATA, "services:\0\n");
     ds_not_utf8: exit 1 => |s| put(s, BAD_DATA, b"sources:\n  - id: s\n    title: Caf\xe9\n    author: A\n");
@@ -302,7 +302,7 @@ cases! {
     cfg_unknown_raw_html_policy: exit 2 => |s| append(s, CONFIG, "[markdown]\nraw_html = \"yes\"\n");
     cfg_unknown_highlight_theme: exit 2 => |s| append(s, CONFIG, "[highlight]\nlight_theme = \"Nope\"\n");
     cfg_base_url_not_http: exit 2 => |s| edit(s, CONFIG, "https://kb.example.com/", "file:///etc/");
-    // today: the raw escape byte is printed (shown here as \u{1b})
+    // the escape byte is shown as \u{1b}, never sent to the terminal
     cfg_base_url_with_a_terminal_escape: exit 2 => |s| edit(s, CONFIG, "https://kb.example.com/", "https://kb.example.com/\\u001b[31mred/");
     // today: no position, unlike a Markdown file
     cfg_not_utf8: exit 2 => |s| put(s, CONFIG, b"title = \"Caf\xe9\"\n");
