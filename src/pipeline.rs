@@ -12,7 +12,7 @@ use crate::output::Output;
 use crate::progress::{Progress, Silent};
 use crate::render::highlight::Highlighter;
 use crate::render::{pages, templates};
-use crate::site::{extras, links, Site};
+use crate::site::{extras, links, redirects, Site};
 use crate::sources::stamp_key;
 pub(crate) use crate::sources::{read_sources, read_sources_reusing, Sources};
 use rayon::prelude::*;
@@ -141,6 +141,10 @@ pub(crate) fn parse_articles(
         let content_rel = path.strip_prefix("content/").unwrap_or(path).to_string();
         out.push((content_rel, Arc::clone(entry)));
     }
+    let all = parsed.iter().filter_map(|(_, entry)| entry.0.as_ref());
+    for d in crate::content::unknown_key_warnings(all) {
+        diags.push(d);
+    }
     out
 }
 
@@ -242,6 +246,23 @@ fn drop_duplicate_paths<'b>(
         .collect()
 }
 
+/// Adds the redirect pages of the articles' old URLs (see [`redirects`]) to the output, where
+/// no page or file is.
+fn add_redirects(
+    site: &Site<'_>,
+    rendered: &[pages::RenderedPage],
+    generated: &mut Generated,
+    diags: &mut Diagnostics,
+) {
+    let pages: std::collections::HashSet<&str> = rendered.iter().map(|p| p.path.as_str()).collect();
+    let files = &generated.output.files;
+    let taken = |path: &str| pages.contains(path) || files.contains_key(path);
+    for r in redirects::redirect_pages(site, &taken, diags) {
+        generated.urls.push(r.url);
+        generated.output.insert(r.path, r.html.into_bytes());
+    }
+}
+
 /// What later stages (links, search, sitemap) need of a page whose HTML went to a sink.
 fn without_html(page: &PageArtifacts) -> PageArtifacts {
     PageArtifacts {
@@ -333,7 +354,8 @@ pub(crate) fn build_into_with_progress(
     }
     let rendered = renderer.rendered;
     let sunk_bytes = renderer.sunk_bytes.into_inner();
-    let generated = generate_files(config, &sources, engine, &site, &rendered, &mut laps);
+    let mut generated = generate_files(config, &sources, engine, &site, &rendered, &mut laps);
+    add_redirects(&site, &rendered, &mut generated, &mut diags);
     for d in asset_collisions(&sources.assets, &rendered, &generated.names) {
         diags.push(d);
     }

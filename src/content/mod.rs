@@ -3,18 +3,30 @@
 //! warning at its place: missing front matter, Obsidian headers, mis-decoded text.
 
 pub(crate) mod frontmatter;
+pub(crate) mod meta;
 pub(crate) mod mojibake;
+pub(crate) mod obsidian;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;
-use crate::yaml::Embedded;
 use std::sync::Arc;
+
+pub(crate) use meta::unknown_key_warnings;
 
 /// A reference to a dataset entity written in front matter, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct IdRef {
     /// The id as written.
     pub id: String,
+    /// Where it was written.
+    pub location: Location,
+}
+
+/// An old URL of an article (`aliases`, `redirect_from`): a page there redirects to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Redirect {
+    /// The old URL path as written (absolute, or relative to the article's folder).
+    pub from: String,
     /// Where it was written.
     pub location: Location,
 }
@@ -50,6 +62,16 @@ pub(crate) struct Article {
     pub controls: Vec<IdRef>,
     /// Scenarios named in front matter.
     pub scenarios: Vec<IdRef>,
+    /// Old URLs that redirect here.
+    pub redirects: Vec<Redirect>,
+    /// Other names of the article (Obsidian `aliases` that are not URLs).
+    pub names: Vec<String>,
+    /// Front-matter keys srm-docs does not use (kept in `extra`), with where each is written.
+    pub unknown_keys: Vec<(String, Location)>,
+    /// Every front-matter key that is not one of srm-docs's own, with its value.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// `slug` from front matter, as written, with its place.
+    pub slug_override: Option<(String, Location)>,
     /// Byte offset of the Markdown body in `source.text`.
     pub body_offset: usize,
     /// Hash of the file's path and bytes (set by the pipeline; keys every derived result).
@@ -60,6 +82,22 @@ impl Article {
     /// The Markdown body.
     pub(crate) fn body(&self) -> &str {
         &self.source.text[self.body_offset..]
+    }
+
+    /// Adds an `aliases`/`redirect_from` entry: a URL path becomes a redirect, anything else
+    /// (Obsidian's alternative names: words, spaces, capitals) another name of the article.
+    fn add_alias(&mut self, alias: String, at: &Location) {
+        let url_like = alias.starts_with('/')
+            || alias.ends_with(".html")
+            || (alias.contains('/') && !alias.contains(char::is_whitespace));
+        if url_like {
+            self.redirects.push(Redirect {
+                from: alias,
+                location: at.clone(),
+            });
+        } else if !self.names.contains(&alias) {
+            self.names.push(alias);
+        }
     }
 }
 
@@ -85,61 +123,43 @@ pub(crate) fn parse_article(path: &str, bytes: &[u8], diags: &mut Diagnostics) -
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut article = Article {
-        source: Arc::new(file),
-        slug: String::new(),
-        title: String::new(),
-        title_from_heading: false,
-        date: None,
-        updated: None,
-        summary: None,
-        tags: Vec::new(),
-        authors: Vec::new(),
-        draft: false,
-        weight: 0,
-        services: Vec::new(),
-        controls: Vec::new(),
-        scenarios: Vec::new(),
-        body_offset: 0,
-        source_key: blake3::Hash::from_bytes([0; 32]),
-    };
+    let mut article = Article::empty(Arc::new(file));
     let source = article.source.clone();
-    let mut slug_override = None;
     match frontmatter::split(&source.text) {
         Err(offset) => {
             diags.push(Diagnostic::error(
                 Location::at(&source, offset),
-                "front matter opened with `---` is never closed",
+                "front matter opened with `---` or `+++` is never closed",
             ));
             return None;
         }
         Ok(Some(block)) => {
-            let emb = Embedded {
-                file: &source,
-                yaml: block.yaml,
-                first_line: block.first_line,
-            };
-            let fm: frontmatter::FrontMatter = if block.yaml.trim().is_empty() {
-                Default::default()
-            } else {
-                match emb.parse() {
-                    Ok(fm) => fm,
-                    Err(d) => {
-                        diags.push(d);
-                        return None;
-                    }
+            let fields = match frontmatter::parse(&source, &block) {
+                Ok(fields) => fields,
+                Err(d) => {
+                    diags.push(d);
+                    return None;
                 }
             };
             article.body_offset = block.body_offset;
-            apply_front_matter(&mut article, &emb, fm, &mut slug_override, diags);
+            meta::apply(&mut article, fields, diags);
         }
         Ok(None) => apply_fallbacks(&mut article, diags),
     }
     if article.title.is_empty() {
         guess_title(&mut article, diags);
     }
-    article.slug = match slug_override {
-        Some(s) => s,
+    article.slug = match article.slug_override.take() {
+        Some((written, at)) => {
+            let clean = slugify(&written);
+            if clean != written {
+                diags.push(Diagnostic::warning(
+                    at,
+                    format!("slug `{written}` is used as `{clean}`"),
+                ));
+            }
+            clean
+        }
         None => slugify(&stem),
     };
     if article.slug.is_empty() {
@@ -152,58 +172,39 @@ pub(crate) fn parse_article(path: &str, bytes: &[u8], diags: &mut Diagnostics) -
     Some(article)
 }
 
-fn apply_front_matter(
-    article: &mut Article,
-    emb: &Embedded<'_>,
-    fm: frontmatter::FrontMatter,
-    slug: &mut Option<String>,
-    diags: &mut Diagnostics,
-) {
-    let mut date = |value: Option<serde_saphyr::Spanned<String>>| {
-        let value = value?;
-        match crate::date::Date::parse_day(&value.value) {
-            Ok(d) => Some(d.to_string()),
-            Err(message) => {
-                diags.push(Diagnostic::error(emb.span(&value), message));
-                None
-            }
+impl Article {
+    /// An article of `source` with no metadata yet.
+    fn empty(source: Arc<SourceFile>) -> Self {
+        Article {
+            source,
+            slug: String::new(),
+            title: String::new(),
+            title_from_heading: false,
+            date: None,
+            updated: None,
+            summary: None,
+            tags: Vec::new(),
+            authors: Vec::new(),
+            draft: false,
+            weight: 0,
+            services: Vec::new(),
+            controls: Vec::new(),
+            scenarios: Vec::new(),
+            redirects: Vec::new(),
+            names: Vec::new(),
+            unknown_keys: Vec::new(),
+            extra: serde_json::Map::new(),
+            slug_override: None,
+            body_offset: 0,
+            source_key: blake3::Hash::from_bytes([0; 32]),
         }
-    };
-    article.date = date(fm.date);
-    article.updated = date(fm.updated);
-    article.title = fm.title.unwrap_or_default().trim().to_string();
-    article.summary = fm.summary.filter(|s| !s.trim().is_empty());
-    article.tags = fm.tags;
-    article.authors = fm.authors;
-    article.draft = fm.draft;
-    article.weight = fm.weight.unwrap_or(0);
-    if let Some(s) = fm.slug {
-        let clean = slugify(&s.value);
-        if clean != s.value {
-            diags.push(Diagnostic::warning(
-                emb.span(&s),
-                format!("slug `{}` is used as `{clean}`", s.value),
-            ));
-        }
-        *slug = Some(clean);
     }
-    let refs = |list: Vec<serde_saphyr::Spanned<String>>| {
-        list.into_iter()
-            .map(|v| IdRef {
-                location: emb.span(&v),
-                id: v.value,
-            })
-            .collect()
-    };
-    article.services = refs(fm.services);
-    article.controls = refs(fm.controls);
-    article.scenarios = refs(fm.scenarios);
 }
 
 /// No front matter: read an Obsidian header if there is one.
 fn apply_fallbacks(article: &mut Article, diags: &mut Diagnostics) {
     let source = article.source.clone();
-    let Some(header) = frontmatter::obsidian_header(&source.text) else {
+    let Some(header) = obsidian::header(&source.text) else {
         return;
     };
     article.body_offset = header.body_offset;
@@ -313,10 +314,11 @@ mod tests {
 
     #[test]
     fn front_matter_error_is_reported_in_file_coordinates() {
-        let (a, d) = parse("---\ntitle: A\ncolour: red\n---\nbody\n");
-        assert!(a.is_none());
+        let (a, d) = parse("---\ntitle: A\ntitel: red\n---\nbody\n");
+        assert!(a.is_some());
         let e = &d.errors()[0];
         assert_eq!(e.location.line_col, Some((3, 1)), "{}", e.message);
+        assert_eq!(e.help.as_deref(), Some("did you mean `title`?"));
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! resolve against it, and backlinks (which articles and scenarios reference an entity) are
 //! computed once. [`crate::render::pages`] turns the graph into rendered pages, [`extras`]
 //! adds sitemap, feed, search index and data exports, [`links`] checks every internal link
-//! and anchor, [`stack`] draws a service's responsibility stack.
+//! and anchor, [`redirects`] writes pages at articles' old URLs, [`stack`] draws a service's
+//! responsibility stack.
 
 pub(crate) mod extras;
 pub(crate) mod links;
+pub(crate) mod redirects;
 pub(crate) mod stack;
 
 use crate::cache::{Key, KeyBuilder};

@@ -14,7 +14,7 @@ fn front_matter_errors_are_reported_at_their_line_and_column_in_the_file() {
         .fails()
         .diagnostics_are(&[
             "content/articles/bad-date.md:3:7: error: date `2025-13-45` does not exist",
-            "content/articles/unknown-key.md:3:1: error: unknown field `colour`, expected one of title, date, updated, summary, tags, authors, draft, slug, weight, services, controls, scenarios",
+            "content/articles/unknown-key.md:3:1: error: unknown front-matter key `titel`",
         ])
         .counts(2, 0);
 }

@@ -53,6 +53,9 @@ struct ArticleView<'b> {
     services: Vec<ServiceRef<'b>>,
     controls: Vec<ControlRef<'b>>,
     scenarios: Vec<ScenarioRef<'b>>,
+    /// Front-matter keys of other tools, as written (`article.extra.layout`).
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    extra: &'b serde_json::Map<String, serde_json::Value>,
     /// `html` and `toc`.
     #[serde(flatten)]
     body: ArticleBody,
@@ -106,6 +109,7 @@ impl PageBuilder<'_, '_> {
                 services: self.known(Kind::Service, &a.services, |id| self.service_ref(id)),
                 controls: self.known(Kind::Control, &a.controls, |id| self.control_ref(id)),
                 scenarios: self.known(Kind::Scenario, &a.scenarios, |id| self.scenario_ref(id)),
+                extra: &a.extra,
                 body: ArticleBody::Pending { markdown_key },
             },
             prev: i.checked_sub(1).map(|p| self.summary(p)),

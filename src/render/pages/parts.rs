@@ -22,7 +22,10 @@ pub(super) struct PageMeta<'b> {
 
 impl<'b> PageMeta<'b> {
     /// A page with a title and a description.
-    pub(super) fn new(title: impl Into<Cow<'b, str>>, description: impl Into<Cow<'b, str>>) -> Self {
+    pub(super) fn new(
+        title: impl Into<Cow<'b, str>>,
+        description: impl Into<Cow<'b, str>>,
+    ) -> Self {
         PageMeta {
             title: title.into(),
             description: Some(description.into()),

@@ -1,0 +1,101 @@
+//! Notes from other tools built as they are: front matter of Jekyll, Hugo (TOML), MkDocs and
+//! Obsidian, titles, URLs from the content tree, links, and foreign syntax. Each fixture
+//! under `tests/fixtures/notes/` is written in the shape of one tool's files.
+
+use crate::common::SiteTest;
+
+// ---- front matter -------------------------------------------------------------------------
+
+#[test]
+fn jekyll_keys_are_mapped_kept_for_templates_and_reported_once_per_name() {
+    let site = SiteTest::fixture("notes/jekyll-front-matter");
+    let kept = |key: &str, files: &str| {
+        format!("front-matter key `{key}` is not one srm-docs uses: kept for templates as `article.extra.{key}` ({files})")
+    };
+    let expected = [
+        format!(
+            "content/guides/faq.md:2:1: warning: {}",
+            kept("layout", "2 files")
+        ),
+        format!(
+            "content/guides/faq.md:5:1: warning: {}",
+            kept("mitre_tactic", "1 file")
+        ),
+        format!(
+            "content/guides/getting-started.md:7:1: warning: {}",
+            kept("permalink", "1 file")
+        ),
+        format!(
+            "content/guides/getting-started.md:10:1: warning: {}",
+            kept("nav_order", "1 file")
+        ),
+    ];
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    site.run(["build"]).succeeds().diagnostics_are(&expected);
+    let page = site.page("articles/getting-started/index.html");
+    assert!(
+        page.contains("<p class=\"layout\">layout=post</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("content=\"How to set up the tool in five minutes.\""),
+        "excerpt is the summary: {page}"
+    );
+    let tags = site.page("tags/index.html");
+    for tag in ["setup", "basics", "questions"] {
+        assert!(tags.contains(&format!("/tags/{tag}/")), "{tag}: {tags}");
+    }
+}
+
+#[test]
+fn an_old_url_gets_a_redirect_page_to_the_new_one() {
+    let site = SiteTest::fixture("notes/jekyll-front-matter");
+    site.run(["build"]).succeeds();
+    let redirect = site.page("old/start/index.html");
+    assert!(
+        redirect.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=/articles/getting-started/\">"
+        ),
+        "{redirect}"
+    );
+    assert!(redirect
+        .contains("<link rel=\"canonical\" href=\"http://localhost/articles/getting-started/\">"));
+}
+
+#[test]
+fn toml_front_matter_is_read_like_yaml() {
+    let site = SiteTest::fixture("notes/hugo-toml");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/aws/iam-roles.md:11:2: warning: front-matter key `menu` is not one srm-docs uses: kept for templates as `article.extra.menu` (1 file)",
+    ]);
+    let page = site.page("articles/iam-roles/index.html");
+    assert!(page.contains("<title>IAM roles · "), "{page}");
+    assert!(!page.contains("+++"), "the TOML is not shown as text");
+    assert!(page.contains("<time datetime=\"2024-02-01\">"), "{page}");
+    assert!(
+        page.contains("<time datetime=\"2024-03-05\">"),
+        "lastmod is the update date"
+    );
+    assert!(page.contains("content=\"Temporary credentials for workloads.\""));
+    for tag in ["iam", "roles", "sts"] {
+        assert!(page.contains(&format!("/tags/{tag}/")), "{tag}");
+    }
+    assert!(site
+        .page("docs/iam/roles/index.html")
+        .contains("url=/articles/iam-roles/"));
+}
+
+#[test]
+fn a_near_miss_of_a_known_key_is_an_error_with_did_you_mean() {
+    let site = SiteTest::empty("typo");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\ntgas: [x]\naliases_extra: y\n---\nText.\n",
+    );
+    site.run(["check"])
+        .fails()
+        .stderr_has("content/a.md:3:1: error: unknown front-matter key `tgas`")
+        .stderr_has("did you mean `tags`?")
+        .stderr_has("front-matter key `aliases_extra` is not one srm-docs uses")
+        .stderr_lacks("anchors and aliases");
+}
