@@ -6,6 +6,7 @@ pub(crate) mod frontmatter;
 pub(crate) mod meta;
 pub(crate) mod mojibake;
 pub(crate) mod obsidian;
+pub(crate) mod title;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;
@@ -38,9 +39,10 @@ pub(crate) struct Article {
     pub source: Arc<SourceFile>,
     /// URL slug: `/articles/<slug>/`.
     pub slug: String,
-    /// Title (front matter, else first heading, else first short line).
+    /// Title (front matter, else the first `#` heading, else the file name made readable).
     pub title: String,
-    /// True when the title came from the first `#` heading, which is then not repeated.
+    /// True when the first `#` heading is the title (taken from it, or equal to the front
+    /// matter's), so the body does not repeat it.
     pub title_from_heading: bool,
     /// `YYYY-MM-DD`.
     pub date: Option<String>,
@@ -146,9 +148,7 @@ pub(crate) fn parse_article(path: &str, bytes: &[u8], diags: &mut Diagnostics) -
         }
         Ok(None) => apply_fallbacks(&mut article, diags),
     }
-    if article.title.is_empty() {
-        guess_title(&mut article, diags);
-    }
+    set_title(&mut article, path.strip_prefix("content/").unwrap_or(path));
     article.slug = match article.slug_override.take() {
         Some((written, at)) => {
             let clean = slugify(&written);
@@ -218,42 +218,29 @@ fn apply_fallbacks(article: &mut Article, diags: &mut Diagnostics) {
     article.tags = header.tags;
 }
 
-/// Title from the first `#` heading, else the first short line of text.
-fn guess_title(article: &mut Article, diags: &mut Diagnostics) {
-    let source = article.source.clone();
-    let body = &source.text[article.body_offset..];
-    let mut offset = article.body_offset;
-    let mut in_fence = false;
-    let mut first_short: Option<(String, usize)> = None;
-    for line in body.split_inclusive('\n') {
-        let t = line.trim();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-        } else if !in_fence {
-            if let Some(h) = t.strip_prefix("# ") {
-                article.title = h.trim().trim_end_matches('#').trim().to_string();
-                article.title_from_heading = true;
-                diags.push(Diagnostic::warning(
-                    Location::at(&source, offset),
-                    "no title in front matter: using the first heading",
-                ));
-                return;
-            }
-            if first_short.is_none() && !t.is_empty() && t.chars().count() <= 80 {
-                let text = t.trim_start_matches(['#', '-', '*', '>', ' ']).trim();
-                if !text.is_empty() {
-                    first_short = Some((text.to_string(), offset));
-                }
-            }
+/// The title when front matter gives none: the first `#` heading, else the file name. A
+/// first heading that repeats the title is not shown twice either way.
+fn set_title(article: &mut Article, content_path: &str) {
+    let heading = title::first_heading(article.body());
+    match heading {
+        Some(h) if article.title.is_empty() || article.title == h.text => {
+            article.title = h.text;
+            article.title_from_heading = true;
         }
-        offset += line.len();
+        _ if article.title.is_empty() => article.title = title::from_file_name(content_path),
+        _ => {}
     }
-    let (title, at) = first_short.unwrap_or_else(|| ("Untitled".into(), article.body_offset));
-    diags.push(Diagnostic::warning(
-        Location::at(&source, at),
-        format!("no title or heading: using the first short line `{title}`"),
-    ));
-    article.title = title;
+}
+
+/// Whether a file is its folder's page: `index.md`, `_index.md` or `README.md` (any case,
+/// `.md` or `.markdown`).
+pub(crate) fn is_index_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stem = name
+        .strip_suffix(".md")
+        .or_else(|| name.strip_suffix(".markdown"))
+        .unwrap_or(&name);
+    matches!(stem, "index" | "_index" | "readme")
 }
 
 fn repair_mojibake(file: SourceFile, diags: &mut Diagnostics) -> SourceFile {
@@ -327,7 +314,48 @@ mod tests {
         let a = a.unwrap();
         assert_eq!(a.title, "The real title");
         assert!(a.title_from_heading);
-        assert_eq!(d.sorted()[0].location.line_col, Some((3, 1)));
+        assert!(
+            d.is_empty(),
+            "no warning for a title taken from the heading"
+        );
+    }
+
+    #[test]
+    fn without_a_heading_the_file_name_is_the_title_never_a_callout_or_a_tag() {
+        for body in [
+            "> [!info] Here's a callout title\n\nText.\n",
+            "{% include navigation.html %}\n\nText.\n",
+            "Workspace\n\nText.\n",
+        ] {
+            let (a, d) = parse(body);
+            assert_eq!(a.unwrap().title, "A note", "{body}");
+            assert!(d.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_heading_equal_to_the_front_matter_title_is_not_repeated() {
+        let (a, _) = parse("---\ntitle: Roles\n---\n# Roles\n\nText.\n");
+        assert!(a.unwrap().title_from_heading);
+        let (a, _) = parse("---\ntitle: Roles\n---\n# Other\n\nText.\n");
+        let a = a.unwrap();
+        assert!(!a.title_from_heading);
+        assert_eq!(a.title, "Roles");
+    }
+
+    #[test]
+    fn index_files_are_their_folders_pages() {
+        for index in [
+            "a/index.md",
+            "_index.md",
+            "b/README.md",
+            "c/readme.markdown",
+        ] {
+            assert!(is_index_file(index), "{index}");
+        }
+        for page in ["a/indexes.md", "readme-first.md", "b/info.md"] {
+            assert!(!is_index_file(page), "{page}");
+        }
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub(crate) struct Rendered {
     pub diagnostics: Diagnostics,
     /// Number of Mermaid diagrams rendered (for unique ids).
     pub diagrams: usize,
+    /// The id of the first `#` heading when it became the page title (the page's `<h1>`
+    /// carries it, so links to it still land).
+    pub title_id: Option<String>,
 }
 
 /// Per-call settings.
@@ -180,12 +183,6 @@ struct Pass<'a, 's> {
 
 impl<'a> Pass<'a, '_> {
     fn feed(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
-        if self.first_h1 == FirstH1::Dropping {
-            if matches!(event, Event::End(TagEnd::Heading(_))) {
-                self.first_h1 = FirstH1::Kept;
-            }
-            return;
-        }
         if let Some(code) = self.code.as_mut() {
             match event {
                 Event::Text(t) => code.text.push_str(&t),
@@ -237,7 +234,6 @@ impl<'a> Pass<'a, '_> {
     fn start_heading(&mut self, level: HeadingLevel, id: Option<CowStr<'a>>) {
         if level == HeadingLevel::H1 && self.first_h1 == FirstH1::ToDrop {
             self.first_h1 = FirstH1::Dropping;
-            return;
         }
         self.heading = Some(OpenHeading {
             level,
@@ -253,6 +249,14 @@ impl<'a> Pass<'a, '_> {
         let id = self
             .ids
             .claim(h.explicit_id.unwrap_or_else(|| heading_slug(&h.text)));
+        if self.first_h1 == FirstH1::Dropping {
+            // The title heading: only its id and its raw anchors (`<a id>`) stay.
+            self.first_h1 = FirstH1::Kept;
+            self.out.title_id = Some(id);
+            let anchors = h.inner.into_iter().filter(|e| matches!(e, Event::Html(_)));
+            self.events.extend(anchors);
+            return;
+        }
         let n = h.level as u8;
         if n == 2 || n == 3 {
             self.out.toc.push(TocEntry {
@@ -766,6 +770,31 @@ mod tests {
         );
         assert_eq!(r.links[0].fragment.as_deref(), Some("part"));
         assert_eq!(r.diagnostics.errors()[0].location.line_col, Some((1, 20)));
+    }
+
+    #[test]
+    fn a_heading_that_became_the_title_keeps_its_id_and_raw_anchors() {
+        let file = SourceFile::new("content/a.md", "");
+        let h = Highlighter::new();
+        let r = render(
+            "# Lambda role<a id=\"old\"></a>\n\n## Lambda role\n",
+            Origin::File {
+                file: &file,
+                base: 0,
+                dir: "",
+            },
+            &Settings {
+                highlighter: &h,
+                links: &Links,
+                drop_first_h1: true,
+                inline: false,
+                html: HtmlPolicy::Sanitize,
+            },
+        );
+        assert_eq!(r.title_id.as_deref(), Some("lambda-role"));
+        assert!(r.html.starts_with("<a id=\"old\"></a>"), "{}", r.html);
+        assert!(!r.html.contains("<h1"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"lambda-role-1\">"), "{}", r.html);
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn unknown_config_key_is_a_configuration_error_at_its_position() {
 fn note_without_front_matter_takes_its_title_from_the_first_heading() {
     let site = SiteTest::fixture("notes/no-front-matter");
     site.run(["build"]).succeeds().diagnostics_are(&[
-        "content/note.md:3:1: warning: no title in front matter: using the first heading",
+        "content/note.md:7:1: warning: unknown code language `klingon`: shown as plain text",
     ]);
     let page = site.page("articles/note/index.html");
     assert!(page.contains("<title>The real title · "), "{page}");
@@ -69,11 +69,10 @@ fn obsidian_header_gives_the_date_and_tags() {
     let site = SiteTest::fixture("notes/obsidian");
     site.run(["build"]).succeeds().diagnostics_are(&[
         "content/model.md:1:1: warning: no front matter: date 2025-06-15 taken from the day-first timestamp line",
-        "content/model.md:5:1: warning: no title in front matter: using the first heading",
     ]);
     let page = site.page("articles/model/index.html");
     assert!(page.contains("<time datetime=\"2025-06-15\">2025-06-15</time>"));
-    assert!(page.contains("<h1>5 - Model</h1>"), "{page}");
+    assert!(page.contains("<h1 id=\"5-model\">5 - Model</h1>"), "{page}");
     assert!(
         !page.contains("Status :"),
         "the header is not part of the text"

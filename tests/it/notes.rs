@@ -99,3 +99,58 @@ fn a_near_miss_of_a_known_key_is_an_error_with_did_you_mean() {
         .stderr_has("front-matter key `aliases_extra` is not one srm-docs uses")
         .stderr_lacks("anchors and aliases");
 }
+
+// ---- titles -------------------------------------------------------------------------------
+
+/// The `<title>` text of a built page (before the site name).
+fn title_of(site: &SiteTest, page: &str) -> String {
+    let html = site.page(page);
+    let start = html.find("<title>").expect("a title") + "<title>".len();
+    let end = html[start..].find(" · ").expect("the site name") + start;
+    html[start..end].to_string()
+}
+
+#[test]
+fn an_obsidian_note_is_titled_by_its_file_name_not_its_first_line_or_callout() {
+    let site = SiteTest::fixture("notes/obsidian-titles");
+    site.run(["build"]).succeeds().clean();
+    assert_eq!(
+        title_of(&site, "articles/aws-iam-roles/index.html"),
+        "AWS IAM Roles"
+    );
+    assert_eq!(
+        title_of(&site, "articles/incident-response-plan/index.html"),
+        "Incident response plan"
+    );
+}
+
+#[test]
+fn a_heading_title_is_plain_text_and_keeps_its_anchors() {
+    let site = SiteTest::fixture("notes/aws-heading-anchors");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("articles/lambda-intro-execution-role/index.html");
+    assert!(page.contains("<title>Lambda execution role · "), "{page}");
+    assert!(
+        page.contains("<h1 id=\"lambda-execution-role\">Lambda execution role</h1>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a name=\"lambda-intro-execution-role\"></a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("an *IAM role* that"),
+        "escapes are text: {page}"
+    );
+    assert_eq!(page.matches("Lambda execution role</h1>").count(), 1);
+}
+
+#[test]
+fn a_template_tag_is_never_a_title() {
+    let site = SiteTest::fixture("notes/jekyll-include-first");
+    site.run(["build"]).succeeds();
+    assert_eq!(
+        title_of(&site, "articles/setup-guide/index.html"),
+        "Setup guide"
+    );
+}

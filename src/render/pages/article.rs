@@ -56,7 +56,7 @@ struct ArticleView<'b> {
     /// Front-matter keys of other tools, as written (`article.extra.layout`).
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     extra: &'b serde_json::Map<String, serde_json::Value>,
-    /// `html` and `toc`.
+    /// `html`, `toc` and `title_id`.
     #[serde(flatten)]
     body: ArticleBody,
 }
@@ -72,7 +72,7 @@ enum ArticleBody {
 
 impl Serialize for ArticleBody {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(2))?;
+        let mut map = s.serialize_map(None)?;
         match self {
             ArticleBody::Pending { markdown_key } => {
                 map.serialize_entry("markdown_key", markdown_key.as_bytes())?;
@@ -80,6 +80,9 @@ impl Serialize for ArticleBody {
             ArticleBody::Rendered(r) => {
                 map.serialize_entry("toc", &r.toc)?;
                 map.serialize_entry("html", &r.html)?;
+                if let Some(id) = &r.title_id {
+                    map.serialize_entry("title_id", id)?;
+                }
             }
         }
         map.end()
