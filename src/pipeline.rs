@@ -88,7 +88,7 @@ pub(crate) struct BuildResult {
 /// A parsed article shared with the cache (never `None` once returned by [`parse_articles`]).
 pub(crate) type SharedArticle = Arc<crate::cache::ParsedArticle>;
 
-/// Parses every article (in parallel, memoised by path and bytes), reporting slug collisions
+/// Parses every article (in parallel, memoised by path and bytes), reporting URL collisions
 /// and counting each Markdown file on `progress`. Returns (path relative to `content/`,
 /// article) pairs; the articles are shared with the cache, so a rebuild copies none.
 pub(crate) fn parse_articles(
@@ -116,7 +116,7 @@ pub(crate) fn parse_articles(
         })
         .collect();
     let mut out = Vec::with_capacity(parsed.len());
-    let mut slugs: HashMap<&str, &str> = HashMap::with_capacity(parsed.len());
+    let mut urls: HashMap<&str, &str> = HashMap::with_capacity(parsed.len());
     for (path, entry) in &parsed {
         if !entry.1.is_empty() {
             diags.extend(entry.1.clone());
@@ -127,17 +127,17 @@ pub(crate) fn parse_articles(
         if article.draft && !opts.drafts {
             continue;
         }
-        if let Some(first) = slugs.get(article.slug.as_str()) {
+        if let Some(first) = urls.get(article.url_path.as_str()) {
             diags.push(Diagnostic::error(
                 Location::file(path.as_str()),
                 format!(
-                    "slug `{}` is already used by {first}: rename one file or set `slug:`",
-                    article.slug
+                    "URL `/{}` is already used by {first}: rename one file or set `slug:`",
+                    article.url_path
                 ),
             ));
             continue;
         }
-        slugs.insert(&article.slug, path);
+        urls.insert(&article.url_path, path);
         let content_rel = path.strip_prefix("content/").unwrap_or(path).to_string();
         out.push((content_rel, Arc::clone(entry)));
     }

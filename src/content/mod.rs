@@ -7,6 +7,7 @@ pub(crate) mod meta;
 pub(crate) mod mojibake;
 pub(crate) mod obsidian;
 pub(crate) mod title;
+pub(crate) mod url;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;
@@ -37,8 +38,11 @@ pub(crate) struct Redirect {
 pub(crate) struct Article {
     /// The (normalised, possibly repaired) source text.
     pub source: Arc<SourceFile>,
-    /// URL slug: `/articles/<slug>/`.
+    /// The last segment of its URL (its folder's name for an index page, `index` for the
+    /// home page): what `article:<slug>` links name.
     pub slug: String,
+    /// Its URL path relative to the base path: `aws/iam/roles/`, empty for the home page.
+    pub url_path: String,
     /// Title (front matter, else the first `#` heading, else the file name made readable).
     pub title: String,
     /// True when the first `#` heading is the title (taken from it, or equal to the front
@@ -121,10 +125,6 @@ pub(crate) fn parse_article(path: &str, bytes: &[u8], diags: &mut Diagnostics) -
         }
     };
     let file = repair_mojibake(file, diags);
-    let stem = std::path::Path::new(path)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let mut article = Article::empty(Arc::new(file));
     let source = article.source.clone();
     match frontmatter::split(&source.text) {
@@ -148,27 +148,9 @@ pub(crate) fn parse_article(path: &str, bytes: &[u8], diags: &mut Diagnostics) -
         }
         Ok(None) => apply_fallbacks(&mut article, diags),
     }
-    set_title(&mut article, path.strip_prefix("content/").unwrap_or(path));
-    article.slug = match article.slug_override.take() {
-        Some((written, at)) => {
-            let clean = slugify(&written);
-            if clean != written {
-                diags.push(Diagnostic::warning(
-                    at,
-                    format!("slug `{written}` is used as `{clean}`"),
-                ));
-            }
-            clean
-        }
-        None => slugify(&stem),
-    };
-    if article.slug.is_empty() {
-        article.slug = "untitled".into();
-        diags.push(Diagnostic::warning(
-            Location::file(path),
-            "file name gives an empty slug; using `untitled`",
-        ));
-    }
+    let content_path = path.strip_prefix("content/").unwrap_or(path);
+    set_title(&mut article, content_path);
+    url::place(&mut article, content_path, diags);
     Some(article)
 }
 
@@ -178,6 +160,7 @@ impl Article {
         Article {
             source,
             slug: String::new(),
+            url_path: String::new(),
             title: String::new(),
             title_from_heading: false,
             date: None,

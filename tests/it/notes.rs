@@ -32,7 +32,7 @@ fn jekyll_keys_are_mapped_kept_for_templates_and_reported_once_per_name() {
     ];
     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
     site.run(["build"]).succeeds().diagnostics_are(&expected);
-    let page = site.page("articles/getting-started/index.html");
+    let page = site.page("guides/getting-started/index.html");
     assert!(
         page.contains("<p class=\"layout\">layout=post</p>"),
         "{page}"
@@ -53,13 +53,12 @@ fn an_old_url_gets_a_redirect_page_to_the_new_one() {
     site.run(["build"]).succeeds();
     let redirect = site.page("old/start/index.html");
     assert!(
-        redirect.contains(
-            "<meta http-equiv=\"refresh\" content=\"0; url=/articles/getting-started/\">"
-        ),
+        redirect
+            .contains("<meta http-equiv=\"refresh\" content=\"0; url=/guides/getting-started/\">"),
         "{redirect}"
     );
     assert!(redirect
-        .contains("<link rel=\"canonical\" href=\"http://localhost/articles/getting-started/\">"));
+        .contains("<link rel=\"canonical\" href=\"http://localhost/guides/getting-started/\">"));
 }
 
 #[test]
@@ -68,7 +67,7 @@ fn toml_front_matter_is_read_like_yaml() {
     site.run(["build"]).succeeds().diagnostics_are(&[
         "content/aws/iam-roles.md:11:2: warning: front-matter key `menu` is not one srm-docs uses: kept for templates as `article.extra.menu` (1 file)",
     ]);
-    let page = site.page("articles/iam-roles/index.html");
+    let page = site.page("aws/iam-roles/index.html");
     assert!(page.contains("<title>IAM roles · "), "{page}");
     assert!(!page.contains("+++"), "the TOML is not shown as text");
     assert!(page.contains("<time datetime=\"2024-02-01\">"), "{page}");
@@ -82,7 +81,7 @@ fn toml_front_matter_is_read_like_yaml() {
     }
     assert!(site
         .page("docs/iam/roles/index.html")
-        .contains("url=/articles/iam-roles/"));
+        .contains("url=/aws/iam-roles/"));
 }
 
 #[test]
@@ -115,11 +114,11 @@ fn an_obsidian_note_is_titled_by_its_file_name_not_its_first_line_or_callout() {
     let site = SiteTest::fixture("notes/obsidian-titles");
     site.run(["build"]).succeeds().clean();
     assert_eq!(
-        title_of(&site, "articles/aws-iam-roles/index.html"),
+        title_of(&site, "security/aws-iam-roles/index.html"),
         "AWS IAM Roles"
     );
     assert_eq!(
-        title_of(&site, "articles/incident-response-plan/index.html"),
+        title_of(&site, "security/incident-response-plan/index.html"),
         "Incident response plan"
     );
 }
@@ -128,7 +127,7 @@ fn an_obsidian_note_is_titled_by_its_file_name_not_its_first_line_or_callout() {
 fn a_heading_title_is_plain_text_and_keeps_its_anchors() {
     let site = SiteTest::fixture("notes/aws-heading-anchors");
     site.run(["build"]).succeeds().clean();
-    let page = site.page("articles/lambda-intro-execution-role/index.html");
+    let page = site.page("lambda/lambda-intro-execution-role/index.html");
     assert!(page.contains("<title>Lambda execution role · "), "{page}");
     assert!(
         page.contains("<h1 id=\"lambda-execution-role\">Lambda execution role</h1>"),
@@ -149,8 +148,58 @@ fn a_heading_title_is_plain_text_and_keeps_its_anchors() {
 fn a_template_tag_is_never_a_title() {
     let site = SiteTest::fixture("notes/jekyll-include-first");
     site.run(["build"]).succeeds();
-    assert_eq!(
-        title_of(&site, "articles/setup-guide/index.html"),
-        "Setup guide"
+    assert_eq!(title_of(&site, "setup-guide/index.html"), "Setup guide");
+}
+
+// ---- URLs ---------------------------------------------------------------------------------
+
+#[test]
+fn urls_follow_the_content_tree_with_folder_pages() {
+    let site = SiteTest::fixture("notes/mkdocs-tree");
+    site.run(["build"]).succeeds().clean();
+    for page in [
+        "index.html",
+        "aws/index.html",
+        "aws/iam/roles/index.html",
+        "aws/iam/policy-basics/index.html",
+        "aws/iam/index.html",
+        "azure/index.html",
+        "azure/entra-id/index.html",
+    ] {
+        assert!(site.built(page), "{page}");
+    }
+    let home = site.page("index.html");
+    assert!(
+        home.contains("<title>Welcome · "),
+        "index.md is the home page: {home}"
     );
+    let aws = site.page("aws/index.html");
+    assert!(
+        aws.contains("AWS overview"),
+        "README.md is the folder's page: {aws}"
+    );
+    let iam = site.page("aws/iam/index.html");
+    assert!(
+        iam.contains("<h1>Iam</h1>"),
+        "a generated folder page: {iam}"
+    );
+    assert!(iam.contains("href=\"/aws/iam/roles/\""), "{iam}");
+    assert!(
+        iam.contains("href=\"/aws/iam/policy-basics/\""),
+        "slug renames the page: {iam}"
+    );
+    let azure = site.page("azure/index.html");
+    assert!(azure.contains("href=\"/azure/entra-id/\""), "{azure}");
+    let all = site.page("articles/index.html");
+    assert_eq!(all.matches("class=\"article-item\"").count(), 5, "{all}");
+}
+
+#[test]
+fn the_same_file_name_in_two_folders_gives_two_pages() {
+    let site = SiteTest::empty("same-name");
+    site.write("content/guides/intro.md", "# Guide intro\n");
+    site.write("content/notes/intro.md", "# Notes intro\n");
+    site.run(["build"]).succeeds().clean();
+    assert!(site.page("guides/intro/index.html").contains("Guide intro"));
+    assert!(site.page("notes/intro/index.html").contains("Notes intro"));
 }

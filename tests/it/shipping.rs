@@ -194,7 +194,7 @@ fn quiet_prints_errors_only_and_verbose_adds_stage_timings() {
     let quiet = build_piped(&site, &["--quiet"], &[]);
     quiet.succeeds();
     assert_eq!(quiet.stderr, "", "a quiet good build prints nothing");
-    assert!(site.built("articles/note/index.html"));
+    assert!(site.built("note/index.html"));
 
     let verbose = build_piped(&site, &["--verbose"], &[]);
     verbose

@@ -118,7 +118,7 @@ impl PageBuilder<'_, '_> {
             prev: i.checked_sub(1).map(|p| self.summary(p)),
             next: (i + 1 < site.articles.len()).then(|| self.summary(i + 1)),
         };
-        let path = format!("articles/{}/index.html", a.slug);
+        let path = format!("{}index.html", a.url_path);
         let key = keys::page_key(self.salt, "article.html", &path, &context);
         let url = context.article.url.clone();
         let content = if let Some(cached) = self.cache.page(&key) {
