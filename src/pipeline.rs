@@ -12,7 +12,7 @@ use crate::output::Output;
 use crate::progress::{Progress, Silent};
 use crate::render::highlight::Highlighter;
 use crate::render::{pages, templates};
-use crate::site::{extras, links, Site};
+use crate::site::{extras, links, redirects, Site};
 use crate::sources::stamp_key;
 pub(crate) use crate::sources::{read_sources, read_sources_reusing, Sources};
 use rayon::prelude::*;
@@ -88,7 +88,7 @@ pub(crate) struct BuildResult {
 /// A parsed article shared with the cache (never `None` once returned by [`parse_articles`]).
 pub(crate) type SharedArticle = Arc<crate::cache::ParsedArticle>;
 
-/// Parses every article (in parallel, memoised by path and bytes), reporting slug collisions
+/// Parses every article (in parallel, memoised by path and bytes), reporting URL collisions
 /// and counting each Markdown file on `progress`. Returns (path relative to `content/`,
 /// article) pairs; the articles are shared with the cache, so a rebuild copies none.
 pub(crate) fn parse_articles(
@@ -116,7 +116,7 @@ pub(crate) fn parse_articles(
         })
         .collect();
     let mut out = Vec::with_capacity(parsed.len());
-    let mut slugs: HashMap<&str, &str> = HashMap::with_capacity(parsed.len());
+    let mut urls: HashMap<&str, &str> = HashMap::with_capacity(parsed.len());
     for (path, entry) in &parsed {
         if !entry.1.is_empty() {
             diags.extend(entry.1.clone());
@@ -127,19 +127,23 @@ pub(crate) fn parse_articles(
         if article.draft && !opts.drafts {
             continue;
         }
-        if let Some(first) = slugs.get(article.slug.as_str()) {
+        if let Some(first) = urls.get(article.url_path.as_str()) {
             diags.push(Diagnostic::error(
                 Location::file(path.as_str()),
                 format!(
-                    "slug `{}` is already used by {first}: rename one file or set `slug:`",
-                    article.slug
+                    "URL `/{}` is already used by {first}: rename one file or set `slug:`",
+                    article.url_path
                 ),
             ));
             continue;
         }
-        slugs.insert(&article.slug, path);
+        urls.insert(&article.url_path, path);
         let content_rel = path.strip_prefix("content/").unwrap_or(path).to_string();
         out.push((content_rel, Arc::clone(entry)));
+    }
+    let all = parsed.iter().filter_map(|(_, entry)| entry.0.as_ref());
+    for d in crate::content::unknown_key_warnings(all) {
+        diags.push(d);
     }
     out
 }
@@ -267,6 +271,23 @@ fn drop_duplicate_paths<'b>(
         .collect()
 }
 
+/// Adds the redirect pages of the articles' old URLs (see [`redirects`]) to the output, where
+/// no page or file is.
+fn add_redirects(
+    site: &Site<'_>,
+    rendered: &[pages::RenderedPage],
+    generated: &mut Generated,
+    diags: &mut Diagnostics,
+) {
+    let pages: std::collections::HashSet<&str> = rendered.iter().map(|p| p.path.as_str()).collect();
+    let files = &generated.output.files;
+    let taken = |path: &str| pages.contains(path) || files.contains_key(path);
+    for r in redirects::redirect_pages(site, &taken, diags) {
+        generated.urls.push(r.url);
+        generated.output.insert(r.path, r.html.into_bytes());
+    }
+}
+
 /// What later stages (links, search, sitemap) need of a page whose HTML went to a sink.
 fn without_html(page: &PageArtifacts) -> PageArtifacts {
     PageArtifacts {
@@ -358,7 +379,8 @@ pub(crate) fn build_into_with_progress(
     }
     let rendered = renderer.rendered;
     let sunk_bytes = renderer.sunk_bytes.into_inner();
-    let generated = generate_files(config, &sources, engine, &site, &rendered, &mut laps);
+    let mut generated = generate_files(config, &sources, engine, &site, &rendered, &mut laps);
+    add_redirects(&site, &rendered, &mut generated, &mut diags);
     for d in asset_collisions(&sources.assets, &rendered, &generated.names) {
         diags.push(d);
     }

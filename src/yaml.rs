@@ -30,10 +30,21 @@ impl<'a> Embedded<'a> {
 
     /// Deserialises strictly; a failure becomes one diagnostic at the file position.
     pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        let mut options = Options::default();
-        options.duplicate_keys = DuplicateKeyPolicy::Error;
-        options.alias_limits.max_alias_expansions_per_anchor = 0;
-        options.alias_limits.max_total_replayed_events = 0;
+        self.parse_with(strict_options())
+    }
+
+    /// Like [`Embedded::parse`], for values whose type the YAML decides (front matter read
+    /// as it is): only `true`/`false` are booleans and numbers keep leading zeros and
+    /// underscores as text, so a tag `y`, `no` or `007` stays text (YAML 1.2's rules).
+    pub(crate) fn parse_untyped<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        let mut options = strict_options();
+        options.strict_booleans = true;
+        options.leading_zero_numbers_as_strings = true;
+        options.underscored_numbers_as_strings = true;
+        self.parse_with(options)
+    }
+
+    fn parse_with<T: DeserializeOwned>(&self, options: Options) -> Result<T, Diagnostic> {
         serde_saphyr::from_str_with_options(self.yaml, options).map_err(|e| {
             let loc = match e.location() {
                 Some(l) if l.line() > 0 => self.location(l.line() as usize, l.column() as usize),
@@ -57,19 +68,40 @@ impl<'a> Embedded<'a> {
     }
 }
 
+/// Duplicate keys are errors and aliases are refused.
+fn strict_options() -> Options {
+    let mut options = Options::default();
+    options.duplicate_keys = DuplicateKeyPolicy::Error;
+    options.alias_limits.max_alias_expansions_per_anchor = 0;
+    options.alias_limits.max_total_replayed_events = 0;
+    options
+}
+
 /// The error text without serde-saphyr's own position prefix, snippet or API advice (we
 /// print our own position, in file coordinates): its user-facing message.
 fn clean_message(e: &serde_saphyr::Error) -> String {
     use serde_saphyr::MessageFormatter as _;
-    let text = e.to_string();
-    let first = text.lines().next().unwrap_or("");
-    if first.contains("alias") || first.contains("replay") {
+    if is_alias_refusal(e) {
         "YAML anchors and aliases are not allowed: write the value out".to_string()
     } else {
         serde_saphyr::UserMessageFormatter
             .format_message(e)
             .trim()
             .to_string()
+    }
+}
+
+/// Whether the parser stopped at an alias (we allow none). Decided by the error's kind: an
+/// unknown key that merely contains the word (`aliases`) is not one.
+fn is_alias_refusal(e: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::Error as E;
+    match e.without_snippet() {
+        E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => true,
+        E::AliasError { error, .. } => is_alias_refusal(error),
+        _ => false,
     }
 }
 
@@ -126,6 +158,16 @@ mod tests {
     fn aliases_are_refused() {
         let err = parse("name: &n a\nlist: [*n]\n", 1).unwrap_err();
         assert!(err.message.contains("aliases"), "{}", err.message);
+    }
+
+    #[test]
+    fn an_unknown_key_named_like_aliases_is_reported_as_unknown() {
+        let err = parse("name: a\naliases: [x]\n", 1).unwrap_err();
+        assert!(
+            err.message.contains("unknown field `aliases`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -3,12 +3,17 @@
 //! warning at its place: missing front matter, Obsidian headers, mis-decoded text.
 
 pub(crate) mod frontmatter;
+pub(crate) mod meta;
 pub(crate) mod mojibake;
+pub(crate) mod obsidian;
+pub(crate) mod title;
+pub(crate) mod url;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;
-use crate::yaml::Embedded;
 use std::sync::Arc;
+
+pub(crate) use meta::unknown_key_warnings;
 
 /// A reference to a dataset entity written in front matter, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,16 +24,29 @@ pub(crate) struct IdRef {
     pub location: Location,
 }
 
+/// An old URL of an article (`aliases`, `redirect_from`): a page there redirects to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Redirect {
+    /// The old URL path as written (absolute, or relative to the article's folder).
+    pub from: String,
+    /// Where it was written.
+    pub location: Location,
+}
+
 /// One article, ready to render.
 #[derive(Debug, Clone)]
 pub(crate) struct Article {
     /// The (normalised, possibly repaired) source text.
     pub source: Arc<SourceFile>,
-    /// URL slug: `/articles/<slug>/`.
+    /// The last segment of its URL (its folder's name for an index page, `index` for the
+    /// home page): what `article:<slug>` links name.
     pub slug: String,
-    /// Title (front matter, else first heading, else first short line).
+    /// Its URL path relative to the base path: `aws/iam/roles/`, empty for the home page.
+    pub url_path: String,
+    /// Title (front matter, else the first `#` heading, else the file name made readable).
     pub title: String,
-    /// True when the title came from the first `#` heading, which is then not repeated.
+    /// True when the first `#` heading is the title (taken from it, or equal to the front
+    /// matter's), so the body does not repeat it.
     pub title_from_heading: bool,
     /// `YYYY-MM-DD`.
     pub date: Option<String>,
@@ -50,6 +68,16 @@ pub(crate) struct Article {
     pub controls: Vec<IdRef>,
     /// Scenarios named in front matter.
     pub scenarios: Vec<IdRef>,
+    /// Old URLs that redirect here.
+    pub redirects: Vec<Redirect>,
+    /// Other names of the article (Obsidian `aliases` that are not URLs).
+    pub names: Vec<String>,
+    /// Front-matter keys srm-docs does not use (kept in `extra`), with where each is written.
+    pub unknown_keys: Vec<(String, Location)>,
+    /// Every front-matter key that is not one of srm-docs's own, with its value.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// `slug` from front matter, as written, with its place.
+    pub slug_override: Option<(String, Location)>,
     /// Byte offset of the Markdown body in `source.text`.
     pub body_offset: usize,
     /// Hash of the file's path and bytes (set by the pipeline; keys every derived result).
@@ -60,6 +88,22 @@ impl Article {
     /// The Markdown body.
     pub(crate) fn body(&self) -> &str {
         &self.source.text[self.body_offset..]
+    }
+
+    /// Adds an `aliases`/`redirect_from` entry: a URL path becomes a redirect, anything else
+    /// (Obsidian's alternative names: words, spaces, capitals) another name of the article.
+    fn add_alias(&mut self, alias: String, at: &Location) {
+        let url_like = alias.starts_with('/')
+            || alias.ends_with(".html")
+            || (alias.contains('/') && !alias.contains(char::is_whitespace));
+        if url_like {
+            self.redirects.push(Redirect {
+                from: alias,
+                location: at.clone(),
+            });
+        } else if !self.names.contains(&alias) {
+            self.names.push(alias);
+        }
     }
 }
 
@@ -81,129 +125,69 @@ pub(crate) fn parse_article(path: &str, bytes: &[u8], diags: &mut Diagnostics) -
         }
     };
     let file = repair_mojibake(file, diags);
-    let stem = std::path::Path::new(path)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut article = Article {
-        source: Arc::new(file),
-        slug: String::new(),
-        title: String::new(),
-        title_from_heading: false,
-        date: None,
-        updated: None,
-        summary: None,
-        tags: Vec::new(),
-        authors: Vec::new(),
-        draft: false,
-        weight: 0,
-        services: Vec::new(),
-        controls: Vec::new(),
-        scenarios: Vec::new(),
-        body_offset: 0,
-        source_key: blake3::Hash::from_bytes([0; 32]),
-    };
+    let mut article = Article::empty(Arc::new(file));
     let source = article.source.clone();
-    let mut slug_override = None;
     match frontmatter::split(&source.text) {
         Err(offset) => {
             diags.push(Diagnostic::error(
                 Location::at(&source, offset),
-                "front matter opened with `---` is never closed",
+                "front matter opened with `---` or `+++` is never closed",
             ));
             return None;
         }
         Ok(Some(block)) => {
-            let emb = Embedded {
-                file: &source,
-                yaml: block.yaml,
-                first_line: block.first_line,
-            };
-            let fm: frontmatter::FrontMatter = if block.yaml.trim().is_empty() {
-                Default::default()
-            } else {
-                match emb.parse() {
-                    Ok(fm) => fm,
-                    Err(d) => {
-                        diags.push(d);
-                        return None;
-                    }
+            let fields = match frontmatter::parse(&source, &block) {
+                Ok(fields) => fields,
+                Err(d) => {
+                    diags.push(d);
+                    return None;
                 }
             };
             article.body_offset = block.body_offset;
-            apply_front_matter(&mut article, &emb, fm, &mut slug_override, diags);
+            meta::apply(&mut article, fields, diags);
         }
         Ok(None) => apply_fallbacks(&mut article, diags),
     }
-    if article.title.is_empty() {
-        guess_title(&mut article, diags);
-    }
-    article.slug = match slug_override {
-        Some(s) => s,
-        None => slugify(&stem),
-    };
-    if article.slug.is_empty() {
-        article.slug = "untitled".into();
-        diags.push(Diagnostic::warning(
-            Location::file(path),
-            "file name gives an empty slug; using `untitled`",
-        ));
-    }
+    let content_path = path.strip_prefix("content/").unwrap_or(path);
+    set_title(&mut article, content_path);
+    url::place(&mut article, content_path, diags);
     Some(article)
 }
 
-fn apply_front_matter(
-    article: &mut Article,
-    emb: &Embedded<'_>,
-    fm: frontmatter::FrontMatter,
-    slug: &mut Option<String>,
-    diags: &mut Diagnostics,
-) {
-    let mut date = |value: Option<serde_saphyr::Spanned<String>>| {
-        let value = value?;
-        match crate::date::Date::parse_day(&value.value) {
-            Ok(d) => Some(d.to_string()),
-            Err(message) => {
-                diags.push(Diagnostic::error(emb.span(&value), message));
-                None
-            }
+impl Article {
+    /// An article of `source` with no metadata yet.
+    fn empty(source: Arc<SourceFile>) -> Self {
+        Article {
+            source,
+            slug: String::new(),
+            url_path: String::new(),
+            title: String::new(),
+            title_from_heading: false,
+            date: None,
+            updated: None,
+            summary: None,
+            tags: Vec::new(),
+            authors: Vec::new(),
+            draft: false,
+            weight: 0,
+            services: Vec::new(),
+            controls: Vec::new(),
+            scenarios: Vec::new(),
+            redirects: Vec::new(),
+            names: Vec::new(),
+            unknown_keys: Vec::new(),
+            extra: serde_json::Map::new(),
+            slug_override: None,
+            body_offset: 0,
+            source_key: blake3::Hash::from_bytes([0; 32]),
         }
-    };
-    article.date = date(fm.date);
-    article.updated = date(fm.updated);
-    article.title = fm.title.unwrap_or_default().trim().to_string();
-    article.summary = fm.summary.filter(|s| !s.trim().is_empty());
-    article.tags = fm.tags;
-    article.authors = fm.authors;
-    article.draft = fm.draft;
-    article.weight = fm.weight.unwrap_or(0);
-    if let Some(s) = fm.slug {
-        let clean = slugify(&s.value);
-        if clean != s.value {
-            diags.push(Diagnostic::warning(
-                emb.span(&s),
-                format!("slug `{}` is used as `{clean}`", s.value),
-            ));
-        }
-        *slug = Some(clean);
     }
-    let refs = |list: Vec<serde_saphyr::Spanned<String>>| {
-        list.into_iter()
-            .map(|v| IdRef {
-                location: emb.span(&v),
-                id: v.value,
-            })
-            .collect()
-    };
-    article.services = refs(fm.services);
-    article.controls = refs(fm.controls);
-    article.scenarios = refs(fm.scenarios);
 }
 
 /// No front matter: read an Obsidian header if there is one.
 fn apply_fallbacks(article: &mut Article, diags: &mut Diagnostics) {
     let source = article.source.clone();
-    let Some(header) = frontmatter::obsidian_header(&source.text) else {
+    let Some(header) = obsidian::header(&source.text) else {
         return;
     };
     article.body_offset = header.body_offset;
@@ -217,42 +201,29 @@ fn apply_fallbacks(article: &mut Article, diags: &mut Diagnostics) {
     article.tags = header.tags;
 }
 
-/// Title from the first `#` heading, else the first short line of text.
-fn guess_title(article: &mut Article, diags: &mut Diagnostics) {
-    let source = article.source.clone();
-    let body = &source.text[article.body_offset..];
-    let mut offset = article.body_offset;
-    let mut in_fence = false;
-    let mut first_short: Option<(String, usize)> = None;
-    for line in body.split_inclusive('\n') {
-        let t = line.trim();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-        } else if !in_fence {
-            if let Some(h) = t.strip_prefix("# ") {
-                article.title = h.trim().trim_end_matches('#').trim().to_string();
-                article.title_from_heading = true;
-                diags.push(Diagnostic::warning(
-                    Location::at(&source, offset),
-                    "no title in front matter: using the first heading",
-                ));
-                return;
-            }
-            if first_short.is_none() && !t.is_empty() && t.chars().count() <= 80 {
-                let text = t.trim_start_matches(['#', '-', '*', '>', ' ']).trim();
-                if !text.is_empty() {
-                    first_short = Some((text.to_string(), offset));
-                }
-            }
+/// The title when front matter gives none: the first `#` heading, else the file name. A
+/// first heading that repeats the title is not shown twice either way.
+fn set_title(article: &mut Article, content_path: &str) {
+    let heading = title::first_heading(article.body());
+    match heading {
+        Some(h) if article.title.is_empty() || article.title == h.text => {
+            article.title = h.text;
+            article.title_from_heading = true;
         }
-        offset += line.len();
+        _ if article.title.is_empty() => article.title = title::from_file_name(content_path),
+        _ => {}
     }
-    let (title, at) = first_short.unwrap_or_else(|| ("Untitled".into(), article.body_offset));
-    diags.push(Diagnostic::warning(
-        Location::at(&source, at),
-        format!("no title or heading: using the first short line `{title}`"),
-    ));
-    article.title = title;
+}
+
+/// Whether a file is its folder's page: `index.md`, `_index.md` or `README.md` (any case,
+/// `.md` or `.markdown`).
+pub(crate) fn is_index_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stem = name
+        .strip_suffix(".md")
+        .or_else(|| name.strip_suffix(".markdown"))
+        .unwrap_or(&name);
+    matches!(stem, "index" | "_index" | "readme")
 }
 
 fn repair_mojibake(file: SourceFile, diags: &mut Diagnostics) -> SourceFile {
@@ -313,10 +284,11 @@ mod tests {
 
     #[test]
     fn front_matter_error_is_reported_in_file_coordinates() {
-        let (a, d) = parse("---\ntitle: A\ncolour: red\n---\nbody\n");
-        assert!(a.is_none());
+        let (a, d) = parse("---\ntitle: A\ntitel: red\n---\nbody\n");
+        assert!(a.is_some());
         let e = &d.errors()[0];
         assert_eq!(e.location.line_col, Some((3, 1)), "{}", e.message);
+        assert_eq!(e.help.as_deref(), Some("did you mean `title`?"));
     }
 
     #[test]
@@ -325,7 +297,48 @@ mod tests {
         let a = a.unwrap();
         assert_eq!(a.title, "The real title");
         assert!(a.title_from_heading);
-        assert_eq!(d.sorted()[0].location.line_col, Some((3, 1)));
+        assert!(
+            d.is_empty(),
+            "no warning for a title taken from the heading"
+        );
+    }
+
+    #[test]
+    fn without_a_heading_the_file_name_is_the_title_never_a_callout_or_a_tag() {
+        for body in [
+            "> [!info] Here's a callout title\n\nText.\n",
+            "{% include navigation.html %}\n\nText.\n",
+            "Workspace\n\nText.\n",
+        ] {
+            let (a, d) = parse(body);
+            assert_eq!(a.unwrap().title, "A note", "{body}");
+            assert!(d.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_heading_equal_to_the_front_matter_title_is_not_repeated() {
+        let (a, _) = parse("---\ntitle: Roles\n---\n# Roles\n\nText.\n");
+        assert!(a.unwrap().title_from_heading);
+        let (a, _) = parse("---\ntitle: Roles\n---\n# Other\n\nText.\n");
+        let a = a.unwrap();
+        assert!(!a.title_from_heading);
+        assert_eq!(a.title, "Roles");
+    }
+
+    #[test]
+    fn index_files_are_their_folders_pages() {
+        for index in [
+            "a/index.md",
+            "_index.md",
+            "b/README.md",
+            "c/readme.markdown",
+        ] {
+            assert!(is_index_file(index), "{index}");
+        }
+        for page in ["a/indexes.md", "readme-first.md", "b/info.md"] {
+            assert!(!is_index_file(page), "{page}");
+        }
     }
 
     #[test]

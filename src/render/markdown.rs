@@ -5,13 +5,23 @@
 //! SVG and language-less fences stay byte for byte. Every link is recorded with its place so
 //! the site can check targets and `#anchors` once all pages exist.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, UnknownId};
+mod code;
+mod headings;
+mod links;
+mod raw_html;
+
+pub(crate) use headings::heading_slug;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::render::escape::escape_html;
-use crate::render::highlight::{Highlighted, Highlighter};
+use crate::render::highlight::Highlighter;
 use crate::render::html_policy::{self, HtmlPolicy};
 use crate::source::SourceFile;
+use code::{code_block, fence_closes};
+use headings::UniqueIds;
+use links::rewrite_link;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::{HashMap, HashSet};
+use raw_html::RawHtml;
 
 /// Resolves scheme links and `.md` paths to site URLs (absolute paths with the base path).
 pub(crate) trait LinkResolver: Sync {
@@ -95,6 +105,9 @@ pub(crate) struct Rendered {
     pub diagnostics: Diagnostics,
     /// Number of Mermaid diagrams rendered (for unique ids).
     pub diagrams: usize,
+    /// The id of the first `#` heading when it became the page title (the page's `<h1>`
+    /// carries it, so links to it still land).
+    pub title_id: Option<String>,
 }
 
 /// Per-call settings.
@@ -180,12 +193,6 @@ struct Pass<'a, 's> {
 
 impl<'a> Pass<'a, '_> {
     fn feed(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
-        if self.first_h1 == FirstH1::Dropping {
-            if matches!(event, Event::End(TagEnd::Heading(_))) {
-                self.first_h1 = FirstH1::Kept;
-            }
-            return;
-        }
         if let Some(code) = self.code.as_mut() {
             match event {
                 Event::Text(t) => code.text.push_str(&t),
@@ -237,7 +244,6 @@ impl<'a> Pass<'a, '_> {
     fn start_heading(&mut self, level: HeadingLevel, id: Option<CowStr<'a>>) {
         if level == HeadingLevel::H1 && self.first_h1 == FirstH1::ToDrop {
             self.first_h1 = FirstH1::Dropping;
-            return;
         }
         self.heading = Some(OpenHeading {
             level,
@@ -253,6 +259,14 @@ impl<'a> Pass<'a, '_> {
         let id = self
             .ids
             .claim(h.explicit_id.unwrap_or_else(|| heading_slug(&h.text)));
+        if self.first_h1 == FirstH1::Dropping {
+            // The title heading: only its id and its raw anchors (`<a id>`) stay.
+            self.first_h1 = FirstH1::Kept;
+            self.out.title_id = Some(id);
+            let anchors = h.inner.into_iter().filter(|e| matches!(e, Event::Html(_)));
+            self.events.extend(anchors);
+            return;
+        }
         let n = h.level as u8;
         if n == 2 || n == 3 {
             self.out.toc.push(TocEntry {
@@ -336,107 +350,6 @@ impl<'a> Pass<'a, '_> {
     }
 }
 
-/// Raw HTML under the page's [`HtmlPolicy`]. Under `sanitize`, a page that has raw HTML is
-/// sanitised whole once rendered; the blocks we generate ourselves (highlighted code,
-/// diagrams) stand in as markers meanwhile and are put back afterwards, untouched.
-struct RawHtml {
-    policy: HtmlPolicy,
-    seen: bool,
-    protected: Vec<String>,
-}
-
-/// Marks a protected block: private-use characters around its index.
-const MARK_OPEN: char = '\u{E000}';
-const MARK_CLOSE: char = '\u{E001}';
-
-impl RawHtml {
-    fn new(policy: HtmlPolicy) -> Self {
-        RawHtml {
-            policy,
-            seen: false,
-            protected: Vec::new(),
-        }
-    }
-
-    /// The event that stands for a raw HTML fragment.
-    fn admit<'a>(&mut self, html: CowStr<'a>) -> Event<'a> {
-        match self.policy {
-            HtmlPolicy::Escape => Event::Text(html),
-            HtmlPolicy::Allow => Event::Html(html),
-            HtmlPolicy::Sanitize => {
-                self.seen = true;
-                Event::Html(html)
-            }
-        }
-    }
-
-    /// `html` of a generated block, or a marker for it while sanitising is possible.
-    fn protect(&mut self, html: String) -> String {
-        if self.policy != HtmlPolicy::Sanitize {
-            return html;
-        }
-        // The marker keeps the block's line end, so the writer lays out what follows alike.
-        let line_end = if html.ends_with('\n') { "\n" } else { "" };
-        self.protected
-            .push(html.strip_suffix('\n').unwrap_or(&html).to_string());
-        format!(
-            "{MARK_OPEN}{}{MARK_CLOSE}{line_end}",
-            self.protected.len() - 1
-        )
-    }
-
-    /// The page's final HTML: sanitised if it had raw HTML, with the generated blocks back.
-    fn finish(self, html: String) -> String {
-        if self.protected.is_empty() && !self.seen {
-            return html;
-        }
-        let html = if self.seen {
-            html_policy::sanitize(&html)
-        } else {
-            html
-        };
-        let mut out = String::with_capacity(html.len());
-        let mut rest = html.as_str();
-        while let Some(start) = rest.find(MARK_OPEN) {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + MARK_OPEN.len_utf8()..];
-            let block = after.split_once(MARK_CLOSE).and_then(|(n, tail)| {
-                let html = self.protected.get(n.parse::<usize>().ok()?)?;
-                Some((html, tail))
-            });
-            match block {
-                Some((html, tail)) => {
-                    out.push_str(html);
-                    rest = tail;
-                }
-                None => {
-                    out.push(MARK_OPEN);
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        out
-    }
-}
-
-/// Whether a fenced code block's source (`block`, opening line included) ends with its
-/// closing fence. Only a block that runs to the end of the file (`at_end`) can be unclosed.
-fn fence_closes(block: &str, at_end: bool) -> bool {
-    if !at_end {
-        return true;
-    }
-    let opening = block.trim_start();
-    let fence_char = opening.chars().next().unwrap_or('`');
-    let width = opening.chars().take_while(|c| *c == fence_char).count();
-    let mut lines = block.trim_end().lines();
-    lines.next();
-    lines.last().is_some_and(|last| {
-        let last = last.trim();
-        last.chars().count() >= width && last.chars().all(|c| c == fence_char)
-    })
-}
-
 fn strip_single_paragraph(events: &mut Vec<Event<'_>>) {
     let paragraphs = events
         .iter()
@@ -448,165 +361,6 @@ fn strip_single_paragraph(events: &mut Vec<Event<'_>>) {
     {
         events.remove(0);
         events.pop();
-    }
-}
-
-/// Returns the rewritten destination, or `None` to keep it as written.
-fn rewrite_link(
-    dest: &str,
-    offset: usize,
-    origin: &Origin<'_>,
-    settings: &Settings<'_>,
-    out: &mut Rendered,
-) -> Option<String> {
-    let (target, fragment) = match dest.split_once('#') {
-        Some((t, f)) => (t, Some(f.to_string())),
-        None => (dest, None),
-    };
-    let with_fragment = |url: String| match &fragment {
-        Some(f) => format!("{url}#{f}"),
-        None => url,
-    };
-    let record = |out: &mut Rendered, path: Option<String>| {
-        out.links.push(PendingLink {
-            path,
-            fragment: fragment.clone(),
-            location: origin.link_location(offset),
-        });
-    };
-    if target.is_empty() {
-        if fragment.is_some() {
-            record(out, None);
-        }
-        return None;
-    }
-    if let Some((scheme, id)) = target.split_once(':') {
-        // `None`: not a scheme of the site (https:, mailto: … are external).
-        return match settings.links.resolve(scheme, id) {
-            Some(Ok(url)) => {
-                record(out, Some(url.clone()));
-                Some(with_fragment(url))
-            }
-            Some(Err(hint)) => {
-                let unknown = UnknownId {
-                    what: scheme,
-                    id,
-                    hint,
-                };
-                out.diagnostics
-                    .push(unknown.link_error(origin.location(offset)));
-                None
-            }
-            None => None,
-        };
-    }
-    if target.starts_with("//") {
-        return None;
-    }
-    if let Some(abs) = target.strip_prefix('/') {
-        let url = format!("{}{abs}", settings.links.base_path());
-        record(out, Some(url.clone()));
-        return Some(with_fragment(url));
-    }
-    if target.ends_with(".md") || target.contains(".md#") {
-        let dir = match origin {
-            Origin::File { dir, .. } => *dir,
-            Origin::Value(_) => "",
-        };
-        return match settings.links.resolve_markdown(dir, target) {
-            Some(url) => {
-                record(out, Some(url.clone()));
-                Some(with_fragment(url))
-            }
-            None => {
-                out.diagnostics.push(Diagnostic::error(
-                    origin.location(offset),
-                    format!("link to `{target}`: no such article"),
-                ));
-                None
-            }
-        };
-    }
-    None
-}
-
-fn code_block(
-    lang: &str,
-    text: &str,
-    offset: usize,
-    origin: &Origin<'_>,
-    settings: &Settings<'_>,
-    out: &mut Rendered,
-) -> String {
-    if lang.is_empty() {
-        return format!(
-            "<pre class=\"plain\"><code>{}</code></pre>\n",
-            escape_html(text)
-        );
-    }
-    if lang == "mermaid" {
-        out.diagrams += 1;
-        let id = format!("mermaid-{}", out.diagrams);
-        match crate::render::mermaid::render_svg(text, &id) {
-            Ok(svg) => return format!("<figure class=\"diagram\">{svg}</figure>\n"),
-            Err(msg) => {
-                out.diagnostics.push(Diagnostic::warning(
-                    origin.location(offset),
-                    format!("mermaid diagram could not be rendered ({msg}); shown as source"),
-                ));
-                return format!(
-                    "<pre class=\"plain\"><code class=\"language-mermaid\">{}</code></pre>\n",
-                    escape_html(text)
-                );
-            }
-        }
-    }
-    let lang_attr = escape_html(lang);
-    match settings.highlighter.highlight(lang, text) {
-        Highlighted::Code(html) => {
-            format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{html}</code></pre>\n")
-        }
-        Highlighted::UnknownLanguage(html) => {
-            out.diagnostics.push(Diagnostic::warning(
-                origin.location(offset),
-                format!("unknown code language `{lang}`: shown as plain text"),
-            ));
-            format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{html}</code></pre>\n")
-        }
-    }
-}
-
-/// The id a heading gets from its text: lowercase words joined by hyphens.
-pub(crate) fn heading_slug(text: &str) -> String {
-    let s = crate::content::slugify(text);
-    if s.is_empty() {
-        "section".into()
-    } else {
-        s
-    }
-}
-
-/// Heading ids of one page: the first `x` stays `x`, the next ones become `x-1`, `x-2`…
-/// Each base id remembers its next suffix, so many equal headings cost linear time.
-#[derive(Default)]
-struct UniqueIds {
-    used: HashSet<String>,
-    next: HashMap<String, usize>,
-}
-
-impl UniqueIds {
-    fn claim(&mut self, id: String) -> String {
-        if self.used.insert(id.clone()) {
-            return id;
-        }
-        let n = self.next.entry(id.clone()).or_insert(1);
-        loop {
-            let candidate = format!("{id}-{n}");
-            *n += 1;
-            if self.used.insert(candidate.clone()) {
-                return candidate;
-            }
-        }
     }
 }
 
@@ -728,7 +482,7 @@ mod tests {
     fn many_equal_headings_get_distinct_numbered_ids() {
         let md: String = (0..3000).map(|_| "## Same\n\n").collect();
         let r = run(&format!("## Same-1\n\n{md}"));
-        let ids: HashSet<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        let ids: std::collections::HashSet<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids.len(), 3001);
         assert_eq!(r.toc[1].id, "same");
         assert_eq!(
@@ -766,6 +520,31 @@ mod tests {
         );
         assert_eq!(r.links[0].fragment.as_deref(), Some("part"));
         assert_eq!(r.diagnostics.errors()[0].location.line_col, Some((1, 20)));
+    }
+
+    #[test]
+    fn a_heading_that_became_the_title_keeps_its_id_and_raw_anchors() {
+        let file = SourceFile::new("content/a.md", "");
+        let h = Highlighter::new();
+        let r = render(
+            "# Lambda role<a id=\"old\"></a>\n\n## Lambda role\n",
+            Origin::File {
+                file: &file,
+                base: 0,
+                dir: "",
+            },
+            &Settings {
+                highlighter: &h,
+                links: &Links,
+                drop_first_h1: true,
+                inline: false,
+                html: HtmlPolicy::Sanitize,
+            },
+        );
+        assert_eq!(r.title_id.as_deref(), Some("lambda-role"));
+        assert!(r.html.starts_with("<a id=\"old\"></a>"), "{}", r.html);
+        assert!(!r.html.contains("<h1"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"lambda-role-1\">"), "{}", r.html);
     }
 
     #[test]

@@ -41,7 +41,11 @@ pub(crate) fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
 /// Atom feed of the 20 most recent dated articles.
 pub(crate) fn atom(site: &Site<'_>) -> String {
     let mut dated: Vec<_> = site.articles.iter().filter(|a| a.date.is_some()).collect();
-    dated.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    dated.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.url_path.cmp(&b.url_path))
+    });
     dated.truncate(20);
     let updated = dated
         .iter()
@@ -86,7 +90,7 @@ pub(crate) fn atom(site: &Site<'_>) -> String {
 
 /// One `<entry>` of the Atom feed, indented one level.
 fn feed_entry(xml: &mut XmlWriter, site: &Site<'_>, a: &Article) {
-    let link = site.config.permalink(&format!("articles/{}/", a.slug));
+    let link = site.config.permalink(&a.url_path);
     let date = a.date.as_deref().unwrap_or("1970-01-01");
     let published = format!("{date}T00:00:00Z");
     let updated = format!("{}T00:00:00Z", a.updated.as_deref().unwrap_or(date));

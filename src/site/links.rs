@@ -6,18 +6,39 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::pages::RenderedPage;
 use std::collections::{HashMap, HashSet};
 
-/// Collects the `id="…"` attribute values of an HTML document.
+/// Collects the anchors of an HTML document: every `id` attribute's value, and the `name`
+/// of every `<a name>` (browsers follow `#x` to either).
 pub(crate) fn ids_in(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        if let Some(end) = rest.find('"') {
-            ids.insert(rest[..end].to_string());
-            rest = &rest[end..];
+    for (attr, links_only) in [(" id=", false), (" name=", true)] {
+        for (i, _) in html.match_indices(attr) {
+            if links_only && !inside_a_tag(&html[..i]) {
+                continue;
+            }
+            if let Some(value) = attribute_value(&html[i + attr.len()..]) {
+                ids.insert(value.to_string());
+            }
         }
     }
     ids
+}
+
+/// Whether the text before an attribute ends inside an open `<a …` tag.
+fn inside_a_tag(before: &str) -> bool {
+    before.rfind('<').is_some_and(|lt| {
+        let tag = &before[lt + 1..];
+        tag.starts_with(['a', 'A'])
+            && (tag.len() == 1 || tag[1..].starts_with(char::is_whitespace))
+            && !tag.contains('>')
+    })
+}
+
+/// The value of an attribute from just after its `=`: quoted with `"` or `'`, or bare.
+fn attribute_value(rest: &str) -> Option<&str> {
+    match rest.chars().next()? {
+        q @ ('"' | '\'') => rest[1..].split(q).next().filter(|_| rest[1..].contains(q)),
+        _ => rest.split(|c: char| c.is_whitespace() || c == '>').next(),
+    }
 }
 
 /// Checks every pending link of every page; extra URL paths (files such as feeds) count as
@@ -105,5 +126,16 @@ mod tests {
     fn finds_ids() {
         let ids = ids_in("<h2 id=\"a\">x</h2><p><span id=\"b-c\"></span>");
         assert!(ids.contains("a") && ids.contains("b-c") && ids.len() == 2);
+    }
+
+    #[test]
+    fn a_name_counts_as_an_anchor_but_other_names_do_not() {
+        let ids = ids_in(
+            "<meta name=\"description\" content=\"x\"><a name=\"old\"></a>\
+             <a class=\"x\" name='quoted'>q</a><A NAME=bare></A><input name=\"q\">",
+        );
+        let mut found: Vec<&str> = ids.iter().map(String::as_str).collect();
+        found.sort_unstable();
+        assert_eq!(found, ["old", "quoted"]);
     }
 }

@@ -2,11 +2,14 @@
 //! resolve against it, and backlinks (which articles and scenarios reference an entity) are
 //! computed once. [`crate::render::pages`] turns the graph into rendered pages, [`extras`]
 //! adds sitemap, feed, search index and data exports, [`links`] checks every internal link
-//! and anchor, [`stack`] draws a service's responsibility stack.
+//! and anchor, [`redirects`] writes pages at articles' old URLs, [`stack`] draws a service's
+//! responsibility stack.
 
 pub(crate) mod extras;
 pub(crate) mod links;
+pub(crate) mod redirects;
 pub(crate) mod stack;
+pub(crate) mod tree;
 
 use crate::cache::{Key, KeyBuilder};
 use crate::config::Config;
@@ -24,6 +27,8 @@ pub(crate) struct Site<'a> {
     pub articles: Vec<&'a Article>,
     /// Content-relative path (`articles/x.md`) → article index, for `.md` links.
     pub by_path: HashMap<String, usize>,
+    /// The folders of the content tree (see [`tree`]).
+    pub sections: tree::Sections,
     /// The dataset (empty when the site has none).
     pub dataset: &'a Dataset,
     /// Tag slug → (display name, article indexes).
@@ -51,8 +56,9 @@ impl<'a> Site<'a> {
                 .cmp(&b.weight)
                 .then_with(|| b.date.cmp(&a.date))
                 .then_with(|| a.title.cmp(&b.title))
-                .then_with(|| a.slug.cmp(&b.slug))
+                .then_with(|| a.url_path.cmp(&b.url_path))
         });
+        let sections = tree::sections(&list);
         let by_path = list
             .iter()
             .enumerate()
@@ -82,11 +88,12 @@ impl<'a> Site<'a> {
                 }
             }
         }
-        let link_env = link_environment(config, &articles, &by_path, &tags, dataset);
+        let link_env = link_environment(config, &articles, &by_path, &tags, dataset, &sections);
         Site {
             config,
             articles,
             by_path,
+            sections,
             dataset,
             tags,
             backlinks,
@@ -102,7 +109,7 @@ impl<'a> Site<'a> {
 
     /// URL of an article.
     pub(crate) fn article_url(&self, a: &Article) -> String {
-        self.url(&format!("articles/{}/", a.slug))
+        self.url(&a.url_path)
     }
 
     /// URL path of an entity page.
@@ -123,6 +130,34 @@ impl<'a> Site<'a> {
     }
 }
 
+impl Site<'_> {
+    /// The URL of the article an `article:` link names: by URL path (`aws/iam/roles`), else
+    /// by slug when exactly one article has it. `Err` carries a hint.
+    fn article_by_name(&self, name: &str) -> Result<String, Option<String>> {
+        let wanted = name.trim_matches('/');
+        let by_path = self
+            .articles
+            .iter()
+            .find(|a| a.url_path.trim_end_matches('/') == wanted);
+        let mut by_slug = self.articles.iter().filter(|a| a.slug == wanted);
+        match (by_path, by_slug.next(), by_slug.next()) {
+            (Some(a), _, _) | (None, Some(a), None) => Ok(self.article_url(a)),
+            (None, Some(a), Some(b)) => Err(Some(format!(
+                "more than one article is `{wanted}`: name it by its path, e.g. `article:{}`",
+                [a, b]
+                    .iter()
+                    .map(|x| x.url_path.trim_end_matches('/'))
+                    .min()
+                    .unwrap_or_default()
+            ))),
+            (None, None, _) => Err(did_you_mean(
+                wanted,
+                self.articles.iter().map(|a| a.slug.as_str()),
+            )),
+        }
+    }
+}
+
 /// The key of everything a link can resolve to (see [`Site::link_env`]).
 fn link_environment(
     config: &Config,
@@ -130,6 +165,7 @@ fn link_environment(
     by_path: &HashMap<String, usize>,
     tags: &BTreeMap<String, (String, Vec<usize>)>,
     dataset: &Dataset,
+    sections: &tree::Sections,
 ) -> Key {
     // Streamed into the builder part by part: no string per entry.
     let mut key = KeyBuilder::new("link environment");
@@ -137,12 +173,15 @@ fn link_environment(
     // Rendered Markdown also depends on the raw HTML policy.
     key.str(&format!("{:?}", config.raw_html));
     for a in articles {
-        key.str("a").str(&a.slug);
+        key.str("a").str(&a.slug).str(&a.url_path);
     }
     let mut paths: Vec<(&String, &usize)> = by_path.iter().collect();
     paths.sort_unstable();
     for (p, &i) in paths {
-        key.str("p").str(p).str(&articles[i].slug);
+        key.str("p").str(p).str(&articles[i].url_path);
+    }
+    for (url, section) in sections {
+        key.str("s").str(url).str(&section.title);
     }
     for t in tags.keys() {
         key.str("t").str(t);
@@ -158,15 +197,7 @@ fn link_environment(
 impl LinkResolver for Site<'_> {
     fn resolve(&self, scheme: &str, id: &str) -> Option<Result<String, Option<String>>> {
         let kind = match scheme {
-            "article" => {
-                return Some(match self.articles.iter().find(|a| a.slug == id) {
-                    Some(a) => Ok(self.article_url(a)),
-                    None => Err(did_you_mean(
-                        id,
-                        self.articles.iter().map(|a| a.slug.as_str()),
-                    )),
-                });
-            }
+            "article" => return Some(self.article_by_name(id)),
             "tag" => {
                 let slug = slugify(id);
                 return Some(if self.tags.contains_key(&slug) {

@@ -94,7 +94,7 @@ fn a_file_that_is_not_utf8_has_a_position_but_no_source_line() {
 }
 
 #[test]
-fn a_slug_collision_names_both_files() {
+fn a_url_collision_names_both_files() {
     insta::assert_snapshot!(check(&SiteTest::fixture("slugs/collision")));
 }
 

@@ -10,6 +10,7 @@ mod build;
 mod bundled;
 mod dataset;
 mod diagnostics;
+mod notes;
 mod output_safety;
 mod preview_http;
 mod serve;

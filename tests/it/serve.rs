@@ -215,7 +215,7 @@ fn broken_edit_shows_overlay_and_keeps_last_good_page() {
     server.get("/articles/alpha/");
     site.write(
         "content/articles/alpha.md",
-        "---\ntitle: Alpha\ncolour: red\n---\n\nBroken.\n",
+        "---\ntitle: Alpha\ntitel: red\n---\n\nBroken.\n",
     );
     let body = server.wait_for("/articles/alpha/", "the overlay", |b| {
         b.contains("srm-error-overlay")

@@ -194,12 +194,12 @@ fn quiet_prints_errors_only_and_verbose_adds_stage_timings() {
     let quiet = build_piped(&site, &["--quiet"], &[]);
     quiet.succeeds();
     assert_eq!(quiet.stderr, "", "a quiet good build prints nothing");
-    assert!(site.built("articles/note/index.html"));
+    assert!(site.built("note/index.html"));
 
     let verbose = build_piped(&site, &["--verbose"], &[]);
     verbose
         .succeeds()
-        .stderr_has("content/note.md:3:1: warning: no title in front matter")
+        .stderr_has("content/note.md:7:1: warning: unknown code language `klingon`")
         .stderr_has("timing: parse ")
         .stderr_has("timing: links ")
         .stderr_has("built ");

@@ -53,7 +53,10 @@ struct ArticleView<'b> {
     services: Vec<ServiceRef<'b>>,
     controls: Vec<ControlRef<'b>>,
     scenarios: Vec<ScenarioRef<'b>>,
-    /// `html` and `toc`.
+    /// Front-matter keys of other tools, as written (`article.extra.layout`).
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    extra: &'b serde_json::Map<String, serde_json::Value>,
+    /// `html`, `toc` and `title_id`.
     #[serde(flatten)]
     body: ArticleBody,
 }
@@ -69,7 +72,7 @@ enum ArticleBody {
 
 impl Serialize for ArticleBody {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(2))?;
+        let mut map = s.serialize_map(None)?;
         match self {
             ArticleBody::Pending { markdown_key } => {
                 map.serialize_entry("markdown_key", markdown_key.as_bytes())?;
@@ -77,6 +80,9 @@ impl Serialize for ArticleBody {
             ArticleBody::Rendered(r) => {
                 map.serialize_entry("toc", &r.toc)?;
                 map.serialize_entry("html", &r.html)?;
+                if let Some(id) = &r.title_id {
+                    map.serialize_entry("title_id", id)?;
+                }
             }
         }
         map.end()
@@ -106,12 +112,13 @@ impl PageBuilder<'_, '_> {
                 services: self.known(Kind::Service, &a.services, |id| self.service_ref(id)),
                 controls: self.known(Kind::Control, &a.controls, |id| self.control_ref(id)),
                 scenarios: self.known(Kind::Scenario, &a.scenarios, |id| self.scenario_ref(id)),
+                extra: &a.extra,
                 body: ArticleBody::Pending { markdown_key },
             },
             prev: i.checked_sub(1).map(|p| self.summary(p)),
             next: (i + 1 < site.articles.len()).then(|| self.summary(i + 1)),
         };
-        let path = format!("articles/{}/index.html", a.slug);
+        let path = format!("{}index.html", a.url_path);
         let key = keys::page_key(self.salt, "article.html", &path, &context);
         let url = context.article.url.clone();
         let content = if let Some(cached) = self.cache.page(&key) {

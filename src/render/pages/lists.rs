@@ -37,11 +37,12 @@ struct Counts {
     articles: usize,
 }
 
-/// `list.html`'s context: a list of articles.
+/// `list.html`'s context: a list of articles (and, on a folder's page, its subsections).
 #[derive(Serialize)]
 pub(crate) struct ArticlesContext<'b> {
-    page: PageMeta<'b>,
-    items: Vec<&'b ArticleSummary>,
+    pub(super) page: PageMeta<'b>,
+    pub(super) items: Vec<&'b ArticleSummary>,
+    pub(super) sections: Vec<super::section::SectionLink<'b>>,
 }
 
 /// `tags.html`'s context.
@@ -82,7 +83,9 @@ pub(crate) struct IndexContext<'b> {
 }
 
 impl PageBuilder<'_, '_> {
-    /// The home page, the article index, the tag index, search and 404.
+    /// The home page and the article index (unless an article is served there: a top-level
+    /// `index.md`, or `articles/index.md`), the tag index, search, 404, and the pages of the
+    /// folders that have none.
     pub(super) fn list_pages(&self) -> Vec<Page<'_>> {
         let site = self.site;
         let all: Vec<&ArticleSummary> = (0..site.articles.len()).map(|i| self.summary(i)).collect();
@@ -100,16 +103,21 @@ impl PageBuilder<'_, '_> {
                 page: Title { title },
             })
         };
-        vec![
-            self.page("index.html", "home.html", self.home(all.clone())),
-            self.page(
-                "articles/index.html",
-                "list.html",
-                PageContext::Articles(ArticlesContext {
-                    page: PageMeta::new("Articles", "Every article in this knowledge base."),
-                    items: all,
-                }),
-            ),
+        let taken = |url: &str| site.sections.get(url).is_some_and(|s| s.index.is_some());
+        let mut pages = Vec::new();
+        if !taken("") {
+            pages.push(self.page("index.html", "home.html", self.home(all.clone())));
+        }
+        if !taken("articles/") {
+            let context = ArticlesContext {
+                page: PageMeta::new("Articles", "Every article in this knowledge base."),
+                items: all,
+                sections: Vec::new(),
+            };
+            let list = PageContext::Articles(context);
+            pages.push(self.page("articles/index.html", "list.html", list));
+        }
+        pages.extend([
             self.page(
                 "tags/index.html",
                 "tags.html",
@@ -120,7 +128,9 @@ impl PageBuilder<'_, '_> {
             ),
             self.page("404.html", "404.html", titled("Page not found")),
             self.page("search/index.html", "search.html", titled("Search")),
-        ]
+        ]);
+        pages.extend(self.section_pages());
+        pages
     }
 
     /// The home page's context: categories, counts and the first articles.
@@ -161,6 +171,7 @@ impl PageBuilder<'_, '_> {
                         format!("Articles tagged {name}."),
                     ),
                     items: list.iter().map(|&i| self.summary(i)).collect(),
+                    sections: Vec::new(),
                 };
                 self.page(
                     &format!("tags/{slug}/index.html"),

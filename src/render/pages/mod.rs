@@ -14,6 +14,7 @@ mod parts;
 mod reference;
 mod render;
 mod scenario;
+mod section;
 mod service;
 mod site_context;
 

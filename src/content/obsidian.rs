@@ -1,79 +1,5 @@
-//! Front matter: the YAML block between `---` lines at the top of an article, parsed strictly
-//! (unknown keys are errors) with every position translated to the line and column in the
-//! *file*, not in the block. Also the fallbacks for notes that have none: Obsidian-style
-//! `Key : value` headers and a day-first `DD-MM-YYYY HH:MM:SS` timestamp line.
-
-use serde::Deserialize;
-use serde_saphyr::Spanned;
-
-/// The keys an article may set. Ids of dataset entities keep their positions so broken
-/// references are reported where they are written.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct FrontMatter {
-    /// Page title.
-    pub title: Option<String>,
-    /// Publication date, `YYYY-MM-DD` (a time part is allowed and ignored).
-    pub date: Option<Spanned<String>>,
-    /// Date of the last significant revision.
-    pub updated: Option<Spanned<String>>,
-    /// One-sentence summary for lists, feeds and meta descriptions.
-    pub summary: Option<String>,
-    /// Free tags; each gets a page under `/tags/<tag>/`.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// Author names.
-    #[serde(default)]
-    pub authors: Vec<String>,
-    /// Drafts are built only with `--drafts`.
-    #[serde(default)]
-    pub draft: bool,
-    /// URL slug override.
-    pub slug: Option<Spanned<String>>,
-    /// Ordering weight (lower first) on the home page.
-    pub weight: Option<i64>,
-    /// Dataset services the article covers.
-    #[serde(default)]
-    pub services: Vec<Spanned<String>>,
-    /// Dataset controls the article covers.
-    #[serde(default)]
-    pub controls: Vec<Spanned<String>>,
-    /// Dataset scenarios the article covers.
-    #[serde(default)]
-    pub scenarios: Vec<Spanned<String>>,
-}
-
-/// A front-matter block found at the top of a text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Block<'a> {
-    /// The YAML between the fences.
-    pub yaml: &'a str,
-    /// 1-based file line of the first YAML line.
-    pub first_line: usize,
-    /// Byte offset where the Markdown body starts.
-    pub body_offset: usize,
-}
-
-/// Splits a leading `---` … `---` block off a (normalised) text. `Err` carries the byte
-/// offset of an opening fence that is never closed.
-pub(crate) fn split(text: &str) -> Result<Option<Block<'_>>, usize> {
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return Ok(None);
-    };
-    let mut pos = 0;
-    for line in rest.split_inclusive('\n') {
-        let trimmed = line.trim_end();
-        if trimmed == "---" || trimmed == "..." {
-            return Ok(Some(Block {
-                yaml: &rest[..pos],
-                first_line: 2,
-                body_offset: 4 + pos + line.len(),
-            }));
-        }
-        pos += line.len();
-    }
-    Err(0)
-}
+//! Notes without front matter: an Obsidian-style header of `Key : value` lines and a
+//! day-first `DD-MM-YYYY HH:MM:SS` timestamp line at the top of the note.
 
 /// Metadata read from an Obsidian-style header at the top of a note.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,7 +14,7 @@ pub(crate) struct ObsidianHeader {
 
 /// Reads leading `Key : value` and timestamp lines (blank lines between them allowed).
 /// Returns `None` when the text does not start with such a header.
-pub(crate) fn obsidian_header(text: &str) -> Option<ObsidianHeader> {
+pub(crate) fn header(text: &str) -> Option<ObsidianHeader> {
     let mut header = ObsidianHeader::default();
     let mut seen = false;
     let mut offset = 0;
@@ -173,23 +99,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn splits_block_and_finds_body() {
-        let text = "---\ntitle: A\n---\nBody\n";
-        let b = split(text).unwrap().unwrap();
-        assert_eq!(b.yaml, "title: A\n");
-        assert_eq!(&text[b.body_offset..], "Body\n");
-    }
-
-    #[test]
-    fn unclosed_block_is_an_error() {
-        assert_eq!(split("---\ntitle: A\n"), Err(0));
-        assert_eq!(split("# no front matter\n"), Ok(None));
-    }
-
-    #[test]
     fn reads_obsidian_header() {
         let text = "15-06-2025 11:35:16\nStatus : #done\nTags : [[aws]] [[security]]\n\n# Title\n";
-        let h = obsidian_header(text).unwrap();
+        let h = header(text).unwrap();
         assert_eq!(h.date, Some(("2025-06-15".into(), 1)));
         assert_eq!(h.tags, vec!["aws", "security"]);
         assert_eq!(&text[h.body_offset..], "\n# Title\n");
@@ -197,7 +109,7 @@ mod tests {
 
     #[test]
     fn prose_is_not_a_header() {
-        assert_eq!(obsidian_header("Just a sentence here.\n"), None);
-        assert_eq!(obsidian_header("# Heading\n"), None);
+        assert_eq!(header("Just a sentence here.\n"), None);
+        assert_eq!(header("# Heading\n"), None);
     }
 }

@@ -1,0 +1,205 @@
+//! Notes from other tools built as they are: front matter of Jekyll, Hugo (TOML), MkDocs and
+//! Obsidian, titles, URLs from the content tree, links, and foreign syntax. Each fixture
+//! under `tests/fixtures/notes/` is written in the shape of one tool's files.
+
+use crate::common::SiteTest;
+
+// ---- front matter -------------------------------------------------------------------------
+
+#[test]
+fn jekyll_keys_are_mapped_kept_for_templates_and_reported_once_per_name() {
+    let site = SiteTest::fixture("notes/jekyll-front-matter");
+    let kept = |key: &str, files: &str| {
+        format!("front-matter key `{key}` is not one srm-docs uses: kept for templates as `article.extra.{key}` ({files})")
+    };
+    let expected = [
+        format!(
+            "content/guides/faq.md:2:1: warning: {}",
+            kept("layout", "2 files")
+        ),
+        format!(
+            "content/guides/faq.md:5:1: warning: {}",
+            kept("mitre_tactic", "1 file")
+        ),
+        format!(
+            "content/guides/getting-started.md:7:1: warning: {}",
+            kept("permalink", "1 file")
+        ),
+        format!(
+            "content/guides/getting-started.md:10:1: warning: {}",
+            kept("nav_order", "1 file")
+        ),
+    ];
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    site.run(["build"]).succeeds().diagnostics_are(&expected);
+    let page = site.page("guides/getting-started/index.html");
+    assert!(
+        page.contains("<p class=\"layout\">layout=post</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("content=\"How to set up the tool in five minutes.\""),
+        "excerpt is the summary: {page}"
+    );
+    let tags = site.page("tags/index.html");
+    for tag in ["setup", "basics", "questions"] {
+        assert!(tags.contains(&format!("/tags/{tag}/")), "{tag}: {tags}");
+    }
+}
+
+#[test]
+fn an_old_url_gets_a_redirect_page_to_the_new_one() {
+    let site = SiteTest::fixture("notes/jekyll-front-matter");
+    site.run(["build"]).succeeds();
+    let redirect = site.page("old/start/index.html");
+    assert!(
+        redirect
+            .contains("<meta http-equiv=\"refresh\" content=\"0; url=/guides/getting-started/\">"),
+        "{redirect}"
+    );
+    assert!(redirect
+        .contains("<link rel=\"canonical\" href=\"http://localhost/guides/getting-started/\">"));
+}
+
+#[test]
+fn toml_front_matter_is_read_like_yaml() {
+    let site = SiteTest::fixture("notes/hugo-toml");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/aws/iam-roles.md:11:2: warning: front-matter key `menu` is not one srm-docs uses: kept for templates as `article.extra.menu` (1 file)",
+    ]);
+    let page = site.page("aws/iam-roles/index.html");
+    assert!(page.contains("<title>IAM roles · "), "{page}");
+    assert!(!page.contains("+++"), "the TOML is not shown as text");
+    assert!(page.contains("<time datetime=\"2024-02-01\">"), "{page}");
+    assert!(
+        page.contains("<time datetime=\"2024-03-05\">"),
+        "lastmod is the update date"
+    );
+    assert!(page.contains("content=\"Temporary credentials for workloads.\""));
+    for tag in ["iam", "roles", "sts"] {
+        assert!(page.contains(&format!("/tags/{tag}/")), "{tag}");
+    }
+    assert!(site
+        .page("docs/iam/roles/index.html")
+        .contains("url=/aws/iam-roles/"));
+}
+
+#[test]
+fn a_near_miss_of_a_known_key_is_an_error_with_did_you_mean() {
+    let site = SiteTest::empty("typo");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\ntgas: [x]\naliases_extra: y\n---\nText.\n",
+    );
+    site.run(["check"])
+        .fails()
+        .stderr_has("content/a.md:3:1: error: unknown front-matter key `tgas`")
+        .stderr_has("did you mean `tags`?")
+        .stderr_has("front-matter key `aliases_extra` is not one srm-docs uses")
+        .stderr_lacks("anchors and aliases");
+}
+
+// ---- titles -------------------------------------------------------------------------------
+
+/// The `<title>` text of a built page (before the site name).
+fn title_of(site: &SiteTest, page: &str) -> String {
+    let html = site.page(page);
+    let start = html.find("<title>").expect("a title") + "<title>".len();
+    let end = html[start..].find(" · ").expect("the site name") + start;
+    html[start..end].to_string()
+}
+
+#[test]
+fn an_obsidian_note_is_titled_by_its_file_name_not_its_first_line_or_callout() {
+    let site = SiteTest::fixture("notes/obsidian-titles");
+    site.run(["build"]).succeeds().clean();
+    assert_eq!(
+        title_of(&site, "security/aws-iam-roles/index.html"),
+        "AWS IAM Roles"
+    );
+    assert_eq!(
+        title_of(&site, "security/incident-response-plan/index.html"),
+        "Incident response plan"
+    );
+}
+
+#[test]
+fn a_heading_title_is_plain_text_and_keeps_its_anchors() {
+    let site = SiteTest::fixture("notes/aws-heading-anchors");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("lambda/lambda-intro-execution-role/index.html");
+    assert!(page.contains("<title>Lambda execution role · "), "{page}");
+    assert!(
+        page.contains("<h1 id=\"lambda-execution-role\">Lambda execution role</h1>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a name=\"lambda-intro-execution-role\"></a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("an *IAM role* that"),
+        "escapes are text: {page}"
+    );
+    assert_eq!(page.matches("Lambda execution role</h1>").count(), 1);
+}
+
+#[test]
+fn a_template_tag_is_never_a_title() {
+    let site = SiteTest::fixture("notes/jekyll-include-first");
+    site.run(["build"]).succeeds();
+    assert_eq!(title_of(&site, "setup-guide/index.html"), "Setup guide");
+}
+
+// ---- URLs ---------------------------------------------------------------------------------
+
+#[test]
+fn urls_follow_the_content_tree_with_folder_pages() {
+    let site = SiteTest::fixture("notes/mkdocs-tree");
+    site.run(["build"]).succeeds().clean();
+    for page in [
+        "index.html",
+        "aws/index.html",
+        "aws/iam/roles/index.html",
+        "aws/iam/policy-basics/index.html",
+        "aws/iam/index.html",
+        "azure/index.html",
+        "azure/entra-id/index.html",
+    ] {
+        assert!(site.built(page), "{page}");
+    }
+    let home = site.page("index.html");
+    assert!(
+        home.contains("<title>Welcome · "),
+        "index.md is the home page: {home}"
+    );
+    let aws = site.page("aws/index.html");
+    assert!(
+        aws.contains("AWS overview"),
+        "README.md is the folder's page: {aws}"
+    );
+    let iam = site.page("aws/iam/index.html");
+    assert!(
+        iam.contains("<h1>Iam</h1>"),
+        "a generated folder page: {iam}"
+    );
+    assert!(iam.contains("href=\"/aws/iam/roles/\""), "{iam}");
+    assert!(
+        iam.contains("href=\"/aws/iam/policy-basics/\""),
+        "slug renames the page: {iam}"
+    );
+    let azure = site.page("azure/index.html");
+    assert!(azure.contains("href=\"/azure/entra-id/\""), "{azure}");
+    let all = site.page("articles/index.html");
+    assert_eq!(all.matches("class=\"article-item\"").count(), 5, "{all}");
+}
+
+#[test]
+fn the_same_file_name_in_two_folders_gives_two_pages() {
+    let site = SiteTest::empty("same-name");
+    site.write("content/guides/intro.md", "# Guide intro\n");
+    site.write("content/notes/intro.md", "# Notes intro\n");
+    site.run(["build"]).succeeds().clean();
+    assert!(site.page("guides/intro/index.html").contains("Guide intro"));
+    assert!(site.page("notes/intro/index.html").contains("Notes intro"));
+}
