@@ -31,6 +31,37 @@ struct RawConfig {
     highlight: RawHighlight,
     #[serde(default)]
     markdown: RawMarkdown,
+    #[serde(default)]
+    links: RawLinks,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLinks {
+    internal: Option<LinkSeverity>,
+    remote_images: Option<RemoteImages>,
+}
+
+/// `[links] internal`: what a broken internal link (page, anchor, file, image) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkSeverity {
+    /// An error: the build fails (the default).
+    #[default]
+    Error,
+    /// A warning: the build goes on (while an imported tree is being cleaned up).
+    Warn,
+}
+
+/// `[links] remote_images`: whether an image loaded from another site is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RemoteImages {
+    /// A warning per image: it breaks the promise of a site that makes no outside request.
+    #[default]
+    Warn,
+    /// Accepted silently.
+    Allow,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -67,6 +98,10 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// What happens to raw HTML in Markdown (`[markdown] raw_html`).
     pub raw_html: HtmlPolicy,
+    /// What a broken internal link is (`[links] internal`).
+    pub broken_links: LinkSeverity,
+    /// Whether images from other sites are reported (`[links] remote_images`).
+    pub remote_images: RemoteImages,
     /// syntect theme for light mode.
     pub light_theme: String,
     /// syntect theme for dark mode.
@@ -87,6 +122,8 @@ impl Config {
             theme: "default".into(),
             output_dir: root.join("public"),
             raw_html: HtmlPolicy::default(),
+            broken_links: LinkSeverity::default(),
+            remote_images: RemoteImages::default(),
             light_theme: "InspiredGitHub".into(),
             dark_theme: "base16-ocean.dark".into(),
         }
@@ -133,6 +170,8 @@ impl Config {
                 .map_err(|(m, help)| Diagnostic::error(at(&theme), m).with_help(help))?;
         }
         cfg.raw_html = raw.markdown.raw_html.unwrap_or_default();
+        cfg.broken_links = raw.links.internal.unwrap_or_default();
+        cfg.remote_images = raw.links.remote_images.unwrap_or_default();
         if let Some(out) = raw.output_dir {
             cfg.output_dir = root.join(out);
         }
@@ -222,6 +261,18 @@ mod tests {
         let cfg = parse("base_url = \"https://kb.example.com/docs\"\n").unwrap();
         assert_eq!(cfg.base_url, "https://kb.example.com/docs/");
         assert_eq!(cfg.base_path, "/docs/");
+    }
+
+    #[test]
+    fn link_settings_default_to_strict_and_read_their_words() {
+        let cfg = parse("").unwrap();
+        assert_eq!(cfg.broken_links, LinkSeverity::Error);
+        assert_eq!(cfg.remote_images, RemoteImages::Warn);
+        let cfg = parse("[links]\ninternal = \"warn\"\nremote_images = \"allow\"\n").unwrap();
+        assert_eq!(cfg.broken_links, LinkSeverity::Warn);
+        assert_eq!(cfg.remote_images, RemoteImages::Allow);
+        let err = parse("[links]\ninternal = \"ignore\"\n").unwrap_err();
+        assert_eq!(err.location.line_col, Some((2, 12)), "{}", err.message);
     }
 
     #[test]

@@ -355,6 +355,7 @@ pub(crate) fn build_into_with_progress(
             .filter_map(|(p, a)| a.0.as_ref().map(|a| (p.as_str(), a)))
             .collect(),
         &data.0,
+        sources.assets.iter().map(|(path, _)| path.clone()),
     );
     site.data_key = data_key;
     dataset::check_article_references(&site.articles, site.dataset, &mut diags);
@@ -729,7 +730,8 @@ fn check_links(
             .get(path)
             .map(|f| f.line_text(line).to_string())
     };
-    links::check(rendered, file_urls, &line_text, diags);
+    let severity = crate::render::markdown::LinkResolver::broken_link_severity(site);
+    links::check(rendered, file_urls, &line_text, severity, diags);
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod code;
 mod headings;
 mod links;
 mod raw_html;
+mod raw_links;
 
 pub(crate) use headings::heading_slug;
 
@@ -19,20 +20,27 @@ use crate::render::html_policy::{self, HtmlPolicy};
 use crate::source::SourceFile;
 use code::{code_block, fence_closes};
 use headings::UniqueIds;
-use links::rewrite_link;
+use links::{rewrite_image, rewrite_link};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use raw_html::RawHtml;
 
-/// Resolves scheme links and `.md` paths to site URLs (absolute paths with the base path).
+/// Resolves links to site URLs (absolute paths with the base path).
 pub(crate) trait LinkResolver: Sync {
     /// `scheme:id` → URL; `Err` carries a did-you-mean hint. `None` for a scheme the site
     /// does not know (then the link is left alone, e.g. `mailto:`).
     fn resolve(&self, scheme: &str, id: &str) -> Option<Result<String, Option<String>>>;
-    /// A relative link to a Markdown file, from the folder (relative to `content/`) of the
-    /// file that contains it.
-    fn resolve_markdown(&self, from_dir: &str, path: &str) -> Option<String>;
+    /// A path relative to a source file (`../x.md`, `img/a.png`, `iam/`, `x` for `x.md`),
+    /// from `from_dir`, that file's folder under `content/`: the URL of the article, folder
+    /// page or file it names.
+    fn resolve_relative(&self, from_dir: &str, path: &str) -> Option<String>;
+    /// A site path (without its leading `/`) of a file under `content/`: its URL.
+    fn resolve_file(&self, site_path: &str) -> Option<String>;
     /// The site's base path (`/` or `/docs/`).
     fn base_path(&self) -> &str;
+    /// What a link or image that cannot work is (`[links] internal`).
+    fn broken_link_severity(&self) -> crate::diagnostics::Severity;
+    /// Whether images from other sites are accepted silently (`[links] remote_images`).
+    fn remote_images_allowed(&self) -> bool;
 }
 
 /// How positions inside the Markdown map to file positions.
@@ -46,12 +54,22 @@ pub(crate) enum Origin<'a> {
         base: usize,
         /// Folder of the file relative to `content/`, for relative links.
         dir: &'a str,
+        /// URL path of its page, without the base path (`aws/iam/roles/`).
+        url: &'a str,
     },
     /// Markdown from a YAML value: everything is reported at the value.
     Value(&'a Location),
 }
 
-impl Origin<'_> {
+impl<'a> Origin<'a> {
+    /// The folder of the file under `content/` (empty for a YAML value).
+    fn dir(&self) -> &'a str {
+        match self {
+            Origin::File { dir, .. } => dir,
+            Origin::Value(_) => "",
+        }
+    }
+
     /// Like `location` but without the line's text, for links that are usually fine: there
     /// can be hundreds of thousands of them, and the text is looked up again on error.
     fn link_location(&self, offset: usize) -> Location {
@@ -219,7 +237,31 @@ impl<'a> Pass<'a, '_> {
                     id,
                 }));
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.image_source(dest_url, range.start);
+                self.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
             Event::Html(html) | Event::InlineHtml(html) => {
+                let html = match self.settings.html {
+                    HtmlPolicy::Escape => html,
+                    _ => raw_links::rewrite(
+                        html,
+                        range.start,
+                        &self.origin,
+                        self.settings,
+                        &mut self.out,
+                    ),
+                };
                 let event = self.raw.admit(html);
                 self.push(event);
             }
@@ -259,6 +301,7 @@ impl<'a> Pass<'a, '_> {
         let id = self
             .ids
             .claim(h.explicit_id.unwrap_or_else(|| heading_slug(&h.text)));
+        self.ids.note_github_id(&h.text, &id);
         if self.first_h1 == FirstH1::Dropping {
             // The title heading: only its id and its raw anchors (`<a id>`) stay.
             self.first_h1 = FirstH1::Kept;
@@ -340,7 +383,34 @@ impl<'a> Pass<'a, '_> {
         }
     }
 
+    /// An image's source as written, rewritten to its URL in the site.
+    fn image_source(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        match rewrite_image(&dest, offset, &self.origin, self.settings, &mut self.out) {
+            Some(url) => CowStr::from(url),
+            None => dest,
+        }
+    }
+
+    /// Same-page links to a heading's GitHub-style id, pointed at the id it has.
+    fn land_github_fragments(&mut self) {
+        for event in &mut self.events {
+            if let Event::Start(Tag::Link { dest_url, .. }) = event {
+                let landing = dest_url.strip_prefix('#').and_then(|f| self.ids.landing(f));
+                if let Some(id) = landing {
+                    *dest_url = format!("#{id}").into();
+                }
+            }
+        }
+        for link in self.out.links.iter_mut().filter(|l| l.path.is_none()) {
+            let landing = link.fragment.as_deref().and_then(|f| self.ids.landing(f));
+            if let Some(id) = landing {
+                link.fragment = Some(id.to_string());
+            }
+        }
+    }
+
     fn finish(mut self) -> Rendered {
+        self.land_github_fragments();
         if self.settings.inline {
             strip_single_paragraph(&mut self.events);
         }
@@ -377,11 +447,24 @@ mod tests {
                 _ => None,
             }
         }
-        fn resolve_markdown(&self, _dir: &str, path: &str) -> Option<String> {
-            (path == "other.md").then(|| "/articles/other/".into())
+        fn resolve_relative(&self, _dir: &str, path: &str) -> Option<String> {
+            match path {
+                "other.md" => Some("/articles/other/".into()),
+                "img/x.png" => Some("/img/x.png".into()),
+                _ => None,
+            }
+        }
+        fn resolve_file(&self, path: &str) -> Option<String> {
+            (path == "img/x.png").then(|| "/img/x.png".into())
         }
         fn base_path(&self) -> &str {
             "/"
+        }
+        fn broken_link_severity(&self) -> crate::diagnostics::Severity {
+            crate::diagnostics::Severity::Error
+        }
+        fn remote_images_allowed(&self) -> bool {
+            false
         }
     }
 
@@ -398,6 +481,7 @@ mod tests {
                 file: &file,
                 base: 0,
                 dir: "",
+                url: "a/",
             },
             &Settings {
                 highlighter: &h,
@@ -532,6 +616,7 @@ mod tests {
                 file: &file,
                 base: 0,
                 dir: "",
+                url: "a/",
             },
             &Settings {
                 highlighter: &h,
@@ -545,6 +630,72 @@ mod tests {
         assert!(r.html.starts_with("<a id=\"old\"></a>"), "{}", r.html);
         assert!(!r.html.contains("<h1"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"lambda-role-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_github_style_fragment_lands_on_its_heading() {
+        let r = run("[go](#purple-teaming--adversary-emulation)\n\n## Purple Teaming & Adversary Emulation\n");
+        assert!(
+            r.html
+                .contains("href=\"#purple-teaming-adversary-emulation\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            r.links[0].fragment.as_deref(),
+            Some("purple-teaming-adversary-emulation")
+        );
+    }
+
+    #[test]
+    fn relative_images_are_rewritten_and_missing_or_remote_ones_reported() {
+        let r = run("![a](img/x.png) ![b](img/missing.png)\n\n![c](https://cdn.example/c.png)\n");
+        assert!(r.html.contains("src=\"/img/x.png\""), "{}", r.html);
+        let lines: Vec<String> = r
+            .diagnostics
+            .sorted()
+            .iter()
+            .map(|d| d.headline())
+            .collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(
+            lines[0],
+            "content/a.md:1:17: error: image `img/missing.png` not found"
+        );
+        assert!(lines[1].starts_with("content/a.md:3:1: warning: image from another site"));
+    }
+
+    #[test]
+    fn links_not_to_markdown_are_resolved_or_kept_for_the_site_check() {
+        let r = run("[img](img/x.png) [sibling](../b/) [gone](nope.md)\n");
+        assert!(r.html.contains("href=\"/img/x.png\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/b/\""), "URL-relative: {}", r.html);
+        let paths: Vec<Option<&str>> = r.links.iter().map(|l| l.path.as_deref()).collect();
+        assert_eq!(paths, [Some("/img/x.png"), Some("/b/")]);
+        assert_eq!(
+            r.diagnostics.sorted()[0].headline(),
+            "content/a.md:1:35: error: link to `nope.md`: no such article"
+        );
+    }
+
+    #[test]
+    fn raw_html_images_and_links_are_resolved_too() {
+        let r = run("<img src=\"img/x.png\" alt=\"x\"> <a href=\"other.md#part\">o</a> <img src=\"gone.png\">\n");
+        assert!(
+            r.html.contains("<img src=\"/img/x.png\" alt=\"x\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"/articles/other/#part\""),
+            "{}",
+            r.html
+        );
+        let e = &r.diagnostics.errors()[0];
+        assert_eq!(
+            e.headline(),
+            "content/a.md:1:71: error: image `gone.png` not found"
+        );
     }
 
     #[test]

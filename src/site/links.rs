@@ -2,7 +2,7 @@
 //! point at a page that exists and, when it has a `#fragment`, at an id present in that
 //! page's final HTML — so anchors produced by templates count, and same-page anchors too.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::render::pages::RenderedPage;
 use std::collections::{HashMap, HashSet};
 
@@ -45,16 +45,19 @@ fn attribute_value(rest: &str) -> Option<&str> {
 /// existing pages without anchors.
 ///
 /// `line_text(path, line)` recovers the text of a line for the caret display (link locations
-/// do not carry it, to keep large sites small in memory).
+/// do not carry it, to keep large sites small in memory). Each broken link is reported with
+/// `severity` (`[links] internal`).
 pub(crate) fn check(
     pages: &[RenderedPage],
     extra_paths: &[String],
     line_text: &dyn Fn(&std::path::Path, usize) -> Option<String>,
+    severity: Severity,
     diags: &mut Diagnostics,
 ) {
     let mut found = Diagnostics::new();
     check_links(pages, extra_paths, &mut found);
     for mut d in found.sorted() {
+        d.severity = severity;
         if d.location.line_text.is_none() {
             if let Some((line, _)) = d.location.line_col {
                 d.location.line_text = line_text(&d.location.path, line);

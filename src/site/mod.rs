@@ -29,6 +29,8 @@ pub(crate) struct Site<'a> {
     pub by_path: HashMap<String, usize>,
     /// The folders of the content tree (see [`tree`]).
     pub sections: tree::Sections,
+    /// Paths (relative to `content/`) of the other files under `content/`, copied as they are.
+    pub files: std::collections::HashSet<String>,
     /// The dataset (empty when the site has none).
     pub dataset: &'a Dataset,
     /// Tag slug → (display name, article indexes).
@@ -49,6 +51,7 @@ impl<'a> Site<'a> {
         config: &'a Config,
         articles: Vec<(&'a str, &'a Article)>,
         dataset: &'a Dataset,
+        files: impl IntoIterator<Item = String>,
     ) -> Self {
         let mut list = articles;
         list.sort_by(|(_, a), (_, b)| {
@@ -88,12 +91,15 @@ impl<'a> Site<'a> {
                 }
             }
         }
-        let link_env = link_environment(config, &articles, &by_path, &tags, dataset, &sections);
+        let files: std::collections::HashSet<String> = files.into_iter().collect();
+        let mut link_env = link_environment(config, &articles, &by_path, &tags, dataset, &sections);
+        link_env = files_key(link_env, &files);
         Site {
             config,
             articles,
             by_path,
             sections,
+            files,
             dataset,
             tags,
             backlinks,
@@ -172,6 +178,10 @@ fn link_environment(
     key.str(&config.base_path);
     // Rendered Markdown also depends on the raw HTML policy.
     key.str(&format!("{:?}", config.raw_html));
+    key.str(&format!(
+        "{:?} {:?}",
+        config.broken_links, config.remote_images
+    ));
     for a in articles {
         key.str("a").str(&a.slug).str(&a.url_path);
     }
@@ -190,6 +200,19 @@ fn link_environment(
         for id in dataset.ids(kind) {
             key.str(kind.noun()).str(id);
         }
+    }
+    key.finish()
+}
+
+/// The link environment with the content's other files added (links and images resolve
+/// to them).
+fn files_key(link_env: Key, files: &std::collections::HashSet<String>) -> Key {
+    let mut sorted: Vec<&String> = files.iter().collect();
+    sorted.sort_unstable();
+    let mut key = KeyBuilder::new("files");
+    key.key(&link_env);
+    for f in sorted {
+        key.str(f);
     }
     key.finish()
 }
@@ -217,21 +240,81 @@ impl LinkResolver for Site<'_> {
         })
     }
 
-    fn resolve_markdown(&self, from_dir: &str, path: &str) -> Option<String> {
-        let path = path.split('#').next().unwrap_or(path);
+    fn resolve_relative(&self, from_dir: &str, path: &str) -> Option<String> {
+        let path = percent_decode(path.split(['#', '?']).next().unwrap_or(path));
         let joined = normalise_path(&format!("{from_dir}/{path}"))?;
-        self.by_path
+        if let Some(&i) = self
+            .by_path
             .get(&joined)
-            .map(|&i| self.article_url(self.articles[i]))
+            .or_else(|| self.by_path.get(&format!("{joined}.md")))
+        {
+            return Some(self.article_url(self.articles[i]));
+        }
+        if self.files.contains(&joined) {
+            return Some(self.url(&joined));
+        }
+        // A folder: its section's page (folder names become slugs in URLs).
+        let section: String = joined
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("{}/", slugify(s)))
+            .collect();
+        self.sections
+            .contains_key(&section)
+            .then(|| self.url(&section))
+    }
+
+    fn resolve_file(&self, site_path: &str) -> Option<String> {
+        let path = percent_decode(site_path);
+        self.files.contains(path.as_ref()).then(|| self.url(&path))
     }
 
     fn base_path(&self) -> &str {
         &self.config.base_path
     }
+
+    fn broken_link_severity(&self) -> crate::diagnostics::Severity {
+        match self.config.broken_links {
+            crate::config::LinkSeverity::Error => crate::diagnostics::Severity::Error,
+            crate::config::LinkSeverity::Warn => crate::diagnostics::Severity::Warning,
+        }
+    }
+
+    fn remote_images_allowed(&self) -> bool {
+        self.config.remote_images == crate::config::RemoteImages::Allow
+    }
+}
+
+/// `%20` and other percent escapes decoded (`My%20Note.md` → `My Note.md`); text that does
+/// not decode to UTF-8 is kept as written.
+fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('%') {
+        return text.into();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_or(text.into(), Into::into)
 }
 
 /// Resolves `.` and `..` in a `/`-separated relative path; `None` if it climbs out.
-fn normalise_path(path: &str) -> Option<String> {
+pub(crate) fn normalise_path(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for p in path.split('/') {
         match p {

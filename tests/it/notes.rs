@@ -203,3 +203,76 @@ fn the_same_file_name_in_two_folders_gives_two_pages() {
     assert!(site.page("guides/intro/index.html").contains("Guide intro"));
     assert!(site.page("notes/intro/index.html").contains("Notes intro"));
 }
+
+// ---- links --------------------------------------------------------------------------------
+
+#[test]
+fn github_style_links_folder_links_and_a_name_anchors_resolve() {
+    let site = SiteTest::fixture("notes/github-wiki-links");
+    site.run(["build"]).succeeds().clean();
+    let home = site.page("index.html");
+    for link in [
+        "href=\"#purple-teaming-adversary-emulation\"",
+        "href=\"/docs/\"",
+        "href=\"/docs/setup/\"",
+        "href=\"/docs/setup/#legacy\"",
+    ] {
+        assert!(home.contains(link), "{link}: {home}");
+    }
+    assert!(site.page("docs/setup/index.html").contains("href=\"/\""));
+}
+
+#[test]
+fn images_beside_a_page_are_copied_rewritten_and_checked() {
+    let site = SiteTest::fixture("notes/mkdocs-images");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("guide/flow/index.html");
+    assert!(
+        page.contains("<img src=\"/guide/img/flow.png\" alt=\"The flow\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<img src=\"/guide/img/flow.png\" alt=\"The same flow, in HTML\""),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/guide/img/flow.png\""), "{page}");
+    assert!(site.built("guide/img/flow.png"));
+
+    std::fs::remove_file(site.path("content/guide/img/flow.png")).unwrap();
+    site.write(
+        "content/guide/remote.md",
+        "![x](https://example.org/x.png)\n",
+    );
+    site.run(["check"])
+        .fails()
+        .stderr_has("content/guide/flow.md:3:1: error: image `img/flow.png` not found")
+        .stderr_has("content/guide/flow.md:5:11: error: image `img/flow.png` not found")
+        .stderr_has("content/guide/remote.md:1:1: warning: image from another site `https://example.org/x.png`");
+}
+
+#[test]
+fn site_style_links_resolve_against_the_content_tree() {
+    let site = SiteTest::fixture("notes/hugo-site-links");
+    site.run(["build"]).succeeds().clean();
+    site.write(
+        "content/configuration/broken.md",
+        "+++\ntitle = \"B\"\n+++\n[x](/getting-started/uninstall/)\n",
+    );
+    site.run(["check"]).fails().stderr_has(
+        "content/configuration/broken.md:4:1: error: link to `/getting-started/uninstall/`: no such page in the site",
+    );
+}
+
+#[test]
+fn broken_links_can_be_warnings_while_an_import_is_cleaned_up() {
+    let site = SiteTest::fixture("notes/links-warn");
+    site.run(["build"])
+        .succeeds()
+        .stderr_has("content/note.md:3:3: warning: link to `missing.md`: no such article")
+        .stderr_has(
+            "content/note.md:3:33: warning: link to `/note/#nowhere`: no such anchor on that page",
+        )
+        .stderr_has("content/note.md:3:64: warning: image `gone.png` not found");
+    std::fs::write(site.path("srm-docs.toml"), "title = \"Strict\"\n").unwrap();
+    site.run(["check"]).fails().counts(3, 0);
+}

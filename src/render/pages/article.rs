@@ -173,6 +173,7 @@ impl PageBuilder<'_, '_> {
                 file: &a.source,
                 base: a.body_offset,
                 dir: &dir,
+                url: &a.url_path,
             },
             &Settings {
                 highlighter: self.highlighter,

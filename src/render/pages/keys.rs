@@ -191,6 +191,7 @@ matrix:
             &config,
             articles.iter().map(|(p, a)| (*p, a)).collect(),
             &dataset,
+            Vec::new(),
         );
         let templates = KeyBuilder::new("test").str(inputs.templates).finish();
         let salt = render_salt(templates, &site_context(&site));
