@@ -31,6 +31,8 @@ pub mod dataset;
 pub mod date;
 pub mod diagnostics;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod init;
 pub mod output;
 pub mod pipeline;
