@@ -33,6 +33,8 @@ pub mod commands;
 pub mod config;
 pub mod diagnostics;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod init;
 pub mod serve;
 pub mod term;

@@ -137,3 +137,30 @@ pub fn run(opts: ServeOptions, term: Term) -> Result<(), Error> {
     preview.wait();
     Ok(())
 }
+
+#[cfg(feature = "fuzzing")]
+pub use http::{ascii_url, resolve, Resolved};
+
+/// For fuzzing: reads every request in `bytes` as one kept-open connection and answers each
+/// as the listener does, from `output` served under `base_path` after a failed build (so
+/// pages get the overlay too); returns each response as written.
+#[cfg(feature = "fuzzing")]
+pub fn answer_requests(
+    bytes: &[u8],
+    base: &str,
+    output: crate::output::Output,
+    loopback: bool,
+) -> Vec<Vec<u8>> {
+    let errors = vec!["content/a.md:1:1: error: <b>broken</b>".to_string()];
+    let state = State::new(state::Snapshot { output, errors }, base.to_string());
+    let mut reader = std::io::BufReader::new(bytes);
+    let mut replies = Vec::new();
+    while let Ok(head) = wire::read_request(&mut reader) {
+        if let respond::Answer::Reply(reply) = respond::answer(&state, &head, loopback) {
+            let mut out = Vec::new();
+            let _ = wire::write_reply(&mut out, &reply, head.method == "HEAD", head.keep_alive());
+            replies.push(out);
+        }
+    }
+    replies
+}
