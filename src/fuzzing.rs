@@ -10,7 +10,8 @@ use crate::diagnostics::{Diagnostics, Location};
 use crate::output::Output;
 use crate::render::highlight::Highlighter;
 use crate::render::markdown::{self, Origin, Rendered, Settings};
-use crate::site::{links, pages::RenderedPage, Site};
+use crate::render::pages::RenderedPage;
+use crate::site::{links, Site};
 use std::sync::{Arc, OnceLock};
 
 /// A small valid dataset (the test fixture): loaded beside fuzzed files and under rendered
@@ -29,7 +30,7 @@ pub fn front_matter(bytes: &[u8]) {
         if let Ok(Some(block)) = frontmatter::split(text) {
             assert!(text.get(block.body_offset..).is_some(), "body offset");
         }
-        if let Some(header) = frontmatter::obsidian_header(text) {
+        if let Some(header) = content::obsidian::header(text) {
             assert!(text.get(header.body_offset..).is_some(), "header offset");
         }
     }
@@ -124,17 +125,20 @@ pub fn render_article(bytes: &[u8]) {
             ("articles/patching.md", &env.other),
         ],
         &env.dataset,
+        Vec::new(),
     );
     let settings = |inline: bool| Settings {
         highlighter: &env.highlighter,
         links: &site,
         drop_first_h1: article.title_from_heading && !inline,
         inline,
+        html: env.config.raw_html,
     };
     let origin = Origin::File {
         file: &article.source,
         base: article.body_offset,
         dir: "articles",
+        url: "articles/fuzz/",
     };
     let body = markdown::render(article.body(), origin, &settings(false));
     if let Some(summary) = &article.summary {
@@ -148,7 +152,13 @@ pub fn render_article(bytes: &[u8]) {
     ];
     let line_text =
         |_: &std::path::Path, line: usize| Some(article.source.line_text(line).to_string());
-    links::check(&pages, &[], &line_text, &mut diags);
+    links::check(
+        &pages,
+        &[],
+        &line_text,
+        crate::diagnostics::Severity::Error,
+        &mut diags,
+    );
     let _ = diags.render(false);
 }
 

@@ -6,7 +6,7 @@ use crate::render::escape::escape_html;
 
 /// Where a request path leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Resolved {
+pub(crate) enum Resolved {
     /// A file of the site (key into the output map).
     File(String),
     /// A folder without its trailing slash: redirect to this path.
@@ -37,7 +37,7 @@ pub(super) fn percent_decode(s: &str) -> Option<String> {
 
 /// Maps a request URL to a site file. `exists` says whether a key is in the site;
 /// `base_path` may be percent-encoded (`/caf%C3%A9/`): it is compared decoded, like the URL.
-pub(super) fn resolve(url: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
+pub(crate) fn resolve(url: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let Some(decoded) = percent_decode(path) else {
         return Resolved::BadRequest;
@@ -127,7 +127,7 @@ pub(super) fn inject(html: &str, extra: &str) -> String {
 
 /// `url` with every byte that may not appear in an HTTP header value (non-ASCII, controls,
 /// spaces) percent-encoded, so a redirect to a base path like `/café/` is a valid header.
-pub(super) fn ascii_url(url: &str) -> String {
+pub(crate) fn ascii_url(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     for b in url.bytes() {
         if b.is_ascii_graphic() {

@@ -139,13 +139,13 @@ pub fn run(opts: ServeOptions, term: Term) -> Result<(), Error> {
 }
 
 #[cfg(feature = "fuzzing")]
-pub use http::{ascii_url, resolve, Resolved};
+pub(crate) use http::{ascii_url, resolve, Resolved};
 
 /// For fuzzing: reads every request in `bytes` as one kept-open connection and answers each
 /// as the listener does, from `output` served under `base_path` after a failed build (so
 /// pages get the overlay too); returns each response as written.
 #[cfg(feature = "fuzzing")]
-pub fn answer_requests(
+pub(crate) fn answer_requests(
     bytes: &[u8],
     base: &str,
     output: crate::output::Output,

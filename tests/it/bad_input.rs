@@ -236,9 +236,7 @@ cases! {
     md_broken_link: exit 1 => |s| put(s, BAD_ARTICLE, BROKEN_LINK);
     md_broken_anchor: exit 1 => |s| article(s, "title: T\n", "[x](basics.md#nope) and [y](#nowhere)\n");
     md_unknown_dataset_links: exit 1 => |s| article(s, "title: T\n", "[a](service:nope) [b](control:nope) [c](category:nope) [d](scenario:nope) [e](tag:nope)\n");
-    // today: the link leaving the site is not reported
     md_link_outside_the_site: exit 1 => |s| article(s, "title: T\n", "[x](../../../../etc/passwd) [y](nowhere.md)\n");
-    // today: the missing image is not reported
     md_missing_image: exit 1 => |s| article(s, "title: T\n", "![x](missing.png) [y](nowhere.md)\n");
     md_unclosed_fence_after_an_error: exit 1 => |s| article(s, "title: T\n", "[x](nowhere.md)\n\n```sh\necho never closed\n\n[y](hidden.md)\n");
     md_script_links_and_an_error: exit 1 => |s| article(s, "title: T\n", "[a](javascript:alert(1)) [b](data:text/html,x) [c](nowhere.md)\n");

@@ -126,6 +126,9 @@ pub(super) fn rewrite_image(
     if d.target.is_empty() || d.target.starts_with("data:") {
         return None;
     }
+    if crate::render::html_policy::is_dangerous_url(d.target) {
+        return None; // the sanitiser or the page's policy stops it; it fetches nothing
+    }
     if is_external(d.target) {
         if !settings.links.remote_images_allowed() {
             out.diagnostics.push(Diagnostic::warning(
