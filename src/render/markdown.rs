@@ -5,11 +5,17 @@
 //! SVG and language-less fences stay byte for byte. Every link is recorded with its place so
 //! the site can check targets and `#anchors` once all pages exist.
 
+mod admonition;
+mod blocks;
+mod callouts;
 mod code;
+mod fence;
 mod headings;
 mod links;
 mod raw_html;
 mod raw_links;
+mod shortcodes;
+mod source;
 
 pub(crate) use headings::heading_slug;
 
@@ -150,8 +156,11 @@ pub(crate) fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TASKLISTS);
     opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    let prepared = source::prepare(markdown);
     let mut pass = Pass {
-        markdown,
+        markdown: &prepared.text,
+        map: &prepared.map,
+        blocks: &prepared.blocks,
         origin,
         settings,
         out: Rendered::default(),
@@ -165,8 +174,16 @@ pub(crate) fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>
         } else {
             FirstH1::Kept
         },
+        quotes: callouts::Quotes::default(),
+        in_block_marker: false,
     };
-    for (event, range) in Parser::new_ext(markdown, opts).into_offset_iter() {
+    for (offset, message) in &prepared.notes {
+        let at = origin.location(*offset);
+        pass.out
+            .diagnostics
+            .push(Diagnostic::warning(at, message.clone()));
+    }
+    for (event, range) in Parser::new_ext(&prepared.text, opts).into_offset_iter() {
         pass.feed(event, range);
     }
     pass.finish()
@@ -180,9 +197,9 @@ struct OpenHeading<'a> {
     text: String,
 }
 
-/// A code block being read: its language, text and where it starts.
+/// A code block being read: its info string, text and where it starts.
 struct OpenCode {
-    lang: String,
+    info: fence::FenceInfo,
     text: String,
     start: usize,
 }
@@ -197,7 +214,11 @@ enum FirstH1 {
 
 /// One pass over pulldown-cmark's events, adapting them as the module docs say.
 struct Pass<'a, 's> {
+    /// The text parsed (see [`source`]), its map back to the text as written, and the HTML
+    /// of its block markers.
     markdown: &'a str,
+    map: &'a source::LineMap,
+    blocks: &'a [String],
     origin: Origin<'a>,
     settings: &'a Settings<'s>,
     out: Rendered,
@@ -207,10 +228,15 @@ struct Pass<'a, 's> {
     heading: Option<OpenHeading<'a>>,
     code: Option<OpenCode>,
     first_h1: FirstH1,
+    quotes: callouts::Quotes,
+    /// Inside the paragraph of a block marker (dropped with it).
+    in_block_marker: bool,
 }
 
 impl<'a> Pass<'a, '_> {
     fn feed(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        // Where the event is in the text as written (for diagnostics and links).
+        let at = self.map.source(range.start);
         if let Some(code) = self.code.as_mut() {
             match event {
                 Event::Text(t) => code.text.push_str(&t),
@@ -222,14 +248,33 @@ impl<'a> Pass<'a, '_> {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => self.start_heading(level, id),
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
-            Event::Start(Tag::CodeBlock(kind)) => self.start_code(kind, range),
+            Event::Start(Tag::CodeBlock(kind)) => self.start_code(kind, range, at),
+            Event::Text(text) if source::marker(&text).is_some() && self.heading.is_none() => {
+                self.block_marker(&text);
+            }
+            Event::Start(Tag::BlockQuote(kind)) => {
+                self.events.push(Event::Start(Tag::BlockQuote(kind)));
+                self.quotes.started(self.events.len() - 1);
+            }
+            Event::End(TagEnd::Paragraph) if self.in_block_marker => self.in_block_marker = false,
+            Event::End(TagEnd::Paragraph) => {
+                self.push(Event::End(TagEnd::Paragraph));
+                self.quotes.paragraph_ended(&mut self.events, &mut self.raw);
+            }
+            Event::End(TagEnd::BlockQuote(kind)) => match self.quotes.ended() {
+                Some(close) => {
+                    let html = self.raw.protect(close.to_string());
+                    self.events.push(Event::Html(html.into()));
+                }
+                None => self.events.push(Event::End(TagEnd::BlockQuote(kind))),
+            },
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest_url = self.link_target(dest_url, range.start);
+                let dest_url = self.link_target(dest_url, at);
                 self.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -243,7 +288,7 @@ impl<'a> Pass<'a, '_> {
                 title,
                 id,
             }) => {
-                let dest_url = self.image_source(dest_url, range.start);
+                let dest_url = self.image_source(dest_url, at);
                 self.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -254,13 +299,7 @@ impl<'a> Pass<'a, '_> {
             Event::Html(html) | Event::InlineHtml(html) => {
                 let html = match self.settings.html {
                     HtmlPolicy::Escape => html,
-                    _ => raw_links::rewrite(
-                        html,
-                        range.start,
-                        &self.origin,
-                        self.settings,
-                        &mut self.out,
-                    ),
+                    _ => raw_links::rewrite(html, at, &self.origin, self.settings, &mut self.out),
                 };
                 let event = self.raw.admit(html);
                 self.push(event);
@@ -329,31 +368,45 @@ impl<'a> Pass<'a, '_> {
         ));
     }
 
-    fn start_code(&mut self, kind: CodeBlockKind<'a>, range: std::ops::Range<usize>) {
-        let lang = match kind {
+    /// A paragraph that stands for generated block HTML (see [`source::marker`]).
+    fn block_marker(&mut self, text: &str) {
+        let Some(html) = source::marker(text).and_then(|i| self.blocks.get(i)) else {
+            return;
+        };
+        if matches!(self.events.last(), Some(Event::Start(Tag::Paragraph))) {
+            self.events.pop();
+            self.in_block_marker = true;
+        }
+        let html = self.raw.protect(html.clone());
+        self.events.push(Event::Html(html.into()));
+    }
+
+    /// `range` is where the block is in the parsed text, `at` where it starts as written.
+    fn start_code(&mut self, kind: CodeBlockKind<'a>, range: std::ops::Range<usize>, at: usize) {
+        let info = match kind {
             CodeBlockKind::Fenced(info) => {
                 let block = &self.markdown[range.clone()];
                 if !fence_closes(block, range.end == self.markdown.len()) {
                     self.out.diagnostics.push(Diagnostic::warning(
-                        self.origin.location(range.start),
+                        self.origin.location(at),
                         "this code fence is never closed: the rest of the file is shown as code",
                     ));
                 }
-                info.split_whitespace().next().unwrap_or("").to_string()
+                fence::FenceInfo::parse(&info)
             }
-            CodeBlockKind::Indented => String::new(),
+            CodeBlockKind::Indented => fence::FenceInfo::default(),
         };
         self.code = Some(OpenCode {
-            lang,
+            info,
             text: String::new(),
-            start: range.start,
+            start: at,
         });
     }
 
     fn end_code(&mut self) {
         let Some(c) = self.code.take() else { return };
         let html = code_block(
-            &c.lang,
+            &c.info,
             &c.text,
             c.start,
             &self.origin,
@@ -696,6 +749,30 @@ mod tests {
             e.headline(),
             "content/a.md:1:71: error: image `gone.png` not found"
         );
+    }
+
+    #[test]
+    fn callouts_and_alerts_become_admonitions_and_plain_quotes_stay() {
+        let r = run("> [!info] Here's a *callout* title\n> Body text.\n\n> [!WARNING]\n> Careful.\n\n> [!faq]- Folded?\n> > Just a quote.\n\n> Plain quote.\n");
+        let html = &r.html;
+        assert!(html.contains("<div class=\"admonition admonition-note kind-info\">\n<p class=\"admonition-title\">Here's a <em>callout</em> title</p>\n<p>Body text.</p>\n</div>"), "{html}");
+        assert!(html.contains("<div class=\"admonition admonition-warning kind-warning\">\n<p class=\"admonition-title\">Warning</p>\n<p>Careful.</p>\n</div>"), "{html}");
+        assert!(html.contains("<details class=\"admonition admonition-warning kind-faq\">\n<summary class=\"admonition-title\">Folded?</summary>\n<blockquote>\n<p>Just a quote.</p>\n</blockquote>\n</details>"), "{html}");
+        assert!(
+            html.contains("<blockquote>\n<p>Plain quote.</p>\n</blockquote>"),
+            "{html}"
+        );
+        assert!(!html.contains("[!"), "{html}");
+    }
+
+    #[test]
+    fn mkdocs_admonitions_render_their_bodies_as_markdown() {
+        let r = run("!!! note \"Heads up\"\n    Body with [a link](other.md).\n\n    ```bash\n    ls\n    ```\n\nAfter [broken](gone.md).\n");
+        let html = &r.html;
+        assert!(html.starts_with("<div class=\"admonition admonition-note kind-note\">\n<p class=\"admonition-title\">Heads up</p>\n<p>Body with <a href=\"/articles/other/\">a link</a>.</p>"), "{html}");
+        assert!(html.contains("data-lang=\"bash\""), "{html}");
+        assert!(html.contains("</div>\n<p>After"), "{html}");
+        assert_eq!(r.diagnostics.sorted()[0].location.line_col, Some((8, 7)));
     }
 
     #[test]

@@ -276,3 +276,56 @@ fn broken_links_can_be_warnings_while_an_import_is_cleaned_up() {
     std::fs::write(site.path("srm-docs.toml"), "title = \"Strict\"\n").unwrap();
     site.run(["check"]).fails().counts(3, 0);
 }
+
+// ---- syntax of other tools ----------------------------------------------------------------
+
+#[test]
+fn obsidian_callouts_become_admonitions() {
+    let site = SiteTest::fixture("notes/obsidian-callouts");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("callout-note/index.html");
+    assert!(page.contains("<title>Callout note · "), "{page}");
+    assert!(page.contains("<div class=\"admonition admonition-note kind-info\">\n<p class=\"admonition-title\">Here's a callout title</p>\n<p>Here's a callout block.</p>\n</div>"), "{page}");
+    assert!(page.contains("<details class=\"admonition admonition-warning kind-faq\">\n<summary class=\"admonition-title\">Are callouts foldable?</summary>"), "{page}");
+    assert!(
+        page.contains("<p class=\"admonition-title\">Tip</p>"),
+        "{page}"
+    );
+    assert!(!page.contains("[!"), "no marker is left: {page}");
+}
+
+#[test]
+fn github_alerts_become_admonitions() {
+    let site = SiteTest::fixture("notes/github-alerts");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("index.html");
+    assert!(page.contains("<div class=\"admonition admonition-note kind-note\">\n<p class=\"admonition-title\">Note</p>\n<p>Useful information"), "{page}");
+    assert!(
+        page.contains("<div class=\"admonition admonition-warning kind-caution\">"),
+        "{page}"
+    );
+}
+
+#[test]
+fn mkdocs_admonitions_tabs_and_fence_titles_render() {
+    let site = SiteTest::fixture("notes/mkdocs-admonitions");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("setup/installation/index.html");
+    assert!(page.contains("<p class=\"admonition-title\">Before you start</p>\n<p>You need Python 3.9 or later.</p>"), "{page}");
+    assert!(page.contains("<div class=\"code-title\">Check your version</div>\n<pre class=\"code\" data-lang=\"sh\">"), "{page}");
+    assert!(page.contains("<details class=\"admonition admonition-warning kind-warning\">\n<summary class=\"admonition-title\">Older versions</summary>"), "{page}");
+    assert!(
+        page.contains("<details class=\"admonition admonition-tip kind-tip\" open>"),
+        "nested and open: {page}"
+    );
+    assert!(
+        page.contains("<p class=\"admonition-title\">pip</p>\n<p>Install with pip.</p>"),
+        "a tab: {page}"
+    );
+    assert!(page.contains("<p>After the blocks.</p>"), "{page}");
+    assert!(!page.contains("!!!") && !page.contains("???"), "{page}");
+    assert!(
+        !page.contains("<pre class=\"plain\"><code>You need"),
+        "bodies are not code: {page}"
+    );
+}
