@@ -16,6 +16,7 @@ mod raw_html;
 mod raw_links;
 mod shortcodes;
 mod source;
+mod wikilinks;
 
 pub(crate) use headings::heading_slug;
 
@@ -27,7 +28,9 @@ use crate::source::SourceFile;
 use code::{code_block, fence_closes};
 use headings::UniqueIds;
 use links::{rewrite_image, rewrite_link};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use raw_html::RawHtml;
 
 /// Resolves links to site URLs (absolute paths with the base path).
@@ -39,6 +42,9 @@ pub(crate) trait LinkResolver: Sync {
     /// from `from_dir`, that file's folder under `content/`: the URL of the article, folder
     /// page or file it names.
     fn resolve_relative(&self, from_dir: &str, path: &str) -> Option<String>;
+    /// A wikilink's target (`Page`, `folder/Page`, `image.png`) as Obsidian resolves it,
+    /// from a note in `from_dir`: the URL of the article or file.
+    fn resolve_wikilink(&self, from_dir: &str, name: &str) -> Option<String>;
     /// A site path (without its leading `/`) of a file under `content/`: its URL.
     fn resolve_file(&self, site_path: &str) -> Option<String>;
     /// The site's base path (`/` or `/docs/`).
@@ -156,6 +162,8 @@ pub(crate) fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TASKLISTS);
     opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    opts.insert(Options::ENABLE_WIKILINKS);
+    opts.insert(Options::ENABLE_DEFINITION_LIST);
     let prepared = source::prepare(markdown);
     let mut pass = Pass {
         markdown: &prepared.text,
@@ -176,6 +184,7 @@ pub(crate) fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>
         },
         quotes: callouts::Quotes::default(),
         in_block_marker: false,
+        embed_as_link: false,
     };
     for (offset, message) in &prepared.notes {
         let at = origin.location(*offset);
@@ -231,6 +240,8 @@ struct Pass<'a, 's> {
     quotes: callouts::Quotes,
     /// Inside the paragraph of a block marker (dropped with it).
     in_block_marker: bool,
+    /// Inside a note embed shown as a link (`![[Note]]`).
+    embed_as_link: bool,
 }
 
 impl<'a> Pass<'a, '_> {
@@ -274,7 +285,11 @@ impl<'a> Pass<'a, '_> {
                 title,
                 id,
             }) => {
-                let dest_url = self.link_target(dest_url, at);
+                let dest_url = match link_type {
+                    LinkType::WikiLink { .. } => self.wikilink_target(dest_url, at),
+                    LinkType::Email => dest_url,
+                    _ => self.link_target(dest_url, at),
+                };
                 self.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -283,12 +298,35 @@ impl<'a> Pass<'a, '_> {
                 }));
             }
             Event::Start(Tag::Image {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                title,
+                id,
+            }) if !wikilinks::embeds_image(&dest_url) => {
+                // A note embedded with `![[Note]]`: a link to it.
+                self.embed_as_link = true;
+                let dest_url = self.wikilink_target(dest_url, at);
+                self.push(Event::Start(Tag::Link {
+                    link_type: LinkType::WikiLink { has_pothole },
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Image) if self.embed_as_link => {
+                self.embed_as_link = false;
+                self.push(Event::End(TagEnd::Link));
+            }
+            Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest_url = self.image_source(dest_url, at);
+                let dest_url = match link_type {
+                    LinkType::WikiLink { .. } => self.wikilink_target(dest_url, at),
+                    _ => self.image_source(dest_url, at),
+                };
                 self.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -436,6 +474,14 @@ impl<'a> Pass<'a, '_> {
         }
     }
 
+    /// A wikilink's target, resolved by name (left as written when nothing has the name).
+    fn wikilink_target(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        match wikilinks::target(&dest, offset, &self.origin, self.settings, &mut self.out) {
+            Some(url) => CowStr::from(url),
+            None => dest,
+        }
+    }
+
     /// An image's source as written, rewritten to its URL in the site.
     fn image_source(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
         match rewrite_image(&dest, offset, &self.origin, self.settings, &mut self.out) {
@@ -504,6 +550,13 @@ mod tests {
             match path {
                 "other.md" => Some("/articles/other/".into()),
                 "img/x.png" => Some("/img/x.png".into()),
+                _ => None,
+            }
+        }
+        fn resolve_wikilink(&self, _dir: &str, name: &str) -> Option<String> {
+            match name {
+                "Other" => Some("/articles/other/".into()),
+                "x.png" => Some("/img/x.png".into()),
                 _ => None,
             }
         }
@@ -773,6 +826,53 @@ mod tests {
         assert!(html.contains("data-lang=\"bash\""), "{html}");
         assert!(html.contains("</div>\n<p>After"), "{html}");
         assert_eq!(r.diagnostics.sorted()[0].location.line_col, Some((8, 7)));
+    }
+
+    #[test]
+    fn wikilinks_and_embeds_resolve_by_name() {
+        let r = run("[[Other]], [[Other|shown]], [[Other#Top#Some Heading]], [[#Local]], ![[x.png]], ![[Other]] and [[Nobody]].\n\n## Local\n");
+        let html = &r.html;
+        assert!(
+            html.contains("<a href=\"/articles/other/\">Other</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"/articles/other/\">shown</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"/articles/other/#some-heading\">"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"#local\">"), "{html}");
+        assert!(html.contains("<img src=\"/img/x.png\""), "{html}");
+        assert!(html.contains("and <a href=\"Nobody\">Nobody</a>"), "{html}");
+        let e = &r.diagnostics.errors()[0];
+        assert_eq!(
+            e.headline(),
+            "content/a.md:1:96: error: wikilink `[[Nobody]]`: no note or file has that name"
+        );
+        assert_eq!(r.links.iter().filter(|l| l.path.is_some()).count(), 5);
+        let table = run("| a |\n|---|\n| [[Other\\|shown]] <me@example.org> |\n");
+        assert!(
+            table
+                .html
+                .contains("<a href=\"/articles/other/\">shown</a>"),
+            "{}",
+            table.html
+        );
+        assert!(
+            table.html.contains("href=\"mailto:me@example.org\""),
+            "{}",
+            table.html
+        );
+        assert!(table.diagnostics.is_empty(), "{:?}", table.diagnostics);
+    }
+
+    #[test]
+    fn definition_lists_render() {
+        let r = run("`baseURL`\n: The absolute URL of the site.\n");
+        assert!(r.html.contains("<dl>\n<dt><code>baseURL</code></dt>\n<dd>The absolute URL of the site.</dd>\n</dl>"), "{}", r.html);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub(crate) mod links;
 pub(crate) mod redirects;
 pub(crate) mod stack;
 pub(crate) mod tree;
+pub(crate) mod wikilinks;
 
 use crate::cache::{Key, KeyBuilder};
 use crate::config::Config;
@@ -31,6 +32,8 @@ pub(crate) struct Site<'a> {
     pub sections: tree::Sections,
     /// Paths (relative to `content/`) of the other files under `content/`, copied as they are.
     pub files: std::collections::HashSet<String>,
+    /// Notes and files by the names wikilinks use.
+    pub wiki: wikilinks::WikiIndex,
     /// The dataset (empty when the site has none).
     pub dataset: &'a Dataset,
     /// Tag slug → (display name, article indexes).
@@ -92,6 +95,7 @@ impl<'a> Site<'a> {
             }
         }
         let files: std::collections::HashSet<String> = files.into_iter().collect();
+        let wiki = wikilinks::WikiIndex::new(&by_path, &articles, &files);
         let mut link_env = link_environment(config, &articles, &by_path, &tags, dataset, &sections);
         link_env = files_key(link_env, &files);
         Site {
@@ -100,6 +104,7 @@ impl<'a> Site<'a> {
             by_path,
             sections,
             files,
+            wiki,
             dataset,
             tags,
             backlinks,
@@ -183,7 +188,10 @@ fn link_environment(
         config.broken_links, config.remote_images
     ));
     for a in articles {
-        key.str("a").str(&a.slug).str(&a.url_path);
+        key.str("a").str(&a.slug).str(&a.url_path).str(&a.title);
+        for name in &a.names {
+            key.str("n").str(name);
+        }
     }
     let mut paths: Vec<(&String, &usize)> = by_path.iter().collect();
     paths.sort_unstable();
@@ -260,6 +268,13 @@ impl LinkResolver for Site<'_> {
         self.sections
             .contains_key(&section)
             .then(|| self.url(&section))
+    }
+
+    fn resolve_wikilink(&self, from_dir: &str, name: &str) -> Option<String> {
+        if let Some(i) = self.wiki.page(from_dir, name) {
+            return Some(self.article_url(self.articles[i]));
+        }
+        self.wiki.file(from_dir, name).map(|path| self.url(path))
     }
 
     fn resolve_file(&self, site_path: &str) -> Option<String> {

@@ -329,3 +329,54 @@ fn mkdocs_admonitions_tabs_and_fence_titles_render() {
         "bodies are not code: {page}"
     );
 }
+
+#[test]
+fn wikilinks_and_embeds_resolve_by_name_title_or_alias() {
+    let site = SiteTest::fixture("notes/obsidian-wikilinks");
+    site.run(["build"]).succeeds().clean();
+    let roles = site.page("security/iam-roles/index.html");
+    assert!(
+        roles.contains("<a href=\"/cloud/shared-model/\">the shared model</a>"),
+        "{roles}"
+    );
+    assert!(
+        roles.contains("href=\"/cloud/shared-model/#who-patches\""),
+        "{roles}"
+    );
+    assert!(
+        roles.contains("<img src=\"/Security/Attachments/Pasted%20image%201.png\""),
+        "{roles}"
+    );
+    assert!(
+        roles.contains("<a href=\"#trust-policies\">this note</a>"),
+        "{roles}"
+    );
+    assert!(site.built("Security/Attachments/Pasted image 1.png"));
+    let model = site.page("cloud/shared-model/index.html");
+    assert!(
+        model.contains("<a href=\"/security/iam-roles/\">AWS IAM</a>"),
+        "an alias: {model}"
+    );
+    assert!(
+        model.contains("<a href=\"/security/iam-roles/\">IAM Roles</a>"),
+        "a note embed is a link: {model}"
+    );
+    assert!(
+        model.contains("<a href=\"/security/iam-roles/\">roles</a>"),
+        "a table's escaped pipe: {model}"
+    );
+    assert!(!model.contains("[["), "{model}");
+}
+
+#[test]
+fn definition_lists_render() {
+    let site = SiteTest::fixture("notes/hugo-definition-list");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("settings/index.html");
+    assert!(
+        page.contains(
+            "<dt><code>baseURL</code></dt>\n<dd>The absolute URL of the published site.</dd>"
+        ),
+        "{page}"
+    );
+}
