@@ -198,9 +198,10 @@ pub(crate) fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>
     pass.finish()
 }
 
-/// A heading being read: its level, explicit `{#id}`, inner events and plain text.
+/// A heading (or a definition list's term, `level` `None`) being read: its level, explicit
+/// `{#id}`, inner events and plain text.
 struct OpenHeading<'a> {
-    level: HeadingLevel,
+    level: Option<HeadingLevel>,
     explicit_id: Option<String>,
     inner: Vec<Event<'a>>,
     text: String,
@@ -257,8 +258,20 @@ impl<'a> Pass<'a, '_> {
             return;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, .. }) => self.start_heading(level, id),
+            Event::Start(Tag::Heading {
+                level, id, attrs, ..
+            }) => {
+                // MkDocs' attribute lists write `{ id="x" }`.
+                let id = id.or_else(|| {
+                    let (_, v) = attrs.into_iter().find(|(k, _)| k.as_ref() == "id")?;
+                    Some(v?.trim_matches(['"', '\'']).to_string().into())
+                });
+                self.start_heading(Some(level), id);
+            }
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            // A definition list's term gets an id, as Hugo gives it.
+            Event::Start(Tag::DefinitionListTitle) => self.start_heading(None, None),
+            Event::End(TagEnd::DefinitionListTitle) => self.end_heading(),
             Event::Start(Tag::CodeBlock(kind)) => self.start_code(kind, range, at),
             Event::Text(text) if source::marker(&text).is_some() && self.heading.is_none() => {
                 self.block_marker(&text);
@@ -279,6 +292,31 @@ impl<'a> Pass<'a, '_> {
                 }
                 None => self.events.push(Event::End(TagEnd::BlockQuote(kind))),
             },
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Image) => {
+                self.link_or_image(event, at);
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let html = match self.settings.html {
+                    HtmlPolicy::Escape => html,
+                    _ => raw_links::rewrite(html, at, &self.origin, self.settings, &mut self.out),
+                };
+                let event = self.raw.admit(html);
+                self.push(event);
+            }
+            other => {
+                if let (Some(h), Event::Text(t) | Event::Code(t)) = (self.heading.as_mut(), &other)
+                {
+                    h.text.push_str(t);
+                }
+                self.push(other);
+            }
+        }
+    }
+
+    /// A link or image: its destination resolved (a wikilink by name), a note embed shown as
+    /// a link.
+    fn link_or_image(&mut self, event: Event<'a>, at: usize) {
+        match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -334,21 +372,7 @@ impl<'a> Pass<'a, '_> {
                     id,
                 }));
             }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                let html = match self.settings.html {
-                    HtmlPolicy::Escape => html,
-                    _ => raw_links::rewrite(html, at, &self.origin, self.settings, &mut self.out),
-                };
-                let event = self.raw.admit(html);
-                self.push(event);
-            }
-            other => {
-                if let (Some(h), Event::Text(t) | Event::Code(t)) = (self.heading.as_mut(), &other)
-                {
-                    h.text.push_str(t);
-                }
-                self.push(other);
-            }
+            other => self.push(other),
         }
     }
 
@@ -360,8 +384,8 @@ impl<'a> Pass<'a, '_> {
         }
     }
 
-    fn start_heading(&mut self, level: HeadingLevel, id: Option<CowStr<'a>>) {
-        if level == HeadingLevel::H1 && self.first_h1 == FirstH1::ToDrop {
+    fn start_heading(&mut self, level: Option<HeadingLevel>, id: Option<CowStr<'a>>) {
+        if level == Some(HeadingLevel::H1) && self.first_h1 == FirstH1::ToDrop {
             self.first_h1 = FirstH1::Dropping;
         }
         self.heading = Some(OpenHeading {
@@ -379,6 +403,13 @@ impl<'a> Pass<'a, '_> {
             .ids
             .claim(h.explicit_id.unwrap_or_else(|| heading_slug(&h.text)));
         self.ids.note_github_id(&h.text, &id);
+        let mut inner_html = String::new();
+        let Some(level) = h.level else {
+            pulldown_cmark::html::push_html(&mut inner_html, h.inner.into_iter());
+            let html = format!("<dt id=\"{}\">{inner_html}</dt>\n", escape_html(&id));
+            self.events.push(Event::Html(html.into()));
+            return;
+        };
         if self.first_h1 == FirstH1::Dropping {
             // The title heading: only its id and its raw anchors (`<a id>`) stay.
             self.first_h1 = FirstH1::Kept;
@@ -387,7 +418,7 @@ impl<'a> Pass<'a, '_> {
             self.events.extend(anchors);
             return;
         }
-        let n = h.level as u8;
+        let n = level as u8;
         if n == 2 || n == 3 {
             self.out.toc.push(TocEntry {
                 level: n,
@@ -395,7 +426,6 @@ impl<'a> Pass<'a, '_> {
                 title: h.text.trim().to_string(),
             });
         }
-        let mut inner_html = String::new();
         pulldown_cmark::html::push_html(&mut inner_html, h.inner.into_iter());
         self.events.push(Event::Html(
             format!(
@@ -872,7 +902,9 @@ mod tests {
     #[test]
     fn definition_lists_render() {
         let r = run("`baseURL`\n: The absolute URL of the site.\n");
-        assert!(r.html.contains("<dl>\n<dt><code>baseURL</code></dt>\n<dd>The absolute URL of the site.</dd>\n</dl>"), "{}", r.html);
+        assert!(r.html.contains("<dl>\n<dt id=\"baseurl\"><code>baseURL</code></dt>\n<dd>The absolute URL of the site.</dd>\n</dl>"), "{}", r.html);
+        let r = run("### 9.7.0 <small>Nov 2025</small> { id=\"9.7.0\" }\n");
+        assert!(r.html.contains("<h3 id=\"9.7.0\">"), "{}", r.html);
     }
 
     #[test]

@@ -249,10 +249,12 @@ impl LinkResolver for Site<'_> {
     fn resolve_relative(&self, from_dir: &str, path: &str) -> Option<String> {
         let path = percent_decode(path.split(['#', '?']).next().unwrap_or(path));
         let joined = normalise_path(&format!("{from_dir}/{path}"))?;
+        let markdown = joined.strip_suffix(".md").map(|s| format!("{s}.markdown"));
         if let Some(&i) = self
             .by_path
             .get(&joined)
             .or_else(|| self.by_path.get(&format!("{joined}.md")))
+            .or_else(|| markdown.and_then(|m| self.by_path.get(&m)))
         {
             return Some(self.article_url(self.articles[i]));
         }

@@ -375,8 +375,57 @@ fn definition_lists_render() {
     let page = site.page("settings/index.html");
     assert!(
         page.contains(
-            "<dt><code>baseURL</code></dt>\n<dd>The absolute URL of the published site.</dd>"
+            "<dt id=\"baseurl\"><code>baseURL</code></dt>\n<dd>The absolute URL of the published site.</dd>"
         ),
         "{page}"
     );
+}
+
+#[test]
+fn hugo_shortcodes_are_translated_or_removed_with_a_warning() {
+    let site = SiteTest::fixture("notes/hugo-shortcodes");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/docs/overview.md:17:1: warning: Hugo shortcode `{{< youtube >}}` has no equivalent here: removed",
+    ]);
+    let page = site.page("docs/overview/index.html");
+    assert!(
+        page.contains("<a href=\"/docs/install/\">install guide</a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<img src=\"/docs/images/arch.png\" alt=\"Architecture\" />"),
+        "{page}"
+    );
+    assert!(page.contains("<div class=\"admonition admonition-warning kind-warning\">\n<p class=\"admonition-title\">Before upgrading</p>\n<p>Back up your data.</p>\n</div>"), "{page}");
+    assert!(page.contains("data-lang=\"go\""), "{page}");
+    assert!(
+        page.contains("{{ .Title }}"),
+        "code keeps its braces: {page}"
+    );
+    assert!(
+        !page.contains("{{&lt;") && !page.contains("{{<") && !page.contains("youtube"),
+        "{page}"
+    );
+}
+
+#[test]
+fn jekyll_liquid_is_translated_or_removed_with_a_warning() {
+    let site = SiteTest::fixture("notes/jekyll-liquid");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/_docs/assets.md:3:1: warning: front-matter key `permalink` is not one srm-docs uses: kept for templates as `article.extra.permalink` (1 file)",
+        "content/_docs/structure.md:5:1: warning: Liquid tag `{% include %}` has no equivalent here: removed",
+    ]);
+    let page = site.page("docs/structure/index.html");
+    assert!(page.contains("<a href=\"/docs/\">the index</a>"), "{page}");
+    assert!(
+        page.contains("<a href=\"/docs/assets/\">assets</a>"),
+        "{page}"
+    );
+    assert!(page.contains("data-lang=\"ruby\""), "{page}");
+    assert!(
+        page.contains("{{ page.title }}"),
+        "code keeps its braces: {page}"
+    );
+    assert!(page.contains("<a id=\"layouts-folder\"></a>"), "{page}");
+    assert!(!page.contains("{%") && !page.contains("{:"), "{page}");
 }

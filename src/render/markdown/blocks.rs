@@ -19,6 +19,7 @@ pub(super) fn rewrite(markdown: &str, b: &mut Builder) -> bool {
     let mut open: Vec<Open> = Vec::new();
     let mut fence: Option<String> = None;
     let mut changed = false;
+    let mut shortcodes = super::shortcodes::Shortcodes::default();
     for (start, line) in lines(markdown) {
         let blank = line.trim().is_empty();
         if !blank && fence.is_none() {
@@ -41,6 +42,14 @@ pub(super) fn rewrite(markdown: &str, b: &mut Builder) -> bool {
             }
         } else if let Some(f) = fence_opening(trimmed) {
             fence = Some(f);
+        } else if let Some(ial) = attribute_list(trimmed) {
+            // kramdown's `{: #id .class}` on a line of its own: its id becomes an anchor.
+            changed = true;
+            match ial {
+                Some(id) => b.block(format!("<a id=\"{}\"></a>\n", escape_html(id)), start),
+                None => b.line("", start, removed),
+            }
+            continue;
         } else if let Some(block) = BlockStart::parse(trimmed) {
             changed = true;
             b.block(block.open_html(), start);
@@ -49,13 +58,14 @@ pub(super) fn rewrite(markdown: &str, b: &mut Builder) -> bool {
                 close: close_html(block.fold),
             });
             continue;
-        } else if super::shortcodes::rewrite_line(body, start, removed, b) {
+        } else if shortcodes.rewrite_line(body, start, removed, b) {
             changed = true;
             continue;
         }
         b.line(body, start, removed);
     }
     let end = markdown.len();
+    shortcodes.finish(end, b);
     while let Some(o) = open.pop() {
         b.block(o.close.to_string(), end);
     }
@@ -91,6 +101,17 @@ fn dedent_bytes(line: &str, columns: usize) -> usize {
         bytes += 1;
     }
     bytes
+}
+
+/// A kramdown attribute list on a line of its own (`{: #id .class}`): `Some(id)` when it
+/// names an id, `None` when only classes.
+fn attribute_list(trimmed: &str) -> Option<Option<&str>> {
+    let inner = trimmed.strip_prefix("{:")?.strip_suffix('}')?;
+    let id = inner
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix('#'))
+        .filter(|id| !id.is_empty());
+    Some(id)
 }
 
 /// The fence a line opens (its run of backticks or tildes), if it opens one.
@@ -220,6 +241,13 @@ mod tests {
         );
         let inner = p.text.find("Inner body.").unwrap();
         assert_eq!(p.map.source(inner), md.find("Inner body.").unwrap());
+    }
+
+    #[test]
+    fn kramdown_attribute_lists_become_anchors_or_go() {
+        let p = prepare("## 4.3.0\n{: #v4-3-0}\n\nText.\n{: .note .info}\n");
+        assert_eq!(p.blocks, ["<a id=\"v4-3-0\"></a>\n"]);
+        assert!(!p.text.contains("{:"), "{}", p.text);
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub(super) fn marker(text: &str) -> Option<usize> {
 /// Whether `markdown` may hold syntax [`prepare`] rewrites (a quick test that keeps the
 /// common case a borrow).
 fn may_need_rewriting(markdown: &str) -> bool {
-    ["!!!", "???", "===", "{{", "{%"]
+    ["!!!", "???", "===", "{{", "{%", "{:"]
         .iter()
         .any(|m| markdown.contains(m))
 }
