@@ -429,3 +429,21 @@ fn jekyll_liquid_is_translated_or_removed_with_a_warning() {
     assert!(page.contains("<a id=\"layouts-folder\"></a>"), "{page}");
     assert!(!page.contains("{%") && !page.contains("{:"), "{page}");
 }
+
+// ---- warnings -----------------------------------------------------------------------------
+
+#[test]
+fn frequent_warnings_are_summarised_in_one_line_and_verbose_lists_them_all() {
+    let site = SiteTest::fixture("notes/noisy-warnings");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/note-1.md:3:1: warning: unknown code language `klingon`: shown as plain text — 5 times, also at content/note-2.md:3:1, content/note-3.md:3:1, content/note-4.md:3:1, … (--verbose lists them all)",
+    ]);
+    let verbose = site.run(["build", "--verbose"]);
+    verbose.succeeds();
+    assert_eq!(verbose.headlines().len(), 5, "{verbose:?}");
+    assert!(verbose
+        .stderr_lacks("`text`")
+        .stderr_lacks("`tree`")
+        .headlines()[4]
+        .starts_with("content/note-5.md:3:1: warning: unknown code language `klingon`"));
+}
