@@ -56,6 +56,7 @@ pub(crate) const MAPPED: &[(&str, &str)] = &[
     ("published", "draft (inverted)"),
     ("aliases", "redirect pages"),
     ("redirect_from", "redirect pages"),
+    ("permalink", "a redirect page"),
 ];
 
 /// The role of a mapped key.
@@ -66,7 +67,7 @@ fn mapped_role(key: &str) -> Option<Role> {
         "categories" | "keywords" => Role::Tags,
         "lastmod" => Role::Updated,
         "published" => Role::Published,
-        "aliases" | "redirect_from" => Role::Aliases,
+        "aliases" | "redirect_from" | "permalink" => Role::Aliases,
         _ => return None,
     })
 }

@@ -93,6 +93,9 @@ impl Article {
     /// Adds an `aliases`/`redirect_from` entry: a URL path becomes a redirect, anything else
     /// (Obsidian's alternative names: words, spaces, capitals) another name of the article.
     fn add_alias(&mut self, alias: String, at: &Location) {
+        if alias.contains(':') {
+            return; // a pattern (`/:year/:title/`) or a full URL: no page of ours is there
+        }
         let url_like = alias.starts_with('/')
             || alias.ends_with(".html")
             || (alias.contains('/') && !alias.contains(char::is_whitespace));
@@ -223,7 +226,7 @@ pub(crate) fn is_index_file(path: &str) -> bool {
         .strip_suffix(".md")
         .or_else(|| name.strip_suffix(".markdown"))
         .unwrap_or(&name);
-    matches!(stem, "index" | "_index" | "readme")
+    matches!(url::split_language(stem).0, "index" | "_index" | "readme")
 }
 
 fn repair_mojibake(file: SourceFile, diags: &mut Diagnostics) -> SourceFile {

@@ -78,7 +78,7 @@ pub(crate) fn from_file_name(content_path: &str) -> String {
             None => return "Home".into(),
         }
     } else {
-        strip_date_prefix(&stem).to_string()
+        strip_date_prefix(super::url::split_language(&stem).0).to_string()
     };
     let words: Vec<&str> = name
         .split(['-', '_', ' '])
@@ -163,5 +163,6 @@ mod tests {
         );
         assert_eq!(from_file_name("aws/README.md"), "Aws");
         assert_eq!(from_file_name("_index.md"), "Home");
+        assert_eq!(from_file_name("credits.en.md"), "Credits");
     }
 }

@@ -265,7 +265,7 @@ impl LinkResolver for Site<'_> {
         let section: String = joined
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(|s| format!("{}/", slugify(s)))
+            .map(|s| format!("{}/", crate::content::url::segment(s)))
             .collect();
         self.sections
             .contains_key(&section)

@@ -42,6 +42,9 @@ pub(crate) fn redirect_pages(
                 ));
                 continue;
             };
+            if path == format!("{}index.html", a.url_path) {
+                continue; // the article is already there
+            }
             if taken(&path) || pages.iter().any(|p| p.path == path) {
                 diags.push(Diagnostic::warning(
                     r.location.clone(),

@@ -22,10 +22,6 @@ fn jekyll_keys_are_mapped_kept_for_templates_and_reported_once_per_name() {
             kept("mitre_tactic", "1 file")
         ),
         format!(
-            "content/guides/getting-started.md:7:1: warning: {}",
-            kept("permalink", "1 file")
-        ),
-        format!(
             "content/guides/getting-started.md:10:1: warning: {}",
             kept("nav_order", "1 file")
         ),
@@ -51,6 +47,11 @@ fn jekyll_keys_are_mapped_kept_for_templates_and_reported_once_per_name() {
 fn an_old_url_gets_a_redirect_page_to_the_new_one() {
     let site = SiteTest::fixture("notes/jekyll-front-matter");
     site.run(["build"]).succeeds();
+    let permalink = site.page("docs/getting-started/index.html");
+    assert!(
+        permalink.contains("url=/guides/getting-started/"),
+        "a permalink too: {permalink}"
+    );
     let redirect = site.page("old/start/index.html");
     assert!(
         redirect
@@ -118,7 +119,7 @@ fn an_obsidian_note_is_titled_by_its_file_name_not_its_first_line_or_callout() {
         "AWS IAM Roles"
     );
     assert_eq!(
-        title_of(&site, "security/incident-response-plan/index.html"),
+        title_of(&site, "security/incident_response-plan/index.html"),
         "Incident response plan"
     );
 }
@@ -412,7 +413,6 @@ fn hugo_shortcodes_are_translated_or_removed_with_a_warning() {
 fn jekyll_liquid_is_translated_or_removed_with_a_warning() {
     let site = SiteTest::fixture("notes/jekyll-liquid");
     site.run(["build"]).succeeds().diagnostics_are(&[
-        "content/_docs/assets.md:3:1: warning: front-matter key `permalink` is not one srm-docs uses: kept for templates as `article.extra.permalink` (1 file)",
         "content/_docs/structure.md:5:1: warning: Liquid tag `{% include %}` has no equivalent here: removed",
     ]);
     let page = site.page("docs/structure/index.html");
@@ -446,4 +446,20 @@ fn frequent_warnings_are_summarised_in_one_line_and_verbose_lists_them_all() {
         .stderr_lacks("`tree`")
         .headlines()[4]
         .starts_with("content/note-5.md:3:1: warning: unknown code language `klingon`"));
+}
+
+#[test]
+fn hugo_translations_and_pages_beside_their_folders_find_their_urls() {
+    let site = SiteTest::fixture("notes/hugo-translations");
+    site.run(["build"]).succeeds().clean();
+    assert!(site.page("basics/index.html").contains("<title>Basics · "));
+    assert!(site
+        .page("fr/basics/index.html")
+        .contains("<title>Les bases · "));
+    let guide = site.page("guide/index.html");
+    assert!(
+        guide.contains("<title>Guide · "),
+        "the page beside the folder: {guide}"
+    );
+    assert!(guide.contains("href=\"/guide/step/\""), "{guide}");
 }
