@@ -249,13 +249,18 @@ impl LinkResolver for Site<'_> {
     fn resolve_relative(&self, from_dir: &str, path: &str) -> Option<String> {
         let path = percent_decode(path.split(['#', '?']).next().unwrap_or(path));
         let joined = normalise_path(&format!("{from_dir}/{path}"))?;
-        let markdown = joined.strip_suffix(".md").map(|s| format!("{s}.markdown"));
-        if let Some(&i) = self
-            .by_path
-            .get(&joined)
-            .or_else(|| self.by_path.get(&format!("{joined}.md")))
-            .or_else(|| markdown.and_then(|m| self.by_path.get(&m)))
-        {
+        // `x.md` may be written `x.markdown`, or `x.en.md` (Hugo's English page).
+        let stem = joined.strip_suffix(".md");
+        let other_names = [
+            Some(format!("{joined}.md")),
+            stem.map(|s| format!("{s}.markdown")),
+            stem.map(|s| format!("{s}.en.md")),
+        ];
+        let found = std::iter::once(Some(joined.clone()))
+            .chain(other_names)
+            .flatten()
+            .find_map(|p| self.by_path.get(&p));
+        if let Some(&i) = found {
             return Some(self.article_url(self.articles[i]));
         }
         if self.files.contains(&joined) {
@@ -280,8 +285,17 @@ impl LinkResolver for Site<'_> {
     }
 
     fn resolve_file(&self, site_path: &str) -> Option<String> {
-        let path = percent_decode(site_path);
-        self.files.contains(path.as_ref()).then(|| self.url(&path))
+        let path = percent_decode(site_path.split('?').next().unwrap_or(site_path));
+        // A multilingual Hugo site writes `/en/x.png` for its files at `/x.png`.
+        let unlocalised = path
+            .split_once('/')
+            .filter(|(lang, _)| lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_lowercase()))
+            .map(|(_, rest)| rest);
+        let found = [Some(path.as_ref()), unlocalised]
+            .into_iter()
+            .flatten()
+            .find(|p| self.files.contains(*p));
+        found.map(|p| self.url(p))
     }
 
     fn base_path(&self) -> &str {

@@ -36,7 +36,7 @@ pub(crate) fn redirect_pages(
                 diags.push(Diagnostic::warning(
                     r.location.clone(),
                     format!(
-                        "old URL `{}` is outside the site: no redirect written",
+                        "old URL `{}` is the home page or outside the site: no redirect written",
                         r.from
                     ),
                 ));

@@ -91,8 +91,8 @@ pub(super) const PLAIN_TEXT: &[&str] = &[
 /// under another name (Hugo's Go templates and Jekyll's Liquid are HTML with tags).
 pub(super) fn syntax_name(lang: &str) -> &str {
     match lang {
-        "go-html-template" | "go-text-template" | "go-template" | "gotmpl" | "liquid" | "jinja"
-        | "jinja2" | "j2" | "njk" | "handlebars" | "hbs" => "html",
+        "go-html-template" | "go-text-template" | "go-template" | "gotmpl" | "tpl" | "liquid"
+        | "jinja" | "jinja2" | "j2" | "njk" | "handlebars" | "hbs" => "html",
         "shell-session" | "sh-session" => "bash",
         other => other,
     }
