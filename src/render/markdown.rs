@@ -11,6 +11,7 @@ mod callouts;
 mod code;
 mod fence;
 mod headings;
+mod inline_syntax;
 mod links;
 mod raw_html;
 mod raw_links;

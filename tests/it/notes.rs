@@ -463,3 +463,28 @@ fn hugo_translations_and_pages_beside_their_folders_find_their_urls() {
     );
     assert!(guide.contains("href=\"/guide/step/\""), "{guide}");
 }
+
+#[test]
+fn comments_highlights_attribute_lists_and_icons_are_not_printed() {
+    let site = SiteTest::fixture("notes/obsidian-inline");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/Inline syntax.md:8:49: warning: MkDocs icon `:…:` has no equivalent here: removed",
+    ]);
+    let page = site.page("inline-syntax/index.html");
+    assert!(
+        page.contains("Some <mark>highlighted</mark> words  here."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("hidden comment") && !page.contains("several lines"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"/inline-syntax/\">Get started</a>  done."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("md-button") && !page.contains(":material"),
+        "{page}"
+    );
+}

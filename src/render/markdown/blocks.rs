@@ -20,6 +20,7 @@ pub(super) fn rewrite(markdown: &str, b: &mut Builder) -> bool {
     let mut fence: Option<String> = None;
     let mut changed = false;
     let mut shortcodes = super::shortcodes::Shortcodes::default();
+    let mut inline = super::inline_syntax::InlineSyntax::default();
     for (start, line) in lines(markdown) {
         let blank = line.trim().is_empty();
         if !blank && fence.is_none() {
@@ -58,13 +59,24 @@ pub(super) fn rewrite(markdown: &str, b: &mut Builder) -> bool {
                 close: close_html(block.fold),
             });
             continue;
-        } else if shortcodes.rewrite_line(body, start, removed, b) {
-            changed = true;
+        } else {
+            let rewritten = match shortcodes.verbatim() {
+                true => None,
+                false => inline.rewrite(body, start + removed),
+            };
+            changed |= rewritten.is_some();
+            let body = rewritten.as_deref().unwrap_or(body);
+            if shortcodes.rewrite_line(body, start, removed, b) {
+                changed = true;
+            } else {
+                b.line(body, start, removed);
+            }
             continue;
         }
         b.line(body, start, removed);
     }
     let end = markdown.len();
+    b.notes.extend(inline.finish());
     shortcodes.finish(end, b);
     while let Some(o) = open.pop() {
         b.block(o.close.to_string(), end);

@@ -53,6 +53,11 @@ enum TagKind<'l> {
 }
 
 impl Shortcodes {
+    /// Inside a block whose lines are kept as written (`highlight`, `raw`).
+    pub(super) fn verbatim(&self) -> bool {
+        self.verbatim_until.is_some()
+    }
+
     /// Rewrites a line holding shortcodes or tags into `b`; false when it holds none (the
     /// caller adds it as it is).
     pub(super) fn rewrite_line(

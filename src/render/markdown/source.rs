@@ -88,9 +88,25 @@ pub(super) fn marker(text: &str) -> Option<usize> {
 /// Whether `markdown` may hold syntax [`prepare`] rewrites (a quick test that keeps the
 /// common case a borrow).
 fn may_need_rewriting(markdown: &str) -> bool {
-    ["!!!", "???", "===", "{{", "{%", "{:"]
-        .iter()
-        .any(|m| markdown.contains(m))
+    [
+        "!!!",
+        "???",
+        "===",
+        "{{",
+        "{%",
+        "{:",
+        "%%",
+        "==",
+        "{ ",
+        "{.",
+        "{#",
+        ":material-",
+        ":octicons-",
+        ":fontawesome-",
+        ":simple-",
+    ]
+    .iter()
+    .any(|m| markdown.contains(m))
 }
 
 /// Prepares `markdown` for parsing (see the module docs).
