@@ -40,7 +40,7 @@ impl Term {
     }
 
     /// Prints diagnostics: all of them under `--verbose`; errors and rare warnings in full
-    /// and one line per frequent kind of warning by default ([`crate::summary`]); only the
+    /// and one line per frequent kind of warning by default (see `summary.rs`); only the
     /// errors under `--quiet`.
     pub fn diagnostics(&self, diags: &Diagnostics) {
         match self.verbosity {

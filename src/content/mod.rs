@@ -1,6 +1,8 @@
 //! Articles: every `.md` file under `content/` (outside `content/data/`), turned into an
-//! [`Article`] with its metadata. Messy notes are accepted and every guess is reported as a
-//! warning at its place: missing front matter, Obsidian headers, mis-decoded text.
+//! [`Article`] with its metadata: front matter read in [`frontmatter`] (YAML or TOML) and
+//! mapped in [`meta`] (other tools' keys too), the title in [`title`], the URL in [`url`].
+//! Messy notes are accepted and every guess that changes content is reported as a warning at
+//! its place: Obsidian headers ([`obsidian`]), mis-decoded text ([`mojibake`]).
 
 pub(crate) mod frontmatter;
 pub(crate) mod meta;

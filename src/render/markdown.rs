@@ -4,6 +4,13 @@
 //! are resolved to page URLs, code fences are highlighted, `mermaid` fences become inline
 //! SVG and language-less fences stay byte for byte. Every link is recorded with its place so
 //! the site can check targets and `#anchors` once all pages exist.
+//!
+//! Other tools' syntax is handled by one small module each: before parsing, [`source`]
+//! rewrites lines (MkDocs blocks in [`blocks`], shortcodes and Liquid in [`shortcodes`],
+//! comments, highlights and icons in [`inline_syntax`]) with a map back to the text as
+//! written; while adapting events, [`callouts`] turns `> [!note]` quotes into the
+//! [`admonition`] component, [`wikilinks`] resolves `[[Page]]`, [`links`] and [`raw_links`]
+//! resolve every link and image, [`fence`] reads code fence attributes.
 
 mod admonition;
 mod blocks;

@@ -3,7 +3,8 @@
 //! computed once. [`crate::render::pages`] turns the graph into rendered pages, [`extras`]
 //! adds sitemap, feed, search index and data exports, [`links`] checks every internal link
 //! and anchor, [`redirects`] writes pages at articles' old URLs, [`stack`] draws a service's
-//! responsibility stack.
+//! responsibility stack, [`tree`] makes the content's folders sections and [`wikilinks`]
+//! finds notes and files by the names Obsidian links use.
 
 pub(crate) mod extras;
 pub(crate) mod links;
