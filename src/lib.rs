@@ -50,6 +50,7 @@ mod render;
 mod site;
 mod source;
 mod sources;
+mod summary;
 mod yaml;
 
 pub use output::{InPlace, Placed};

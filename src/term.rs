@@ -39,11 +39,14 @@ impl Term {
         self.verbosity == Verbosity::Quiet
     }
 
-    /// Prints diagnostics: all of them, or only the errors under `--quiet`.
+    /// Prints diagnostics: all of them under `--verbose`; errors and rare warnings in full
+    /// and one line per frequent kind of warning by default (see `summary.rs`); only the
+    /// errors under `--quiet`.
     pub fn diagnostics(&self, diags: &Diagnostics) {
-        if !self.quiet() {
-            eprint!("{}", diags.render(self.color));
-            return;
+        match self.verbosity {
+            Verbosity::Verbose => return eprint!("{}", diags.render(self.color)),
+            Verbosity::Normal => return eprint!("{}", crate::summary::render(diags, self.color)),
+            Verbosity::Quiet => {}
         }
         for d in diags.errors() {
             eprint!("{}", d.render(self.color));

@@ -56,6 +56,7 @@ pub(crate) const MAPPED: &[(&str, &str)] = &[
     ("published", "draft (inverted)"),
     ("aliases", "redirect pages"),
     ("redirect_from", "redirect pages"),
+    ("permalink", "a redirect page"),
 ];
 
 /// The role of a mapped key.
@@ -66,7 +67,7 @@ fn mapped_role(key: &str) -> Option<Role> {
         "categories" | "keywords" => Role::Tags,
         "lastmod" => Role::Updated,
         "published" => Role::Published,
-        "aliases" | "redirect_from" => Role::Aliases,
+        "aliases" | "redirect_from" | "permalink" => Role::Aliases,
         _ => return None,
     })
 }
@@ -153,8 +154,8 @@ impl Setter<'_> {
             Role::Summary => {
                 self.article.summary = self.text(field).filter(|s| !s.trim().is_empty())
             }
-            Role::Date => self.article.date = self.day(field),
-            Role::Updated => self.article.updated = self.day(field),
+            Role::Date => self.article.date = self.day(field, "created"),
+            Role::Updated => self.article.updated = self.day(field, "updated"),
             Role::Slug => {
                 self.article.slug_override = self.text(field).map(|s| (s, field.at.clone()))
             }
@@ -195,8 +196,13 @@ impl Setter<'_> {
         text
     }
 
-    fn day(&mut self, field: &Field) -> Option<String> {
-        let text = self.text(field)?;
+    /// A day; MkDocs' blog writes `date: {created: …, updated: …}`, read at `part`.
+    fn day(&mut self, field: &Field, part: &str) -> Option<String> {
+        let text = match field.value.get(part) {
+            Some(value) => scalar_text(value)?,
+            None if field.value.is_object() => return None,
+            None => self.text(field)?,
+        };
         match crate::date::Date::parse_day(&text) {
             Ok(d) => Some(d.to_string()),
             Err(message) => {
@@ -405,6 +411,14 @@ mod tests {
         assert_eq!(from, ["/old/path/", "v1/page.html"]);
         assert_eq!(a.names, ["AWS IAM"]);
         assert!(a.draft, "published: false is a draft");
+    }
+
+    #[test]
+    fn a_mkdocs_blog_date_table_gives_its_created_day() {
+        let (a, d) =
+            parse("---\ntitle: T\ndate:\n  created: 2026-02-18\n  updated: 2026-03-01\n---\n");
+        assert!(d.is_empty(), "{}", d.render(false));
+        assert_eq!(a.date.as_deref(), Some("2026-02-18"));
     }
 
     #[test]

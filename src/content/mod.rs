@@ -1,6 +1,8 @@
 //! Articles: every `.md` file under `content/` (outside `content/data/`), turned into an
-//! [`Article`] with its metadata. Messy notes are accepted and every guess is reported as a
-//! warning at its place: missing front matter, Obsidian headers, mis-decoded text.
+//! [`Article`] with its metadata: front matter read in [`frontmatter`] (YAML or TOML) and
+//! mapped in [`meta`] (other tools' keys too), the title in [`title`], the URL in [`url`].
+//! Messy notes are accepted and every guess that changes content is reported as a warning at
+//! its place: Obsidian headers ([`obsidian`]), mis-decoded text ([`mojibake`]).
 
 pub(crate) mod frontmatter;
 pub(crate) mod meta;
@@ -93,6 +95,9 @@ impl Article {
     /// Adds an `aliases`/`redirect_from` entry: a URL path becomes a redirect, anything else
     /// (Obsidian's alternative names: words, spaces, capitals) another name of the article.
     fn add_alias(&mut self, alias: String, at: &Location) {
+        if alias.contains(':') {
+            return; // a pattern (`/:year/:title/`) or a full URL: no page of ours is there
+        }
         let url_like = alias.starts_with('/')
             || alias.ends_with(".html")
             || (alias.contains('/') && !alias.contains(char::is_whitespace));
@@ -223,7 +228,7 @@ pub(crate) fn is_index_file(path: &str) -> bool {
         .strip_suffix(".md")
         .or_else(|| name.strip_suffix(".markdown"))
         .unwrap_or(&name);
-    matches!(stem, "index" | "_index" | "readme")
+    matches!(url::split_language(stem).0, "index" | "_index" | "readme")
 }
 
 fn repair_mojibake(file: SourceFile, diags: &mut Diagnostics) -> SourceFile {

@@ -78,12 +78,16 @@ pub(crate) fn from_file_name(content_path: &str) -> String {
             None => return "Home".into(),
         }
     } else {
-        strip_date_prefix(&stem).to_string()
+        strip_date_prefix(super::url::split_language(&stem).0).to_string()
     };
-    let words: Vec<&str> = name
-        .split(['-', '_', ' '])
-        .filter(|w| !w.is_empty())
-        .collect();
+    // A name with spaces is already words (`Pop-out windows.md`); others are joined by `-`
+    // or `_` (`aws-iam_roles.md`).
+    let separators: &[char] = if name.contains(' ') {
+        &[' ']
+    } else {
+        &['-', '_']
+    };
+    let words: Vec<&str> = name.split(separators).filter(|w| !w.is_empty()).collect();
     let mut title = words.join(" ");
     if !title.chars().any(char::is_uppercase) {
         if let Some(first) = title.chars().next() {
@@ -153,6 +157,11 @@ mod tests {
     fn file_names_become_readable_titles() {
         assert_eq!(from_file_name("aws/aws-iam_roles.md"), "Aws iam roles");
         assert_eq!(from_file_name("notes/AWS IAM Roles.md"), "AWS IAM Roles");
+        assert_eq!(from_file_name("ui/Pop-out windows.md"), "Pop-out windows");
+        assert_eq!(
+            from_file_name("2-factor authentication.md"),
+            "2-factor authentication"
+        );
         assert_eq!(
             from_file_name("_posts/2024-01-05-first-post.md"),
             "First post"
@@ -163,5 +172,6 @@ mod tests {
         );
         assert_eq!(from_file_name("aws/README.md"), "Aws");
         assert_eq!(from_file_name("_index.md"), "Home");
+        assert_eq!(from_file_name("credits.en.md"), "Credits");
     }
 }

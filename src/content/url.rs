@@ -1,8 +1,10 @@
 //! Where an article is served: the content tree is the URL tree. `content/aws/iam/roles.md`
 //! is `/aws/iam/roles/`; `index.md`, `_index.md` and `README.md` are their folder's page
 //! (`content/aws/index.md` is `/aws/`, `content/index.md` the home page); every folder and
-//! file name becomes a slug; front matter's `slug` replaces the last segment of a page that is
-//! not an index.
+//! file name becomes a URL segment (lowercase, words joined by `-`, `_` kept as Hugo, MkDocs
+//! and Jekyll keep it); front matter's `slug` replaces the last segment of a page that is not
+//! an index. Hugo's translations (`page.fr.md`) go under their language (`/fr/page/`), the
+//! English ones (`page.en.md`) where the page would be.
 
 use super::{is_index_file, slugify, Article};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -12,13 +14,18 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 pub(super) fn place(article: &mut Article, content_path: &str, diags: &mut Diagnostics) {
     let mut segments: Vec<&str> = content_path.split('/').collect();
     let file = segments.pop().unwrap_or_default();
-    let mut slugs: Vec<String> = segments.iter().map(|s| slugify(s)).collect();
+    let (stem, language) = split_language(file.rsplit_once('.').map_or(file, |(stem, _)| stem));
+    let mut slugs: Vec<String> = language
+        .filter(|l| *l != "en")
+        .into_iter()
+        .chain(segments.iter().copied())
+        .map(segment)
+        .collect();
     let slug_override = article.slug_override.take();
     if !is_index_file(file) {
-        let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
         let slug = match slug_override {
             Some((written, at)) => {
-                let clean = slugify(&written);
+                let clean = segment(&written);
                 if clean != written {
                     diags.push(Diagnostic::warning(
                         at,
@@ -27,7 +34,7 @@ pub(super) fn place(article: &mut Article, content_path: &str, diags: &mut Diagn
                 }
                 clean
             }
-            None => slugify(stem),
+            None => segment(stem),
         };
         slugs.push(slug);
     }
@@ -37,19 +44,41 @@ pub(super) fn place(article: &mut Article, content_path: &str, diags: &mut Diagn
             "a file or folder name gives an empty slug; using `untitled`",
         ));
     }
-    let slugs: Vec<String> = slugs.into_iter().map(|s| segment_slug(&s)).collect();
+    let slugs: Vec<String> = slugs
+        .into_iter()
+        .map(|s| if s.is_empty() { "untitled".into() } else { s })
+        .collect();
     article.slug = slugs.last().cloned().unwrap_or_else(|| "index".into());
     article.url_path = slugs.iter().map(|s| format!("{s}/")).collect();
 }
 
-/// A folder or file name as a URL segment (`untitled` when nothing is left).
-fn segment_slug(name: &str) -> String {
-    let slug = slugify(name);
-    if slug.is_empty() {
-        "untitled".into()
+/// `page.fr` → (`page`, `fr`): a file stem with Hugo's language suffix (two letters, or
+/// `xx-yy`), and the stem alone otherwise.
+pub(crate) fn split_language(stem: &str) -> (&str, Option<&str>) {
+    let Some((name, lang)) = stem.rsplit_once('.') else {
+        return (stem, None);
+    };
+    let letters = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase());
+    let is_lang = match lang.split_once('-') {
+        Some((a, b)) => letters(a) && (letters(b) || b.len() == 4 || b.len() == 2),
+        None => letters(lang),
+    };
+    if is_lang && !name.is_empty() {
+        (name, Some(lang))
     } else {
-        slug
+        (stem, None)
     }
+}
+
+/// A folder or file name as a URL segment: lowercase, `_` kept, spaces and other
+/// separators `-`, other punctuation and emoji dropped (empty when nothing is left).
+pub(crate) fn segment(name: &str) -> String {
+    name.split('_')
+        .map(slugify)
+        .collect::<Vec<_>>()
+        .join("_")
+        .trim_matches('_')
+        .to_string()
 }
 
 #[cfg(test)]
@@ -81,6 +110,10 @@ mod tests {
             ),
             ("index.md", "", "index"),
             ("AWS IAM Roles.md", "aws-iam-roles/", "aws-iam-roles"),
+            ("commands/hugo_mod.md", "commands/hugo_mod/", "hugo_mod"),
+            ("basics/_index.en.md", "basics/", "basics"),
+            ("basics/_index.fr.md", "fr/basics/", "basics"),
+            ("credits.fr.md", "fr/credits/", "credits"),
         ] {
             let (got, got_slug, d) = url(path, "# T\n");
             assert_eq!(

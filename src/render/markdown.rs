@@ -4,12 +4,27 @@
 //! are resolved to page URLs, code fences are highlighted, `mermaid` fences become inline
 //! SVG and language-less fences stay byte for byte. Every link is recorded with its place so
 //! the site can check targets and `#anchors` once all pages exist.
+//!
+//! Other tools' syntax is handled by one small module each: before parsing, [`source`]
+//! rewrites lines (MkDocs blocks in [`blocks`], shortcodes and Liquid in [`shortcodes`],
+//! comments, highlights and icons in [`inline_syntax`]) with a map back to the text as
+//! written; while adapting events, [`callouts`] turns `> [!note]` quotes into the
+//! [`admonition`] component, [`wikilinks`] resolves `[[Page]]`, [`links`] and [`raw_links`]
+//! resolve every link and image, [`fence`] reads code fence attributes.
 
+mod admonition;
+mod blocks;
+mod callouts;
 mod code;
+mod fence;
 mod headings;
+mod inline_syntax;
 mod links;
 mod raw_html;
 mod raw_links;
+mod shortcodes;
+mod source;
+mod wikilinks;
 
 pub(crate) use headings::heading_slug;
 
@@ -21,7 +36,9 @@ use crate::source::SourceFile;
 use code::{code_block, fence_closes};
 use headings::UniqueIds;
 use links::{rewrite_image, rewrite_link};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use raw_html::RawHtml;
 
 /// Resolves links to site URLs (absolute paths with the base path).
@@ -33,6 +50,9 @@ pub(crate) trait LinkResolver: Sync {
     /// from `from_dir`, that file's folder under `content/`: the URL of the article, folder
     /// page or file it names.
     fn resolve_relative(&self, from_dir: &str, path: &str) -> Option<String>;
+    /// A wikilink's target (`Page`, `folder/Page`, `image.png`) as Obsidian resolves it,
+    /// from a note in `from_dir`: the URL of the article or file.
+    fn resolve_wikilink(&self, from_dir: &str, name: &str) -> Option<String>;
     /// A site path (without its leading `/`) of a file under `content/`: its URL.
     fn resolve_file(&self, site_path: &str) -> Option<String>;
     /// The site's base path (`/` or `/docs/`).
@@ -150,8 +170,13 @@ pub(crate) fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TASKLISTS);
     opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    opts.insert(Options::ENABLE_WIKILINKS);
+    opts.insert(Options::ENABLE_DEFINITION_LIST);
+    let prepared = source::prepare(markdown);
     let mut pass = Pass {
-        markdown,
+        markdown: &prepared.text,
+        map: &prepared.map,
+        blocks: &prepared.blocks,
         origin,
         settings,
         out: Rendered::default(),
@@ -165,24 +190,34 @@ pub(crate) fn render(markdown: &str, origin: Origin<'_>, settings: &Settings<'_>
         } else {
             FirstH1::Kept
         },
+        quotes: callouts::Quotes::default(),
+        in_block_marker: false,
+        embed_as_link: false,
     };
-    for (event, range) in Parser::new_ext(markdown, opts).into_offset_iter() {
+    for (offset, message) in &prepared.notes {
+        let at = origin.location(*offset);
+        pass.out
+            .diagnostics
+            .push(Diagnostic::warning(at, message.clone()));
+    }
+    for (event, range) in Parser::new_ext(&prepared.text, opts).into_offset_iter() {
         pass.feed(event, range);
     }
     pass.finish()
 }
 
-/// A heading being read: its level, explicit `{#id}`, inner events and plain text.
+/// A heading (or a definition list's term, `level` `None`) being read: its level, explicit
+/// `{#id}`, inner events and plain text.
 struct OpenHeading<'a> {
-    level: HeadingLevel,
+    level: Option<HeadingLevel>,
     explicit_id: Option<String>,
     inner: Vec<Event<'a>>,
     text: String,
 }
 
-/// A code block being read: its language, text and where it starts.
+/// A code block being read: its info string, text and where it starts.
 struct OpenCode {
-    lang: String,
+    info: fence::FenceInfo,
     text: String,
     start: usize,
 }
@@ -197,7 +232,11 @@ enum FirstH1 {
 
 /// One pass over pulldown-cmark's events, adapting them as the module docs say.
 struct Pass<'a, 's> {
+    /// The text parsed (see [`source`]), its map back to the text as written, and the HTML
+    /// of its block markers.
     markdown: &'a str,
+    map: &'a source::LineMap,
+    blocks: &'a [String],
     origin: Origin<'a>,
     settings: &'a Settings<'s>,
     out: Rendered,
@@ -207,10 +246,17 @@ struct Pass<'a, 's> {
     heading: Option<OpenHeading<'a>>,
     code: Option<OpenCode>,
     first_h1: FirstH1,
+    quotes: callouts::Quotes,
+    /// Inside the paragraph of a block marker (dropped with it).
+    in_block_marker: bool,
+    /// Inside a note embed shown as a link (`![[Note]]`).
+    embed_as_link: bool,
 }
 
 impl<'a> Pass<'a, '_> {
     fn feed(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        // Where the event is in the text as written (for diagnostics and links).
+        let at = self.map.source(range.start);
         if let Some(code) = self.code.as_mut() {
             match event {
                 Event::Text(t) => code.text.push_str(&t),
@@ -220,47 +266,47 @@ impl<'a> Pass<'a, '_> {
             return;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, .. }) => self.start_heading(level, id),
-            Event::End(TagEnd::Heading(_)) => self.end_heading(),
-            Event::Start(Tag::CodeBlock(kind)) => self.start_code(kind, range),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
+            Event::Start(Tag::Heading {
+                level, id, attrs, ..
             }) => {
-                let dest_url = self.link_target(dest_url, range.start);
-                self.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                // MkDocs' attribute lists write `{ id="x" }`.
+                let id = id.or_else(|| {
+                    let (_, v) = attrs.into_iter().find(|(k, _)| k.as_ref() == "id")?;
+                    Some(v?.trim_matches(['"', '\'']).to_string().into())
+                });
+                self.start_heading(Some(level), id);
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.image_source(dest_url, range.start);
-                self.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            // A definition list's term gets an id, as Hugo gives it.
+            Event::Start(Tag::DefinitionListTitle) => self.start_heading(None, None),
+            Event::End(TagEnd::DefinitionListTitle) => self.end_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => self.start_code(kind, range, at),
+            Event::Text(text) if source::marker(&text).is_some() && self.heading.is_none() => {
+                self.block_marker(&text);
+            }
+            Event::Start(Tag::BlockQuote(kind)) => {
+                self.events.push(Event::Start(Tag::BlockQuote(kind)));
+                self.quotes.started(self.events.len() - 1);
+            }
+            Event::End(TagEnd::Paragraph) if self.in_block_marker => self.in_block_marker = false,
+            Event::End(TagEnd::Paragraph) => {
+                self.push(Event::End(TagEnd::Paragraph));
+                self.quotes.paragraph_ended(&mut self.events, &mut self.raw);
+            }
+            Event::End(TagEnd::BlockQuote(kind)) => match self.quotes.ended() {
+                Some(close) => {
+                    let html = self.raw.protect(close.to_string());
+                    self.events.push(Event::Html(html.into()));
+                }
+                None => self.events.push(Event::End(TagEnd::BlockQuote(kind))),
+            },
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Image) => {
+                self.link_or_image(event, at);
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 let html = match self.settings.html {
                     HtmlPolicy::Escape => html,
-                    _ => raw_links::rewrite(
-                        html,
-                        range.start,
-                        &self.origin,
-                        self.settings,
-                        &mut self.out,
-                    ),
+                    _ => raw_links::rewrite(html, at, &self.origin, self.settings, &mut self.out),
                 };
                 let event = self.raw.admit(html);
                 self.push(event);
@@ -275,6 +321,69 @@ impl<'a> Pass<'a, '_> {
         }
     }
 
+    /// A link or image: its destination resolved (a wikilink by name), a note embed shown as
+    /// a link.
+    fn link_or_image(&mut self, event: Event<'a>, at: usize) {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match link_type {
+                    LinkType::WikiLink { .. } => self.wikilink_target(dest_url, at),
+                    LinkType::Email => dest_url,
+                    _ => self.link_target(dest_url, at),
+                };
+                self.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                title,
+                id,
+            }) if !wikilinks::embeds_image(&dest_url) => {
+                // A note embedded with `![[Note]]`: a link to it.
+                self.embed_as_link = true;
+                let dest_url = self.wikilink_target(dest_url, at);
+                self.push(Event::Start(Tag::Link {
+                    link_type: LinkType::WikiLink { has_pothole },
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Image) if self.embed_as_link => {
+                self.embed_as_link = false;
+                self.push(Event::End(TagEnd::Link));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match link_type {
+                    LinkType::WikiLink { .. } => self.wikilink_target(dest_url, at),
+                    _ => self.image_source(dest_url, at),
+                };
+                self.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            other => self.push(other),
+        }
+    }
+
     /// Adds an event to the open heading, or to the page.
     fn push(&mut self, event: Event<'a>) {
         match self.heading.as_mut() {
@@ -283,8 +392,8 @@ impl<'a> Pass<'a, '_> {
         }
     }
 
-    fn start_heading(&mut self, level: HeadingLevel, id: Option<CowStr<'a>>) {
-        if level == HeadingLevel::H1 && self.first_h1 == FirstH1::ToDrop {
+    fn start_heading(&mut self, level: Option<HeadingLevel>, id: Option<CowStr<'a>>) {
+        if level == Some(HeadingLevel::H1) && self.first_h1 == FirstH1::ToDrop {
             self.first_h1 = FirstH1::Dropping;
         }
         self.heading = Some(OpenHeading {
@@ -302,6 +411,13 @@ impl<'a> Pass<'a, '_> {
             .ids
             .claim(h.explicit_id.unwrap_or_else(|| heading_slug(&h.text)));
         self.ids.note_github_id(&h.text, &id);
+        let mut inner_html = String::new();
+        let Some(level) = h.level else {
+            pulldown_cmark::html::push_html(&mut inner_html, h.inner.into_iter());
+            let html = format!("<dt id=\"{}\">{inner_html}</dt>\n", escape_html(&id));
+            self.events.push(Event::Html(html.into()));
+            return;
+        };
         if self.first_h1 == FirstH1::Dropping {
             // The title heading: only its id and its raw anchors (`<a id>`) stay.
             self.first_h1 = FirstH1::Kept;
@@ -310,7 +426,7 @@ impl<'a> Pass<'a, '_> {
             self.events.extend(anchors);
             return;
         }
-        let n = h.level as u8;
+        let n = level as u8;
         if n == 2 || n == 3 {
             self.out.toc.push(TocEntry {
                 level: n,
@@ -318,7 +434,6 @@ impl<'a> Pass<'a, '_> {
                 title: h.text.trim().to_string(),
             });
         }
-        let mut inner_html = String::new();
         pulldown_cmark::html::push_html(&mut inner_html, h.inner.into_iter());
         self.events.push(Event::Html(
             format!(
@@ -329,31 +444,45 @@ impl<'a> Pass<'a, '_> {
         ));
     }
 
-    fn start_code(&mut self, kind: CodeBlockKind<'a>, range: std::ops::Range<usize>) {
-        let lang = match kind {
+    /// A paragraph that stands for generated block HTML (see [`source::marker`]).
+    fn block_marker(&mut self, text: &str) {
+        let Some(html) = source::marker(text).and_then(|i| self.blocks.get(i)) else {
+            return;
+        };
+        if matches!(self.events.last(), Some(Event::Start(Tag::Paragraph))) {
+            self.events.pop();
+            self.in_block_marker = true;
+        }
+        let html = self.raw.protect(html.clone());
+        self.events.push(Event::Html(html.into()));
+    }
+
+    /// `range` is where the block is in the parsed text, `at` where it starts as written.
+    fn start_code(&mut self, kind: CodeBlockKind<'a>, range: std::ops::Range<usize>, at: usize) {
+        let info = match kind {
             CodeBlockKind::Fenced(info) => {
                 let block = &self.markdown[range.clone()];
                 if !fence_closes(block, range.end == self.markdown.len()) {
                     self.out.diagnostics.push(Diagnostic::warning(
-                        self.origin.location(range.start),
+                        self.origin.location(at),
                         "this code fence is never closed: the rest of the file is shown as code",
                     ));
                 }
-                info.split_whitespace().next().unwrap_or("").to_string()
+                fence::FenceInfo::parse(&info)
             }
-            CodeBlockKind::Indented => String::new(),
+            CodeBlockKind::Indented => fence::FenceInfo::default(),
         };
         self.code = Some(OpenCode {
-            lang,
+            info,
             text: String::new(),
-            start: range.start,
+            start: at,
         });
     }
 
     fn end_code(&mut self) {
         let Some(c) = self.code.take() else { return };
         let html = code_block(
-            &c.lang,
+            &c.info,
             &c.text,
             c.start,
             &self.origin,
@@ -378,6 +507,14 @@ impl<'a> Pass<'a, '_> {
             return CowStr::from("#");
         }
         match rewrite_link(&dest, offset, &self.origin, self.settings, &mut self.out) {
+            Some(url) => CowStr::from(url),
+            None => dest,
+        }
+    }
+
+    /// A wikilink's target, resolved by name (left as written when nothing has the name).
+    fn wikilink_target(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        match wikilinks::target(&dest, offset, &self.origin, self.settings, &mut self.out) {
             Some(url) => CowStr::from(url),
             None => dest,
         }
@@ -451,6 +588,13 @@ mod tests {
             match path {
                 "other.md" => Some("/articles/other/".into()),
                 "img/x.png" => Some("/img/x.png".into()),
+                _ => None,
+            }
+        }
+        fn resolve_wikilink(&self, _dir: &str, name: &str) -> Option<String> {
+            match name {
+                "Other" => Some("/articles/other/".into()),
+                "x.png" => Some("/img/x.png".into()),
                 _ => None,
             }
         }
@@ -696,6 +840,79 @@ mod tests {
             e.headline(),
             "content/a.md:1:71: error: image `gone.png` not found"
         );
+    }
+
+    #[test]
+    fn callouts_and_alerts_become_admonitions_and_plain_quotes_stay() {
+        let r = run("> [!info] Here's a *callout* title\n> Body text.\n\n> [!WARNING]\n> Careful.\n\n> [!faq]- Folded?\n> > Just a quote.\n\n> Plain quote.\n");
+        let html = &r.html;
+        assert!(html.contains("<div class=\"admonition admonition-note kind-info\">\n<p class=\"admonition-title\">Here's a <em>callout</em> title</p>\n<p>Body text.</p>\n</div>"), "{html}");
+        assert!(html.contains("<div class=\"admonition admonition-warning kind-warning\">\n<p class=\"admonition-title\">Warning</p>\n<p>Careful.</p>\n</div>"), "{html}");
+        assert!(html.contains("<details class=\"admonition admonition-warning kind-faq\">\n<summary class=\"admonition-title\">Folded?</summary>\n<blockquote>\n<p>Just a quote.</p>\n</blockquote>\n</details>"), "{html}");
+        assert!(
+            html.contains("<blockquote>\n<p>Plain quote.</p>\n</blockquote>"),
+            "{html}"
+        );
+        assert!(!html.contains("[!"), "{html}");
+    }
+
+    #[test]
+    fn mkdocs_admonitions_render_their_bodies_as_markdown() {
+        let r = run("!!! note \"Heads up\"\n    Body with [a link](other.md).\n\n    ```bash\n    ls\n    ```\n\nAfter [broken](gone.md).\n");
+        let html = &r.html;
+        assert!(html.starts_with("<div class=\"admonition admonition-note kind-note\">\n<p class=\"admonition-title\">Heads up</p>\n<p>Body with <a href=\"/articles/other/\">a link</a>.</p>"), "{html}");
+        assert!(html.contains("data-lang=\"bash\""), "{html}");
+        assert!(html.contains("</div>\n<p>After"), "{html}");
+        assert_eq!(r.diagnostics.sorted()[0].location.line_col, Some((8, 7)));
+    }
+
+    #[test]
+    fn wikilinks_and_embeds_resolve_by_name() {
+        let r = run("[[Other]], [[Other|shown]], [[Other#Top#Some Heading]], [[#Local]], ![[x.png]], ![[Other]] and [[Nobody]].\n\n## Local\n");
+        let html = &r.html;
+        assert!(
+            html.contains("<a href=\"/articles/other/\">Other</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"/articles/other/\">shown</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"/articles/other/#some-heading\">"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"#local\">"), "{html}");
+        assert!(html.contains("<img src=\"/img/x.png\""), "{html}");
+        assert!(html.contains("and <a href=\"Nobody\">Nobody</a>"), "{html}");
+        let e = &r.diagnostics.errors()[0];
+        assert_eq!(
+            e.headline(),
+            "content/a.md:1:96: error: wikilink `[[Nobody]]`: no note or file has that name"
+        );
+        assert_eq!(r.links.iter().filter(|l| l.path.is_some()).count(), 5);
+        let table = run("| a |\n|---|\n| [[Other\\|shown]] <me@example.org> |\n");
+        assert!(
+            table
+                .html
+                .contains("<a href=\"/articles/other/\">shown</a>"),
+            "{}",
+            table.html
+        );
+        assert!(
+            table.html.contains("href=\"mailto:me@example.org\""),
+            "{}",
+            table.html
+        );
+        assert!(table.diagnostics.is_empty(), "{:?}", table.diagnostics);
+    }
+
+    #[test]
+    fn definition_lists_render() {
+        let r = run("`baseURL`\n: The absolute URL of the site.\n");
+        assert!(r.html.contains("<dl>\n<dt id=\"baseurl\"><code>baseURL</code></dt>\n<dd>The absolute URL of the site.</dd>\n</dl>"), "{}", r.html);
+        let r = run("### 9.7.0 <small>Nov 2025</small> { id=\"9.7.0\" }\n");
+        assert!(r.html.contains("<h3 id=\"9.7.0\">"), "{}", r.html);
     }
 
     #[test]

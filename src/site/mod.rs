@@ -3,13 +3,15 @@
 //! computed once. [`crate::render::pages`] turns the graph into rendered pages, [`extras`]
 //! adds sitemap, feed, search index and data exports, [`links`] checks every internal link
 //! and anchor, [`redirects`] writes pages at articles' old URLs, [`stack`] draws a service's
-//! responsibility stack.
+//! responsibility stack, [`tree`] makes the content's folders sections and [`wikilinks`]
+//! finds notes and files by the names Obsidian links use.
 
 pub(crate) mod extras;
 pub(crate) mod links;
 pub(crate) mod redirects;
 pub(crate) mod stack;
 pub(crate) mod tree;
+pub(crate) mod wikilinks;
 
 use crate::cache::{Key, KeyBuilder};
 use crate::config::Config;
@@ -31,6 +33,8 @@ pub(crate) struct Site<'a> {
     pub sections: tree::Sections,
     /// Paths (relative to `content/`) of the other files under `content/`, copied as they are.
     pub files: std::collections::HashSet<String>,
+    /// Notes and files by the names wikilinks use.
+    pub wiki: wikilinks::WikiIndex,
     /// The dataset (empty when the site has none).
     pub dataset: &'a Dataset,
     /// Tag slug → (display name, article indexes).
@@ -92,6 +96,7 @@ impl<'a> Site<'a> {
             }
         }
         let files: std::collections::HashSet<String> = files.into_iter().collect();
+        let wiki = wikilinks::WikiIndex::new(&by_path, &articles, &files);
         let mut link_env = link_environment(config, &articles, &by_path, &tags, dataset, &sections);
         link_env = files_key(link_env, &files);
         Site {
@@ -100,6 +105,7 @@ impl<'a> Site<'a> {
             by_path,
             sections,
             files,
+            wiki,
             dataset,
             tags,
             backlinks,
@@ -183,7 +189,10 @@ fn link_environment(
         config.broken_links, config.remote_images
     ));
     for a in articles {
-        key.str("a").str(&a.slug).str(&a.url_path);
+        key.str("a").str(&a.slug).str(&a.url_path).str(&a.title);
+        for name in &a.names {
+            key.str("n").str(name);
+        }
     }
     let mut paths: Vec<(&String, &usize)> = by_path.iter().collect();
     paths.sort_unstable();
@@ -243,11 +252,18 @@ impl LinkResolver for Site<'_> {
     fn resolve_relative(&self, from_dir: &str, path: &str) -> Option<String> {
         let path = percent_decode(path.split(['#', '?']).next().unwrap_or(path));
         let joined = normalise_path(&format!("{from_dir}/{path}"))?;
-        if let Some(&i) = self
-            .by_path
-            .get(&joined)
-            .or_else(|| self.by_path.get(&format!("{joined}.md")))
-        {
+        // `x.md` may be written `x.markdown`, or `x.en.md` (Hugo's English page).
+        let stem = joined.strip_suffix(".md");
+        let other_names = [
+            Some(format!("{joined}.md")),
+            stem.map(|s| format!("{s}.markdown")),
+            stem.map(|s| format!("{s}.en.md")),
+        ];
+        let found = std::iter::once(Some(joined.clone()))
+            .chain(other_names)
+            .flatten()
+            .find_map(|p| self.by_path.get(&p));
+        if let Some(&i) = found {
             return Some(self.article_url(self.articles[i]));
         }
         if self.files.contains(&joined) {
@@ -257,16 +273,32 @@ impl LinkResolver for Site<'_> {
         let section: String = joined
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(|s| format!("{}/", slugify(s)))
+            .map(|s| format!("{}/", crate::content::url::segment(s)))
             .collect();
         self.sections
             .contains_key(&section)
             .then(|| self.url(&section))
     }
 
+    fn resolve_wikilink(&self, from_dir: &str, name: &str) -> Option<String> {
+        if let Some(i) = self.wiki.page(from_dir, name) {
+            return Some(self.article_url(self.articles[i]));
+        }
+        self.wiki.file(from_dir, name).map(|path| self.url(path))
+    }
+
     fn resolve_file(&self, site_path: &str) -> Option<String> {
-        let path = percent_decode(site_path);
-        self.files.contains(path.as_ref()).then(|| self.url(&path))
+        let path = percent_decode(site_path.split('?').next().unwrap_or(site_path));
+        // A multilingual Hugo site writes `/en/x.png` for its files at `/x.png`.
+        let unlocalised = path
+            .split_once('/')
+            .filter(|(lang, _)| lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_lowercase()))
+            .map(|(_, rest)| rest);
+        let found = [Some(path.as_ref()), unlocalised]
+            .into_iter()
+            .flatten()
+            .find(|p| self.files.contains(*p));
+        found.map(|p| self.url(p))
     }
 
     fn base_path(&self) -> &str {

@@ -36,12 +36,15 @@ pub(crate) fn redirect_pages(
                 diags.push(Diagnostic::warning(
                     r.location.clone(),
                     format!(
-                        "old URL `{}` is outside the site: no redirect written",
+                        "old URL `{}` is the home page or outside the site: no redirect written",
                         r.from
                     ),
                 ));
                 continue;
             };
+            if path == format!("{}index.html", a.url_path) {
+                continue; // the article is already there
+            }
             if taken(&path) || pages.iter().any(|p| p.path == path) {
                 diags.push(Diagnostic::warning(
                     r.location.clone(),

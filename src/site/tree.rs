@@ -52,10 +52,32 @@ pub(crate) fn sections(articles: &[(&str, &Article)]) -> Sections {
             (url, folder) = (up, up_folder);
         }
     }
+    adopt_pages_beside_folders(&mut sections, articles);
     for s in sections.values_mut() {
         s.children.sort();
     }
     sections
+}
+
+/// A page beside a folder of the same name (`aws.md` and `aws/`) is served at the folder's
+/// URL: it becomes the folder's page and leaves its parent's list of pages (the parent lists
+/// the folder instead).
+fn adopt_pages_beside_folders(sections: &mut Sections, articles: &[(&str, &Article)]) {
+    for (i, (_, a)) in articles.iter().enumerate() {
+        let adopted = match sections.get_mut(&a.url_path) {
+            Some(s) if s.index.is_none() => {
+                s.index = Some(i);
+                s.title = a.title.clone();
+                true
+            }
+            _ => false,
+        };
+        if adopted {
+            if let Some(up) = sections.get_mut(parent(&a.url_path)) {
+                up.articles.retain(|&j| j != i);
+            }
+        }
+    }
 }
 
 /// The section at `url` (whose folder is `folder` under `content/`), created if new.
@@ -128,6 +150,16 @@ mod tests {
         assert_eq!(s[""].children, ["aws/", "notes/"]);
         assert_eq!(s[""].articles, [4]);
         assert_eq!(parent("aws/iam/"), "aws/");
+        let paths = ["guide.md", "guide/step.md"];
+        let articles: Vec<Article> = paths.iter().map(|p| article(p)).collect();
+        let pairs: Vec<(&str, &Article)> = paths.iter().copied().zip(&articles).collect();
+        let s = sections(&pairs);
+        assert_eq!(
+            s["guide/"].index,
+            Some(0),
+            "the page beside the folder is its page"
+        );
+        assert!(s[""].articles.is_empty());
         assert_eq!(parent("aws/"), "");
     }
 }

@@ -22,10 +22,6 @@ fn jekyll_keys_are_mapped_kept_for_templates_and_reported_once_per_name() {
             kept("mitre_tactic", "1 file")
         ),
         format!(
-            "content/guides/getting-started.md:7:1: warning: {}",
-            kept("permalink", "1 file")
-        ),
-        format!(
             "content/guides/getting-started.md:10:1: warning: {}",
             kept("nav_order", "1 file")
         ),
@@ -51,6 +47,11 @@ fn jekyll_keys_are_mapped_kept_for_templates_and_reported_once_per_name() {
 fn an_old_url_gets_a_redirect_page_to_the_new_one() {
     let site = SiteTest::fixture("notes/jekyll-front-matter");
     site.run(["build"]).succeeds();
+    let permalink = site.page("docs/getting-started/index.html");
+    assert!(
+        permalink.contains("url=/guides/getting-started/"),
+        "a permalink too: {permalink}"
+    );
     let redirect = site.page("old/start/index.html");
     assert!(
         redirect
@@ -118,7 +119,7 @@ fn an_obsidian_note_is_titled_by_its_file_name_not_its_first_line_or_callout() {
         "AWS IAM Roles"
     );
     assert_eq!(
-        title_of(&site, "security/incident-response-plan/index.html"),
+        title_of(&site, "security/incident_response-plan/index.html"),
         "Incident response plan"
     );
 }
@@ -275,4 +276,215 @@ fn broken_links_can_be_warnings_while_an_import_is_cleaned_up() {
         .stderr_has("content/note.md:3:64: warning: image `gone.png` not found");
     std::fs::write(site.path("srm-docs.toml"), "title = \"Strict\"\n").unwrap();
     site.run(["check"]).fails().counts(3, 0);
+}
+
+// ---- syntax of other tools ----------------------------------------------------------------
+
+#[test]
+fn obsidian_callouts_become_admonitions() {
+    let site = SiteTest::fixture("notes/obsidian-callouts");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("callout-note/index.html");
+    assert!(page.contains("<title>Callout note · "), "{page}");
+    assert!(page.contains("<div class=\"admonition admonition-note kind-info\">\n<p class=\"admonition-title\">Here's a callout title</p>\n<p>Here's a callout block.</p>\n</div>"), "{page}");
+    assert!(page.contains("<details class=\"admonition admonition-warning kind-faq\">\n<summary class=\"admonition-title\">Are callouts foldable?</summary>"), "{page}");
+    assert!(
+        page.contains("<p class=\"admonition-title\">Tip</p>"),
+        "{page}"
+    );
+    assert!(!page.contains("[!"), "no marker is left: {page}");
+}
+
+#[test]
+fn github_alerts_become_admonitions() {
+    let site = SiteTest::fixture("notes/github-alerts");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("index.html");
+    assert!(page.contains("<div class=\"admonition admonition-note kind-note\">\n<p class=\"admonition-title\">Note</p>\n<p>Useful information"), "{page}");
+    assert!(
+        page.contains("<div class=\"admonition admonition-warning kind-caution\">"),
+        "{page}"
+    );
+}
+
+#[test]
+fn mkdocs_admonitions_tabs_and_fence_titles_render() {
+    let site = SiteTest::fixture("notes/mkdocs-admonitions");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("setup/installation/index.html");
+    assert!(page.contains("<p class=\"admonition-title\">Before you start</p>\n<p>You need Python 3.9 or later.</p>"), "{page}");
+    assert!(page.contains("<div class=\"code-title\">Check your version</div>\n<pre class=\"code\" data-lang=\"sh\">"), "{page}");
+    assert!(page.contains("<details class=\"admonition admonition-warning kind-warning\">\n<summary class=\"admonition-title\">Older versions</summary>"), "{page}");
+    assert!(
+        page.contains("<details class=\"admonition admonition-tip kind-tip\" open>"),
+        "nested and open: {page}"
+    );
+    assert!(
+        page.contains("<p class=\"admonition-title\">pip</p>\n<p>Install with pip.</p>"),
+        "a tab: {page}"
+    );
+    assert!(page.contains("<p>After the blocks.</p>"), "{page}");
+    assert!(!page.contains("!!!") && !page.contains("???"), "{page}");
+    assert!(
+        !page.contains("<pre class=\"plain\"><code>You need"),
+        "bodies are not code: {page}"
+    );
+}
+
+#[test]
+fn wikilinks_and_embeds_resolve_by_name_title_or_alias() {
+    let site = SiteTest::fixture("notes/obsidian-wikilinks");
+    site.run(["build"]).succeeds().clean();
+    let roles = site.page("security/iam-roles/index.html");
+    assert!(
+        roles.contains("<a href=\"/cloud/shared-model/\">the shared model</a>"),
+        "{roles}"
+    );
+    assert!(
+        roles.contains("href=\"/cloud/shared-model/#who-patches\""),
+        "{roles}"
+    );
+    assert!(
+        roles.contains("<img src=\"/Security/Attachments/Pasted%20image%201.png\""),
+        "{roles}"
+    );
+    assert!(
+        roles.contains("<a href=\"#trust-policies\">this note</a>"),
+        "{roles}"
+    );
+    assert!(site.built("Security/Attachments/Pasted image 1.png"));
+    let model = site.page("cloud/shared-model/index.html");
+    assert!(
+        model.contains("<a href=\"/security/iam-roles/\">AWS IAM</a>"),
+        "an alias: {model}"
+    );
+    assert!(
+        model.contains("<a href=\"/security/iam-roles/\">IAM Roles</a>"),
+        "a note embed is a link: {model}"
+    );
+    assert!(
+        model.contains("<a href=\"/security/iam-roles/\">roles</a>"),
+        "a table's escaped pipe: {model}"
+    );
+    assert!(!model.contains("[["), "{model}");
+}
+
+#[test]
+fn definition_lists_render() {
+    let site = SiteTest::fixture("notes/hugo-definition-list");
+    site.run(["build"]).succeeds().clean();
+    let page = site.page("settings/index.html");
+    assert!(
+        page.contains(
+            "<dt id=\"baseurl\"><code>baseURL</code></dt>\n<dd>The absolute URL of the published site.</dd>"
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn hugo_shortcodes_are_translated_or_removed_with_a_warning() {
+    let site = SiteTest::fixture("notes/hugo-shortcodes");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/docs/overview.md:17:1: warning: Hugo shortcode `{{< youtube >}}` has no equivalent here: removed",
+    ]);
+    let page = site.page("docs/overview/index.html");
+    assert!(
+        page.contains("<a href=\"/docs/install/\">install guide</a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<img src=\"/docs/images/arch.png\" alt=\"Architecture\" />"),
+        "{page}"
+    );
+    assert!(page.contains("<div class=\"admonition admonition-warning kind-warning\">\n<p class=\"admonition-title\">Before upgrading</p>\n<p>Back up your data.</p>\n</div>"), "{page}");
+    assert!(page.contains("data-lang=\"go\""), "{page}");
+    assert!(
+        page.contains("{{ .Title }}"),
+        "code keeps its braces: {page}"
+    );
+    assert!(
+        !page.contains("{{&lt;") && !page.contains("{{<") && !page.contains("youtube"),
+        "{page}"
+    );
+}
+
+#[test]
+fn jekyll_liquid_is_translated_or_removed_with_a_warning() {
+    let site = SiteTest::fixture("notes/jekyll-liquid");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/_docs/structure.md:5:1: warning: Liquid tag `{% include %}` has no equivalent here: removed",
+    ]);
+    let page = site.page("docs/structure/index.html");
+    assert!(page.contains("<a href=\"/docs/\">the index</a>"), "{page}");
+    assert!(
+        page.contains("<a href=\"/docs/assets/\">assets</a>"),
+        "{page}"
+    );
+    assert!(page.contains("data-lang=\"ruby\""), "{page}");
+    assert!(
+        page.contains("{{ page.title }}"),
+        "code keeps its braces: {page}"
+    );
+    assert!(page.contains("<a id=\"layouts-folder\"></a>"), "{page}");
+    assert!(!page.contains("{%") && !page.contains("{:"), "{page}");
+}
+
+// ---- warnings -----------------------------------------------------------------------------
+
+#[test]
+fn frequent_warnings_are_summarised_in_one_line_and_verbose_lists_them_all() {
+    let site = SiteTest::fixture("notes/noisy-warnings");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/note-1.md:3:1: warning: unknown code language `klingon`: shown as plain text — 5 times, also at content/note-2.md:3:1, content/note-3.md:3:1, content/note-4.md:3:1, … (--verbose lists them all)",
+    ]);
+    let verbose = site.run(["build", "--verbose"]);
+    verbose.succeeds();
+    assert_eq!(verbose.headlines().len(), 5, "{verbose:?}");
+    assert!(verbose
+        .stderr_lacks("`text`")
+        .stderr_lacks("`tree`")
+        .headlines()[4]
+        .starts_with("content/note-5.md:3:1: warning: unknown code language `klingon`"));
+}
+
+#[test]
+fn hugo_translations_and_pages_beside_their_folders_find_their_urls() {
+    let site = SiteTest::fixture("notes/hugo-translations");
+    site.run(["build"]).succeeds().clean();
+    assert!(site.page("basics/index.html").contains("<title>Basics · "));
+    assert!(site
+        .page("fr/basics/index.html")
+        .contains("<title>Les bases · "));
+    let guide = site.page("guide/index.html");
+    assert!(
+        guide.contains("<title>Guide · "),
+        "the page beside the folder: {guide}"
+    );
+    assert!(guide.contains("href=\"/guide/step/\""), "{guide}");
+}
+
+#[test]
+fn comments_highlights_attribute_lists_and_icons_are_not_printed() {
+    let site = SiteTest::fixture("notes/obsidian-inline");
+    site.run(["build"]).succeeds().diagnostics_are(&[
+        "content/Inline syntax.md:8:49: warning: MkDocs icon `:…:` has no equivalent here: removed",
+    ]);
+    let page = site.page("inline-syntax/index.html");
+    assert!(
+        page.contains("Some <mark>highlighted</mark> words  here."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("hidden comment") && !page.contains("several lines"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"/inline-syntax/\">Get started</a>  done."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("md-button") && !page.contains(":material"),
+        "{page}"
+    );
 }

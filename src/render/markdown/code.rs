@@ -1,6 +1,7 @@
 //! Code blocks: highlighted with syntect, `mermaid` drawn as SVG, language-less fences kept
 //! byte for byte, and the check that a fence is closed.
 
+use super::fence::{syntax_name, FenceInfo, PLAIN_TEXT};
 use super::{Origin, Rendered, Settings};
 use crate::diagnostics::Diagnostic;
 use crate::render::escape::escape_html;
@@ -25,6 +26,25 @@ pub(super) fn fence_closes(block: &str, at_end: bool) -> bool {
 
 /// The HTML of a code block (see the module docs).
 pub(super) fn code_block(
+    info: &FenceInfo,
+    text: &str,
+    offset: usize,
+    origin: &Origin<'_>,
+    settings: &Settings<'_>,
+    out: &mut Rendered,
+) -> String {
+    let block = block_html(&info.lang, text, offset, origin, settings, out);
+    match &info.title {
+        Some(title) => format!(
+            "<div class=\"code-title\">{}</div>\n{block}",
+            escape_html(title)
+        ),
+        None => block,
+    }
+}
+
+/// The block itself, without its title.
+fn block_html(
     lang: &str,
     text: &str,
     offset: usize,
@@ -56,11 +76,16 @@ pub(super) fn code_block(
         }
     }
     let lang_attr = escape_html(lang);
-    match settings.highlighter.highlight(lang, text) {
+    match settings.highlighter.highlight(syntax_name(lang), text) {
         Highlighted::Code(html) => {
             format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{html}</code></pre>\n")
         }
         Highlighted::UnknownLanguage(html) => {
+            if PLAIN_TEXT.contains(&lang) {
+                return format!(
+                    "<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{html}</code></pre>\n"
+                );
+            }
             out.diagnostics.push(Diagnostic::warning(
                 origin.location(offset),
                 format!("unknown code language `{lang}`: shown as plain text"),

@@ -93,6 +93,17 @@ pub(super) fn rewrite_link(
     if is_external(d.target) {
         return None;
     }
+    if d.target.contains("{{") || d.target.contains("{%") {
+        out.diagnostics.push(Diagnostic::warning(
+            origin.location(offset),
+            format!(
+                "link to `{}`: a template expression only the original tool can fill in; \
+                 left as written",
+                crate::render::html_policy::abbreviate(d.target, 60)
+            ),
+        ));
+        return None;
+    }
     match internal_url(d.target, origin, settings) {
         Some(url) => {
             record(out, Some(url.clone()));

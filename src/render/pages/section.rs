@@ -29,6 +29,8 @@ impl PageBuilder<'_, '_> {
         site.sections
             .iter()
             .filter(|(url, s)| s.index.is_none() && !NOT_GENERATED.contains(&url.as_str()))
+            // A folder with its own `index.html` file (Jekyll) keeps it.
+            .filter(|(url, _)| !site.files.contains(&format!("{url}index.html")))
             .map(|(url, s)| {
                 let context = ArticlesContext {
                     page: PageMeta {
