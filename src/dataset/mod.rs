@@ -6,14 +6,16 @@
 //! the model, never stored.
 
 mod follow_on;
+pub(crate) mod id;
 mod model;
 pub(crate) mod raw;
 mod validate;
 mod vocab;
 
+pub(crate) use id::Id;
 pub(crate) use model::{
-    Category, Cell, Control, Dataset, Kind, Owner, Row, Scenario, Service, SpectrumStep, Spread,
-    Text, Update,
+    Category, Cell, Conflict, Control, Dataset, Kind, Owner, Row, Scenario, Service, Source,
+    SpectrumStep, Spread, Text, Update,
 };
 pub(crate) use validate::{article_references, check_article_references};
 pub(crate) use vocab::{Compute, DefaultState, Layer, ServiceKind, Status, Vocabulary};

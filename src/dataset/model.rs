@@ -2,6 +2,7 @@
 //! vocabularies as enums ([`super::vocab`]), and the lookups later stages use (an entity by
 //! id, the resolved cell of a control for a service, whether a control's owner varies).
 
+use super::id::Id;
 use super::vocab::{Compute, DefaultState, Layer, ServiceKind, Status};
 use crate::diagnostics::Location;
 use serde::Serialize;
@@ -62,7 +63,7 @@ pub(crate) struct Update {
     /// What changed.
     pub text: Text,
     /// Source ids.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// One resolved matrix cell.
@@ -81,16 +82,16 @@ pub(crate) struct Cell {
     /// Dated changes.
     pub updates: Vec<Update>,
     /// Conflict ids.
-    pub conflicts: Vec<String>,
+    pub conflicts: Vec<Id<Conflict>>,
     /// Source ids.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// A source article.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Source {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
-    pub id: String,
+    pub id: Id<Source>,
     /// Title shown on pages.
     pub title: String,
     /// Who wrote it.
@@ -117,14 +118,14 @@ pub(crate) struct OwnerInfo {
     /// What the party is responsible for.
     pub description: Text,
     /// Ids of the sources this comes from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// A service category (IaaS / PaaS / abstracted).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Category {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
-    pub id: String,
+    pub id: Id<Category>,
     /// Name shown on pages.
     pub label: String,
     /// Other names it goes by.
@@ -136,26 +137,26 @@ pub(crate) struct Category {
     /// A longer description.
     pub description: Option<Text>,
     /// Ids of the sources this comes from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// A cloud service.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Service {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
-    pub id: String,
+    pub id: Id<Service>,
     /// Name shown on pages.
     pub name: String,
     /// Other names it goes by.
     pub aliases: Vec<String>,
     /// Category id.
-    pub category: String,
+    pub category: Id<Category>,
     /// One-paragraph summary.
     pub summary: Text,
     /// What the service is for.
     pub kind: ServiceKind,
     /// Ids of the controls this service helps the customer hold.
-    pub helps_with: Vec<String>,
+    pub helps_with: Vec<Id<Control>>,
     /// Where customer code runs on this service, when that applies.
     pub compute: Option<Compute>,
     /// Whether the service is still offered.
@@ -165,16 +166,16 @@ pub(crate) struct Service {
     /// Dated changes made after the sources were written.
     pub updates: Vec<Update>,
     /// Ids of the conflicts about this.
-    pub conflicts: Vec<String>,
+    pub conflicts: Vec<Id<Conflict>>,
     /// Ids of the sources this comes from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// A security control.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Control {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
-    pub id: String,
+    pub id: Id<Control>,
     /// Title shown on pages.
     pub title: String,
     /// The layer of the responsibility stack the control sits in.
@@ -184,27 +185,27 @@ pub(crate) struct Control {
     /// Related NIST SP 800-53 control ids.
     pub nist: Vec<String>,
     /// Ids of the sources this comes from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// The ownership of one control: a cell per category plus per-service overrides.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Row {
     /// Control id.
-    pub control: String,
+    pub control: Id<Control>,
     /// The cell of each category id.
-    pub defaults: BTreeMap<String, Cell>,
+    pub defaults: BTreeMap<Id<Category>, Cell>,
     /// Per-service cells, by service id.
-    pub overrides: BTreeMap<String, Cell>,
+    pub overrides: BTreeMap<Id<Service>, Cell>,
     /// Ids of the sources for the whole row.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// A walkthrough.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Scenario {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
-    pub id: String,
+    pub id: Id<Scenario>,
     /// Title shown on pages.
     pub title: String,
     /// The question asked.
@@ -222,58 +223,58 @@ pub(crate) struct Scenario {
     /// Why the answer holds.
     pub rationale: Option<Text>,
     /// Ids of the services involved.
-    pub services: Vec<String>,
+    pub services: Vec<Id<Service>>,
     /// Ids of the controls involved.
-    pub controls: Vec<String>,
+    pub controls: Vec<Id<Control>>,
     /// Ids of the conflicts about this.
-    pub conflicts: Vec<String>,
+    pub conflicts: Vec<Id<Conflict>>,
     /// Dated changes made after the sources were written.
     pub updates: Vec<Update>,
     /// Ids of the sources this comes from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// A myth and the reality.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Misconception {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
-    pub id: String,
+    pub id: Id<Misconception>,
     /// What people believe.
     pub myth: Text,
     /// What is true.
     pub reality: Text,
     /// Ids of the controls the myth is about.
-    pub controls: Vec<String>,
+    pub controls: Vec<Id<Control>>,
     /// Ids of the services the myth is about.
-    pub services: Vec<String>,
+    pub services: Vec<Id<Service>>,
     /// Dated changes made after the sources were written.
     pub updates: Vec<Update>,
     /// Ids of the conflicts about this.
-    pub conflicts: Vec<String>,
+    pub conflicts: Vec<Id<Conflict>>,
     /// Ids of the sources this comes from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// An exam or practice tip.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Tip {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
-    pub id: String,
+    pub id: Id<Tip>,
     /// The tip.
     pub text: Text,
     /// Ids of the controls the tip is about.
-    pub controls: Vec<String>,
+    pub controls: Vec<Id<Control>>,
     /// Dated changes made after the sources were written.
     pub updates: Vec<Update>,
     /// Ids of the sources this comes from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// A compliance programme.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Program {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
-    pub id: String,
+    pub id: Id<Program>,
     /// Name shown on pages.
     pub name: String,
     /// The family of programmes it belongs to.
@@ -281,7 +282,7 @@ pub(crate) struct Program {
     /// Free note.
     pub note: Option<Text>,
     /// Ids of the sources this comes from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// One side of a disagreement.
@@ -290,14 +291,14 @@ pub(crate) struct Position {
     /// What this side states.
     pub claim: Text,
     /// Ids of the sources this comes from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// Where sources disagree, and what this knowledge base states.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Conflict {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
-    pub id: String,
+    pub id: Id<Conflict>,
     /// What the sources disagree about.
     pub topic: String,
     /// The sides.
@@ -312,19 +313,19 @@ pub(crate) struct Conflict {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct SpectrumStep {
     /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
-    pub id: String,
+    pub id: Id<SpectrumStep>,
     /// Name shown on pages.
     pub label: String,
     /// Position in lists (ascending).
     pub rank: i64,
     /// Ids of the services at this step.
-    pub services: Vec<String>,
+    pub services: Vec<Id<Service>>,
     /// Ids of the controls the customer holds at this step.
-    pub customer_manages: Vec<String>,
+    pub customer_manages: Vec<Id<Control>>,
     /// One-paragraph summary.
     pub summary: Text,
     /// Ids of the sources this comes from.
-    pub sources: Vec<String>,
+    pub sources: Vec<Id<Source>>,
 }
 
 /// The validated dataset.
@@ -341,7 +342,7 @@ pub(crate) struct Dataset {
     /// Security controls.
     pub controls: Vec<Control>,
     /// The matrix row of each control id.
-    pub matrix: BTreeMap<String, Row>,
+    pub matrix: BTreeMap<Id<Control>, Row>,
     /// Walkthroughs.
     pub scenarios: Vec<Scenario>,
     /// Myths and realities.
@@ -463,6 +464,33 @@ impl Dataset {
         }
     }
 }
+
+/// A model struct that has an [`Id`]: its kind, for messages and lookups.
+pub(crate) trait Entity {
+    /// The kind of entity.
+    const KIND: Kind;
+}
+
+macro_rules! entities {
+    ($($ty:ident => $kind:ident),* $(,)?) => {
+        $(impl Entity for $ty {
+            const KIND: Kind = Kind::$kind;
+        })*
+    };
+}
+
+entities!(
+    Source => Source,
+    Category => Category,
+    Service => Service,
+    Control => Control,
+    Scenario => Scenario,
+    Misconception => Misconception,
+    Tip => Tip,
+    Program => Program,
+    Conflict => Conflict,
+    SpectrumStep => Spectrum,
+);
 
 /// The kinds of entity in the dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -12,7 +12,8 @@ mod matrix;
 pub(crate) use articles::{article_references, check_article_references};
 
 use super::follow_on::{FollowOns, Section};
-use super::model::{Dataset, Kind, Owner, Source, Text, Update};
+use super::id::Id;
+use super::model::{Dataset, Entity, Kind, Owner, Source, Text, Update};
 use super::raw::{RawFile, RawUpdate, S};
 use super::vocab::{UnknownWord, Vocabulary};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location, UnknownId};
@@ -109,7 +110,7 @@ impl<'a> Validator<'a> {
         for (file, raw) in self.files {
             for c in &raw.controls {
                 let declared = !ds.matrix.is_empty();
-                if ds.matrix.contains_key(&c.id.value)
+                if ds.matrix.contains_key(c.id.value.as_str())
                     || self.follow.absorbs(Section::Matrix, declared)
                 {
                     continue;
@@ -124,7 +125,7 @@ impl<'a> Validator<'a> {
 
     fn source(&mut self, file: &SourceFile, s: &super::raw::RawSource) -> Source {
         Source {
-            id: s.id.value.clone(),
+            id: Id::new(s.id.value.as_str()),
             title: s.title.clone(),
             author: s.author.clone(),
             date: s.date.as_ref().map(|d| self.date(file, d)),
@@ -187,10 +188,11 @@ impl<'a> Validator<'a> {
     }
 
     /// Checks one reference; reports at its place with a did-you-mean.
-    fn check(&mut self, file: &SourceFile, kind: Kind, r: &S) -> Option<String> {
+    fn check<K: Entity>(&mut self, file: &SourceFile, r: &S) -> Option<Id<K>> {
+        let kind = K::KIND;
         let known = self.ids.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
         if known.contains(&r.value) {
-            return Some(r.value.clone());
+            return Some(Id::new(r.value.as_str()));
         }
         if self.follow.absorbs(Section::Ids(kind), !known.is_empty()) {
             return None;
@@ -201,9 +203,9 @@ impl<'a> Validator<'a> {
     }
 
     /// The references that resolve (each one that does not is reported).
-    fn refs(&mut self, file: &SourceFile, kind: Kind, list: &[S]) -> Vec<String> {
+    fn refs<K: Entity>(&mut self, file: &SourceFile, list: &[S]) -> Vec<Id<K>> {
         list.iter()
-            .filter_map(|r| self.check(file, kind, r))
+            .filter_map(|r| self.check::<K>(file, r))
             .collect()
     }
 
@@ -225,7 +227,7 @@ impl<'a> Validator<'a> {
             .map(|u| Update {
                 date: self.date(file, &u.date),
                 text: Self::text(file, &u.text),
-                sources: self.refs(file, Kind::Source, &u.sources),
+                sources: self.refs::<Source>(file, &u.sources),
             })
             .collect()
     }

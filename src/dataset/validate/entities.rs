@@ -2,9 +2,10 @@
 //! and every closed word parsed on the way.
 
 use super::Validator;
+use crate::dataset::id::Id;
 use crate::dataset::model::{
-    Category, Conflict, Control, Dataset, Kind, Misconception, Owner, OwnerInfo, Position, Program,
-    Scenario, Service, SpectrumStep, Tip,
+    Category, Conflict, Control, Dataset, Misconception, Owner, OwnerInfo, Position, Program,
+    Scenario, Service, Source, SpectrumStep, Tip,
 };
 use crate::dataset::raw::{
     RawCategory, RawConflict, RawControl, RawFile, RawMisconception, RawOwner, RawProgram,
@@ -60,54 +61,54 @@ impl Validator<'_> {
             label: o.label.clone(),
             motto: o.motto.clone(),
             description: Self::text(file, &o.description),
-            sources: self.refs(file, Kind::Source, &o.sources),
+            sources: self.refs::<Source>(file, &o.sources),
         }
     }
 
     fn category(&mut self, file: &SourceFile, c: &RawCategory) -> Category {
         Category {
-            id: c.id.value.clone(),
+            id: Id::new(c.id.value.as_str()),
             label: c.label.clone(),
             aliases: c.aliases.clone(),
             rank: c.rank,
             summary: Self::text(file, &c.summary),
             description: Self::opt_text(file, &c.description),
-            sources: self.refs(file, Kind::Source, &c.sources),
+            sources: self.refs::<Source>(file, &c.sources),
         }
     }
 
     fn service(&mut self, file: &SourceFile, s: &RawService) -> Service {
         let category = self
-            .check(file, Kind::Category, &s.category)
-            .unwrap_or_default();
+            .check::<Category>(file, &s.category)
+            .unwrap_or_else(|| Id::new(s.category.value.as_str()));
         let kind = s.kind.as_ref().map(|k| self.word(file, k));
         let compute = s.compute.as_ref().map(|c| self.word(file, c));
         let status = s.status.as_ref().map(|c| self.word(file, c));
         Service {
-            id: s.id.value.clone(),
+            id: Id::new(s.id.value.as_str()),
             name: s.name.clone(),
             aliases: s.aliases.clone(),
             category,
             summary: Self::text(file, &s.summary),
             kind: kind.unwrap_or_default(),
-            helps_with: self.refs(file, Kind::Control, &s.helps_with),
+            helps_with: self.refs::<Control>(file, &s.helps_with),
             compute,
             status: status.unwrap_or_default(),
             note: Self::opt_text(file, &s.note),
             updates: self.updates(file, &s.updates),
-            conflicts: self.refs(file, Kind::Conflict, &s.conflicts),
-            sources: self.refs(file, Kind::Source, &s.sources),
+            conflicts: self.refs::<Conflict>(file, &s.conflicts),
+            sources: self.refs::<Source>(file, &s.sources),
         }
     }
 
     fn control(&mut self, file: &SourceFile, c: &RawControl) -> Control {
         Control {
-            id: c.id.value.clone(),
+            id: Id::new(c.id.value.as_str()),
             title: c.title.clone(),
             layer: self.word(file, &c.layer),
             description: Self::text(file, &c.description),
             nist: c.nist.clone(),
-            sources: self.refs(file, Kind::Source, &c.sources),
+            sources: self.refs::<Source>(file, &c.sources),
         }
     }
 
@@ -123,7 +124,7 @@ impl Validator<'_> {
             ));
         }
         Scenario {
-            id: s.id.value.clone(),
+            id: Id::new(s.id.value.as_str()),
             title: s.title.clone(),
             question: Self::text(file, &s.question),
             steps: s.steps.iter().map(|t| Self::text(file, t)).collect(),
@@ -132,44 +133,44 @@ impl Validator<'_> {
             aws: Self::opt_text(file, &s.aws),
             customer: Self::opt_text(file, &s.customer),
             rationale: Self::opt_text(file, &s.rationale),
-            services: self.refs(file, Kind::Service, &s.services),
-            controls: self.refs(file, Kind::Control, &s.controls),
-            conflicts: self.refs(file, Kind::Conflict, &s.conflicts),
+            services: self.refs::<Service>(file, &s.services),
+            controls: self.refs::<Control>(file, &s.controls),
+            conflicts: self.refs::<Conflict>(file, &s.conflicts),
             updates: self.updates(file, &s.updates),
-            sources: self.refs(file, Kind::Source, &s.sources),
+            sources: self.refs::<Source>(file, &s.sources),
         }
     }
 
     fn misconception(&mut self, file: &SourceFile, m: &RawMisconception) -> Misconception {
         Misconception {
-            id: m.id.value.clone(),
+            id: Id::new(m.id.value.as_str()),
             myth: Self::text(file, &m.myth),
             reality: Self::text(file, &m.reality),
-            controls: self.refs(file, Kind::Control, &m.controls),
-            services: self.refs(file, Kind::Service, &m.services),
+            controls: self.refs::<Control>(file, &m.controls),
+            services: self.refs::<Service>(file, &m.services),
             updates: self.updates(file, &m.updates),
-            conflicts: self.refs(file, Kind::Conflict, &m.conflicts),
-            sources: self.refs(file, Kind::Source, &m.sources),
+            conflicts: self.refs::<Conflict>(file, &m.conflicts),
+            sources: self.refs::<Source>(file, &m.sources),
         }
     }
 
     fn tip(&mut self, file: &SourceFile, t: &RawTip) -> Tip {
         Tip {
-            id: t.id.value.clone(),
+            id: Id::new(t.id.value.as_str()),
             text: Self::text(file, &t.text),
-            controls: self.refs(file, Kind::Control, &t.controls),
+            controls: self.refs::<Control>(file, &t.controls),
             updates: self.updates(file, &t.updates),
-            sources: self.refs(file, Kind::Source, &t.sources),
+            sources: self.refs::<Source>(file, &t.sources),
         }
     }
 
     fn program(&mut self, file: &SourceFile, p: &RawProgram) -> Program {
         Program {
-            id: p.id.value.clone(),
+            id: Id::new(p.id.value.as_str()),
             name: p.name.clone(),
             family: p.family.clone(),
             note: Self::opt_text(file, &p.note),
-            sources: self.refs(file, Kind::Source, &p.sources),
+            sources: self.refs::<Source>(file, &p.sources),
         }
     }
 
@@ -180,11 +181,11 @@ impl Validator<'_> {
             .iter()
             .map(|p| Position {
                 claim: Self::text(file, &p.claim),
-                sources: self.refs(file, Kind::Source, &p.sources),
+                sources: self.refs::<Source>(file, &p.sources),
             })
             .collect();
         Conflict {
-            id: c.id.value.clone(),
+            id: Id::new(c.id.value.as_str()),
             topic: c.topic.clone(),
             positions,
             resolution: Self::text(file, &c.resolution),
@@ -194,13 +195,13 @@ impl Validator<'_> {
 
     fn spectrum_step(&mut self, file: &SourceFile, s: &RawSpectrum) -> SpectrumStep {
         SpectrumStep {
-            id: s.id.value.clone(),
+            id: Id::new(s.id.value.as_str()),
             label: s.label.clone(),
             rank: s.rank,
-            services: self.refs(file, Kind::Service, &s.services),
-            customer_manages: self.refs(file, Kind::Control, &s.customer_manages),
+            services: self.refs::<Service>(file, &s.services),
+            customer_manages: self.refs::<Control>(file, &s.customer_manages),
             summary: Self::text(file, &s.summary),
-            sources: self.refs(file, Kind::Source, &s.sources),
+            sources: self.refs::<Source>(file, &s.sources),
         }
     }
 }

@@ -3,7 +3,10 @@
 //! what each party does.
 
 use super::Validator;
-use crate::dataset::model::{Cell, Dataset, Kind, Owner, Row};
+use crate::dataset::id::Id;
+use crate::dataset::model::{
+    Category, Cell, Conflict, Control, Dataset, Owner, Row, Service, Source,
+};
 use crate::dataset::raw::{RawCell, RawCellMap, RawRow};
 use crate::diagnostics::{did_you_mean, Diagnostic, Location};
 use crate::source::SourceFile;
@@ -15,7 +18,7 @@ impl Validator<'_> {
     /// Adds the row of one control to `ds.matrix` (unless its control is unknown or already
     /// has a row).
     pub(super) fn row(&mut self, file: &SourceFile, row: &RawRow, ds: &mut Dataset) {
-        let Some(control) = self.check(file, Kind::Control, &row.control) else {
+        let Some(control) = self.check::<Control>(file, &row.control) else {
             return;
         };
         if ds.matrix.contains_key(&control) {
@@ -25,16 +28,16 @@ impl Validator<'_> {
             ));
             return;
         }
-        let categories: Vec<String> = ds.categories.iter().map(|c| c.id.clone()).collect();
+        let categories: Vec<Id<Category>> = ds.categories.iter().map(|c| c.id.clone()).collect();
         let defaults = self.defaults(file, row, &control, &categories);
         let mut overrides = BTreeMap::new();
         for (key, cell) in &row.overrides.0 {
             let value = self.cell(file, cell);
-            if self.check(file, Kind::Service, key).is_some() {
-                overrides.insert(key.value.clone(), value);
+            if let Some(service) = self.check::<Service>(file, key) {
+                overrides.insert(service, value);
             }
         }
-        let sources = self.refs(file, Kind::Source, &row.sources);
+        let sources = self.refs::<Source>(file, &row.sources);
         ds.matrix.insert(
             control.clone(),
             Row {
@@ -52,8 +55,8 @@ impl Validator<'_> {
         file: &SourceFile,
         row: &RawRow,
         control: &str,
-        categories: &[String],
-    ) -> BTreeMap<String, Cell> {
+        categories: &[Id<Category>],
+    ) -> BTreeMap<Id<Category>, Cell> {
         let mut defaults = BTreeMap::new();
         for (key, cell) in &row.default.value.0 {
             let value = self.cell(file, cell);
@@ -61,8 +64,8 @@ impl Validator<'_> {
                 for c in categories {
                     defaults.insert(c.clone(), value.clone());
                 }
-            } else if self.check(file, Kind::Category, key).is_some() {
-                defaults.insert(key.value.clone(), value);
+            } else if let Some(category) = self.check::<Category>(file, key) {
+                defaults.insert(category, value);
             }
         }
         let default_at = Embedded::whole(file).span(&row.default);
@@ -130,8 +133,8 @@ impl Validator<'_> {
             note: Self::opt_text(file, &m.note),
             default_state: m.default_state.as_ref().map(|s| self.word(file, s)),
             updates: self.updates(file, &m.updates),
-            conflicts: self.refs(file, Kind::Conflict, &m.conflicts),
-            sources: self.refs(file, Kind::Source, &m.sources),
+            conflicts: self.refs::<Conflict>(file, &m.conflicts),
+            sources: self.refs::<Source>(file, &m.sources),
         }
     }
 }

@@ -6,7 +6,7 @@
 use super::builder::PageBuilder;
 use crate::cache::Key;
 use crate::content::{slugify, Article};
-use crate::dataset::{Cell, DefaultState, Kind, Owner, Spread, Text, Update};
+use crate::dataset::{Cell, Conflict, DefaultState, Id, Kind, Owner, Source, Spread, Text, Update};
 use crate::site::Site;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -314,7 +314,7 @@ impl PageBuilder<'_, '_> {
     }
 
     /// The sources of `ids` that exist.
-    pub(super) fn sources<'b>(&'b self, ids: &[String]) -> Vec<SourceRef<'b>> {
+    pub(super) fn sources<'b>(&'b self, ids: &[Id<Source>]) -> Vec<SourceRef<'b>> {
         ids.iter()
             .filter_map(|id| self.site.dataset.source(id))
             .map(|s| SourceRef {
@@ -327,7 +327,7 @@ impl PageBuilder<'_, '_> {
     }
 
     /// The conflicts of `ids` that exist.
-    pub(super) fn conflicts<'b>(&'b self, ids: &[String]) -> Vec<ConflictRef<'b>> {
+    pub(super) fn conflicts<'b>(&'b self, ids: &[Id<Conflict>]) -> Vec<ConflictRef<'b>> {
         ids.iter()
             .filter_map(|id| self.site.dataset.conflict(id))
             .map(|c| ConflictRef {
