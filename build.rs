@@ -2,7 +2,12 @@
 //! when the crate is built from a git checkout, the commit it was built from
 //! (`0.1.0 (1a2b3c4)`). Without git or without a `.git` beside `Cargo.toml` (a published
 //! crate, a source tarball) it is the version alone: this script never fails the build.
+//! Also sets `SRM_SOURCE_HASH`, a hash of the code and the default theme this binary was
+//! built from, so a build cache written by other code (even an uncommitted change) is
+//! never trusted.
 
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -18,6 +23,10 @@ fn main() {
     } else {
         None
     };
+    println!(
+        "cargo:rustc-env=SRM_SOURCE_HASH={:016x}",
+        source_hash(&manifest_dir)
+    );
     match commit {
         Some(c) => println!("cargo:rustc-env=SRM_VERSION={version} ({c})"),
         None => println!("cargo:rustc-env=SRM_VERSION={version}"),
@@ -54,4 +63,44 @@ fn git_paths_to_watch(dir: &Path) -> Vec<PathBuf> {
     }
     paths.retain(|p| p.exists());
     paths
+}
+
+/// A hash of every file under `src/` and `themes/` (paths and bytes, in sorted order), and
+/// of the manifest and lock file; Cargo reruns the script when any of them changes.
+fn source_hash(dir: &Path) -> u64 {
+    let mut files = Vec::new();
+    for root in ["src", "themes"] {
+        println!("cargo:rerun-if-changed={root}");
+        collect_files(&dir.join(root), &mut files);
+    }
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        files.push(dir.join(file));
+    }
+    files.sort();
+    let mut hasher = DefaultHasher::new();
+    for file in files {
+        hasher.write(
+            file.strip_prefix(dir)
+                .unwrap_or(&file)
+                .as_os_str()
+                .as_encoded_bytes(),
+        );
+        hasher.write(&std::fs::read(&file).unwrap_or_default());
+    }
+    hasher.finish()
+}
+
+/// Every file below `dir`, recursively (nothing when it cannot be read).
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
 }

@@ -31,8 +31,11 @@ pub(super) struct EntryHead {
     pub(super) sum: [u8; 32],
 }
 
+/// The package version, the file format and the hash of the code that wrote the file: a
+/// cache written by other code is never read.
 fn version_tag() -> Vec<u8> {
-    format!("{}:{FORMAT}", env!("CARGO_PKG_VERSION")).into_bytes()
+    let code = env!("SRM_SOURCE_HASH");
+    format!("{}:{FORMAT}:{code}", env!("CARGO_PKG_VERSION")).into_bytes()
 }
 
 /// Writes the magic and the version tag.
