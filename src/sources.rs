@@ -192,7 +192,7 @@ fn walk_content(
             "`content/data` must be a folder of dataset files (*.yaml), not a file",
         ));
     }
-    let links = LinkGuard::new(root);
+    let links = LinkGuard::new(root, &content);
     let walk = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
@@ -264,29 +264,32 @@ fn walk_error(root: &Path, content: &Path, e: &walkdir::Error) -> Diagnostic {
 }
 
 /// Decides which symbolic links the content walk follows: those that stay inside the site
-/// folder. The others are skipped, each with a warning.
+/// folder or inside the content folder (which may itself be a link, e.g. to a notes vault
+/// kept elsewhere). The others are skipped, each with a warning.
 struct LinkGuard {
     root: std::path::PathBuf,
-    real_root: std::path::PathBuf,
+    /// The real site folder and the real content folder.
+    allowed: [std::path::PathBuf; 2],
     skipped: std::cell::RefCell<Diagnostics>,
 }
 
 impl LinkGuard {
-    fn new(root: &Path) -> Self {
+    fn new(root: &Path, content: &Path) -> Self {
+        let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
         LinkGuard {
             root: root.to_path_buf(),
-            real_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            allowed: [real(root), real(content)],
             skipped: Default::default(),
         }
     }
 
-    /// Whether the walk may enter or take `entry`.
+    /// Whether the walk may enter or take `entry` (the content folder itself always).
     fn admits(&self, entry: &walkdir::DirEntry) -> bool {
-        if !entry.path_is_symlink() {
+        if !entry.path_is_symlink() || entry.depth() == 0 {
             return true;
         }
         let why = match entry.path().canonicalize() {
-            Ok(target) if target.starts_with(&self.real_root) => return true,
+            Ok(target) if self.allowed.iter().any(|a| target.starts_with(a)) => return true,
             Ok(target) => format!(
                 "symbolic link to {} leaves the site folder: skipped",
                 target.display()

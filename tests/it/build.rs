@@ -449,6 +449,23 @@ fn symbolic_links_inside_the_site_are_followed_and_the_others_skipped_with_warni
 }
 
 #[test]
+fn a_content_folder_linked_from_elsewhere_is_read_and_links_inside_it_followed() {
+    use std::os::unix::fs::symlink;
+    let site = SiteTest::empty("linked-content");
+    site.write("srm-docs.toml", "title = \"Vault\"\n");
+    let vault = site.scratch("vault");
+    std::fs::create_dir_all(vault.join("notes")).unwrap();
+    std::fs::write(vault.join("notes/Roles.md"), "# Roles\n\nWho does what.\n").unwrap();
+    symlink(vault.join("notes"), vault.join("alias")).unwrap();
+    symlink(&vault, site.path("content")).unwrap();
+    site.run(["build"])
+        .succeeds()
+        .stderr_has("with 0 warning(s)");
+    assert!(site.built("notes/roles/index.html"));
+    assert!(site.built("alias/roles/index.html"));
+}
+
+#[test]
 fn an_unknown_theme_fails_the_build_at_its_line() {
     let site = SiteTest::empty("unknown-theme");
     site.write("srm-docs.toml", "title = \"T\"\ntheme = \"nope\"\n");
