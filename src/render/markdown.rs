@@ -410,8 +410,10 @@ impl<'a> Pass<'a, '_> {
         let id = self
             .ids
             .claim(h.explicit_id.unwrap_or_else(|| heading_slug(&h.text)));
-        self.ids.note_github_id(&h.text, &id);
-        let mut inner_html = String::new();
+        let mut inner_html = match self.ids.github_alias(&h.text, &id) {
+            Some(gh) => format!("<span id=\"{}\"></span>", escape_html(&gh)),
+            None => String::new(),
+        };
         let Some(level) = h.level else {
             pulldown_cmark::html::push_html(&mut inner_html, h.inner.into_iter());
             let html = format!("<dt id=\"{}\">{inner_html}</dt>\n", escape_html(&id));
@@ -422,6 +424,9 @@ impl<'a> Pass<'a, '_> {
             // The title heading: only its id and its raw anchors (`<a id>`) stay.
             self.first_h1 = FirstH1::Kept;
             self.out.title_id = Some(id);
+            if !inner_html.is_empty() {
+                self.events.push(Event::Html(inner_html.into()));
+            }
             let anchors = h.inner.into_iter().filter(|e| matches!(e, Event::Html(_)));
             self.events.extend(anchors);
             return;
@@ -789,6 +794,14 @@ mod tests {
             r.links[0].fragment.as_deref(),
             Some("purple-teaming-adversary-emulation")
         );
+        let alias = "<h2 id=\"purple-teaming-adversary-emulation\"><span id=\"purple-teaming--adversary-emulation\"></span>";
+        assert!(r.html.contains(alias), "{}", r.html);
+    }
+
+    #[test]
+    fn a_github_id_that_another_heading_has_is_not_claimed_twice() {
+        let r = run("## A -- B {#a--b}\n\n## A & B\n");
+        assert_eq!(r.html.matches("id=\"a--b\"").count(), 1, "{}", r.html);
     }
 
     #[test]

@@ -488,3 +488,25 @@ fn comments_highlights_attribute_lists_and_icons_are_not_printed() {
         "{page}"
     );
 }
+
+#[test]
+fn a_github_style_heading_id_resolves_from_another_page() {
+    let site = SiteTest::empty("github-ids");
+    site.write("srm-docs.toml", "title = \"Ids\"\n");
+    site.write(
+        "content/playbook.md",
+        "# Playbook\n\n## Purple Teaming & Adversary Emulation\n\nRun both sides.\n",
+    );
+    site.write(
+        "content/readme.md",
+        "# Start\n\nSee [the exercise](playbook.md#purple-teaming--adversary-emulation).\n",
+    );
+    site.run(["build"])
+        .succeeds()
+        .stderr_has("with 0 warning(s)");
+    let page = site.page("playbook/index.html");
+    assert!(
+        page.contains("<span id=\"purple-teaming--adversary-emulation\"></span>"),
+        "{page}"
+    );
+}

@@ -1,5 +1,7 @@
 //! Heading ids: from the heading's text, or its `{#id}`, unique on the page; and the id
-//! GitHub would give the same heading, so links written for GitHub (`#a--b`) still land.
+//! GitHub would give the same heading, so links written for GitHub (`#a--b`) still land —
+//! same-page links are pointed at the heading's id, and the heading carries the GitHub id
+//! as a second anchor for links from other pages.
 
 use std::collections::{HashMap, HashSet};
 
@@ -38,20 +40,19 @@ pub(super) struct UniqueIds {
 }
 
 impl UniqueIds {
-    /// Remembers the GitHub-style id of a heading's `text`, which got `id`.
-    pub(super) fn note_github_id(&mut self, text: &str, id: &str) {
+    /// The GitHub-style id of a heading's `text`, which got `id`, when it differs and no
+    /// other heading has it: it is claimed as the heading's second anchor.
+    pub(super) fn github_alias(&mut self, text: &str, id: &str) -> Option<String> {
         let gh = github_slug(text);
-        if gh != id && !gh.is_empty() {
-            self.github.entry(gh).or_insert_with(|| id.to_string());
-        }
-    }
-
-    /// The id a `#fragment` lands on: itself when a heading has it, else the heading whose
-    /// GitHub-style id it is.
-    pub(super) fn landing(&self, fragment: &str) -> Option<&str> {
-        if self.used.contains(fragment) {
+        if gh == id || gh.is_empty() || !self.used.insert(gh.clone()) {
             return None;
         }
+        self.github.insert(gh.clone(), id.to_string());
+        Some(gh)
+    }
+
+    /// The heading id a `#fragment` written for GitHub lands on, when it is one.
+    pub(super) fn landing(&self, fragment: &str) -> Option<&str> {
         self.github.get(fragment).map(String::as_str)
     }
 
