@@ -510,3 +510,21 @@ fn a_github_style_heading_id_resolves_from_another_page() {
         "{page}"
     );
 }
+
+#[test]
+fn an_admonition_title_renders_its_markdown_and_drops_theme_icons() {
+    let site = SiteTest::empty("admonition-title");
+    site.write("srm-docs.toml", "title = \"Titles\"\n");
+    site.write(
+        "content/page.md",
+        "# Page\n\n!!! example \":octicons-file-code-16: `docs/page.md` <b>\"\n    Body.\n",
+    );
+    site.run(["build"])
+        .succeeds()
+        .stderr_has("MkDocs icon `:…:` has no equivalent here: removed");
+    let page = site.page("page/index.html");
+    assert!(
+        page.contains("<p class=\"admonition-title\"><code>docs/page.md</code> &lt;b&gt;</p>"),
+        "{page}"
+    );
+}

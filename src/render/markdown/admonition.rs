@@ -39,6 +39,27 @@ pub(super) fn default_title(kind: &str) -> String {
     }
 }
 
+/// A title written in Markdown (`Use `x`!`) as HTML: emphasis, strong, strikethrough and
+/// code kept, links reduced to their text, raw HTML shown as text.
+pub(super) fn title_html(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let events = Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_STRIKETHROUGH)
+        .filter_map(|e| match e {
+            Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+            Event::Start(Tag::Paragraph | Tag::Link { .. } | Tag::Image { .. })
+            | Event::End(TagEnd::Paragraph | TagEnd::Link | TagEnd::Image) => None,
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough)
+            | Event::Text(_)
+            | Event::Code(_) => Some(e),
+            Event::SoftBreak | Event::HardBreak => Some(Event::Text(" ".into())),
+            _ => None,
+        });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html.trim().to_string()
+}
+
 /// The opening HTML of an admonition of `kind` (lowercase) with its title as HTML.
 pub(super) fn open_html(kind: &str, title_html: &str, fold: Fold) -> String {
     let class = format!(
@@ -70,6 +91,14 @@ pub(super) fn close_html(fold: Fold) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_keeps_inline_markup_and_shows_html_as_text() {
+        assert_eq!(
+            title_html("Use `x.md` *now* [here](javascript:alert(1)) <b onclick=y>"),
+            "Use <code>x.md</code> <em>now</em> here &lt;b onclick=y&gt;"
+        );
+    }
 
     #[test]
     fn kinds_fall_into_families_and_fold_as_asked() {

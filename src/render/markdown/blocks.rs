@@ -4,7 +4,8 @@
 //! its body is dedented, and a closing follows its last line. Nested blocks work the same.
 //! Every other line goes on to [`super::shortcodes`].
 
-use super::admonition::{close_html, default_title, open_html, Fold};
+use super::admonition::{close_html, default_title, open_html, title_html, Fold};
+use super::inline_syntax::InlineSyntax;
 use super::source::{lines, Builder};
 use crate::render::escape::escape_html;
 
@@ -20,7 +21,7 @@ pub(super) fn rewrite(markdown: &str, b: &mut Builder) -> bool {
     let mut fence: Option<String> = None;
     let mut changed = false;
     let mut shortcodes = super::shortcodes::Shortcodes::default();
-    let mut inline = super::inline_syntax::InlineSyntax::default();
+    let mut inline = InlineSyntax::default();
     for (start, line) in lines(markdown) {
         let blank = line.trim().is_empty();
         if !blank && fence.is_none() {
@@ -53,7 +54,7 @@ pub(super) fn rewrite(markdown: &str, b: &mut Builder) -> bool {
             continue;
         } else if let Some(block) = BlockStart::parse(trimmed) {
             changed = true;
-            b.block(block.open_html(), start);
+            b.block(block.open_html(&mut inline, start), start);
             open.push(Open {
                 body_indent: indent(line) + 4,
                 close: close_html(block.fold),
@@ -183,9 +184,11 @@ impl BlockStart {
         }
     }
 
-    fn open_html(&self) -> String {
+    /// The block's opening; its title's Markdown rendered, theme icons in it removed (and
+    /// counted in `inline`).
+    fn open_html(&self, inline: &mut InlineSyntax, at: usize) -> String {
         let title = match &self.title {
-            Some(t) => escape_html(t).into_owned(),
+            Some(t) => title_html(inline.rewrite(t, at).as_deref().unwrap_or(t)),
             None => default_title(&self.kind),
         };
         open_html(&self.kind, &title, self.fold)

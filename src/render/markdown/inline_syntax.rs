@@ -1,8 +1,8 @@
 //! Small inline syntax of other tools, outside code: Obsidian comments `%%hidden%%` (also
 //! over several lines) are dropped, Obsidian and MkDocs highlights `==text==` become
 //! `<mark>`, MkDocs attribute lists after an element (`[Go](x.md){ .md-button }`) are dropped,
-//! and MkDocs theme icons (`:material-check:`, `:octicons-heart-24:`) are removed with one
-//! warning per page.
+//! MkDocs theme icons (`:material-check:`, `:octicons-heart-24:`) are removed with one
+//! warning per page, and emoji shortcodes of GitHub and MkDocs (`:rocket:`) become the emoji.
 
 /// What earlier lines left open, and how many icons were removed.
 #[derive(Default)]
@@ -75,6 +75,10 @@ impl InlineSyntax {
             found.1 += 1;
             return Some(len);
         }
+        if let Some((emoji, len)) = emoji_shortcode(rest) {
+            out.push_str(emoji);
+            return Some(len);
+        }
         attribute_list(rest).filter(|_| !heading)
     }
 
@@ -126,13 +130,30 @@ fn icon(rest: &str) -> Option<usize> {
         .then_some(end + 2)
 }
 
+/// A known emoji shortcode `:rocket:` starting here: (the emoji, its length).
+fn emoji_shortcode(rest: &str) -> Option<(&'static str, usize)> {
+    let body = rest.strip_prefix(':')?;
+    let end = body.find(':')?;
+    let name = &body[..end];
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_+-".contains(&b));
+    if !plain {
+        return None;
+    }
+    emojis::get_by_shortcode(name).map(|e| (e.as_str(), end + 2))
+}
+
 /// The length of an attribute list `{ .class #id key=value }` starting here.
 fn attribute_list(rest: &str) -> Option<usize> {
     let body = rest.strip_prefix('{')?;
     let end = body.find('}')?;
     let inner = body[..end].trim().trim_start_matches(':').trim();
+    // Quoted values (`style="margin: 0"`) may hold spaces: read them as empty.
+    let unquoted: String = inner.split('"').step_by(2).collect::<Vec<_>>().join("\"\"");
     let looks = inner.starts_with(['.', '#'])
-        && inner
+        && unquoted
             .split_whitespace()
             .all(|w| w.starts_with(['.', '#']) || w.contains('='));
     looks.then_some(end + 2)
@@ -159,6 +180,8 @@ mod tests {
             "still hidden",
             "ends here %% shown.",
             "[Go](x.md){ .md-button .md-button--primary } :material-check: done",
+            "Note (1) { .annotate style=\"margin-bottom: 0\" } and {not a list}",
+            "Go :rocket: at 10:30:00, not :nope: or `:rocket:`",
         ]);
         assert_eq!(
             out,
@@ -168,6 +191,8 @@ mod tests {
                 "",
                 " shown.",
                 "[Go](x.md)  done",
+                "Note (1)  and {not a list}",
+                "Go \u{1f680} at 10:30:00, not :nope: or `:rocket:`",
             ]
         );
         assert_eq!(
