@@ -52,10 +52,31 @@ pub enum Command {
     Check(CommonArgs),
     /// Serve a live-reloading preview.
     Serve(ServeArgs),
+    /// Work with the responsibility matrix.
+    #[command(subcommand)]
+    Matrix(MatrixCommand),
     /// Print a shell completion script to stdout (e.g. `srm-docs completions bash`).
     Completions {
         /// The shell to complete for.
         shell: clap_complete::Shell,
+    },
+}
+
+/// `matrix` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MatrixCommand {
+    /// Turn an edited matrix CSV (the `data/matrix.csv` export) back into dataset YAML:
+    /// changed cells become service overrides; ids, notes and sources are kept.
+    Import {
+        /// The site folder (holds srm-docs.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The edited CSV.
+        file: PathBuf,
+        /// Write the matrix here (a file holding only `matrix:`, such as
+        /// content/data/matrix.yaml) instead of printing it.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -142,6 +163,21 @@ pub fn run(cli: Cli) -> i32 {
         Command::Build(args) => build(args, &term),
         Command::Check(args) => commands::check(&args.root, args.drafts, &term).map(|_| ()),
         Command::Serve(args) => crate::serve::run(args.into_options(), term),
+        Command::Matrix(MatrixCommand::Import { root, file, output }) => {
+            let req = commands::ImportRequest {
+                root,
+                csv: file,
+                output,
+            };
+            commands::import_matrix(&req, &term).map(|r| match &req.output {
+                Some(out) => term.summary(format_args!(
+                    "imported {} changed cell(s) into {}",
+                    r.changed,
+                    out.display()
+                )),
+                None => print!("{}", r.yaml),
+            })
+        }
         Command::Completions { shell } => return completions(shell),
     };
     match result {
