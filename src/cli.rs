@@ -45,6 +45,10 @@ pub enum Command {
         /// Folder to create (must be empty or missing).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Which example: `small` (a few pages on the built-in parties) or `platform` (an
+        /// organisation's handbook: cloud provider, platform team, product teams).
+        #[arg(long, default_value = "small")]
+        example: String,
     },
     /// Build the site into the output folder.
     Build(BuildArgs),
@@ -153,7 +157,7 @@ pub fn run(cli: Cli) -> i32 {
     let verbosity = cli.verbosity();
     let term = Term::stderr(verbosity);
     let result = match cli.command {
-        Command::Init { dir } => crate::init::init(&dir).map(|dir| {
+        Command::Init { dir, example } => crate::init::init_example(&dir, &example).map(|dir| {
             term.summary(format_args!(
                 "created a site in {}; next: srm-docs build --root {}",
                 dir.display(),

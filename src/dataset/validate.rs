@@ -292,7 +292,9 @@ fn valid_id(id: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::dataset::{load, Dataset, DefaultState, Layer, ServiceKind, Spread, Status};
+    use crate::dataset::{
+        load, Dataset, DefaultState, Layer, Owner, Role, ServiceKind, Spread, Status,
+    };
     use crate::diagnostics::Diagnostics;
 
     const BASE: &str = "categories:\n  - {id: infrastructure, label: I, rank: 1, summary: s}\n  - {id: abstracted, label: A, rank: 3, summary: s}\nservices:\n  - {id: ec2, name: EC2, category: infrastructure, summary: s}\n  - {id: s3, name: S3, category: abstracted, summary: s}\ncontrols:\n  - {id: guest-os, title: G, layer: platform, description: d}\n  - {id: hardware, title: H, layer: facility, description: d}\n";
@@ -313,7 +315,8 @@ mod tests {
         );
         assert!(!d.has_errors(), "{}", d.render(false));
         assert_eq!(ds.spread("guest-os"), Spread::Varies);
-        assert_eq!(ds.spread("hardware"), Spread::AlwaysAws);
+        let aws = Owner::Party(crate::dataset::Id::new("aws"));
+        assert_eq!(ds.spread("hardware"), Spread::Always(aws));
     }
 
     #[test]
@@ -385,5 +388,47 @@ mod tests {
         assert_eq!(ds.control("hardware").unwrap().layer, Layer::Facility);
         let cell = ds.cell("guest-os", ec2).unwrap();
         assert_eq!(cell.default_state, Some(DefaultState::Disabled));
+    }
+
+    const PARTIES: &str = "owners:\n  - {id: prov, label: P, description: d}\n  - {id: team, label: T, description: d}\n  - {id: both, label: B, role: shared, description: d}\n";
+
+    #[test]
+    fn parties_are_the_datasets_own_with_roles_by_position() {
+        let (ds, d) = load_one(&format!("{PARTIES}matrix:\n  - control: guest-os\n    default: {{infrastructure: team, abstracted: {{owner: both, parts: {{prov: x, team: y}}}}}}\n  - control: hardware\n    default: {{all: prov}}\n"));
+        assert!(!d.has_errors(), "{}", d.render(false));
+        let roles: Vec<(&str, Role)> = ds.owners.iter().map(|p| (&*p.id, p.role)).collect();
+        assert_eq!(
+            roles,
+            [
+                ("prov", Role::Provider),
+                ("team", Role::Customer),
+                ("both", Role::Shared)
+            ]
+        );
+        let prov = Owner::Party(crate::dataset::Id::new("prov"));
+        assert_eq!(ds.spread("hardware"), Spread::Always(prov));
+        let s3 = ds.service("s3").unwrap();
+        assert_eq!(ds.cell("guest-os", s3).unwrap().parts.len(), 2);
+    }
+
+    #[test]
+    fn an_unknown_party_is_the_one_error_at_its_place() {
+        let (_, d) = load_one(&format!("{PARTIES}matrix:\n  - control: guest-os\n    default: {{all: {{owner: both, parts: {{prov: x, tema: y}}}}}}\n  - control: hardware\n    default: {{all: aws}}\n"));
+        let got: Vec<(String, Option<String>)> = (d.errors().iter())
+            .map(|e| (e.headline(), e.help.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "data/x.yaml:16:51: error: unknown owner `tema`".to_string(),
+                    Some("did you mean `team`?".to_string())
+                ),
+                (
+                    "data/x.yaml:18:20: error: unknown owner `aws`".to_string(),
+                    None
+                ),
+            ]
+        );
     }
 }

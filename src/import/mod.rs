@@ -8,7 +8,7 @@
 mod read;
 mod write;
 
-use crate::dataset::{self, Dataset};
+use crate::dataset;
 use crate::diagnostics::Diagnostics;
 use crate::error::Error;
 use std::path::{Path, PathBuf};
@@ -84,7 +84,7 @@ fn refuse_mixed_file(path: &Path) -> Result<(), Error> {
 
 /// The dataset a site has, for tests.
 #[cfg(test)]
-fn load(yaml: &str) -> Dataset {
+fn load(yaml: &str) -> dataset::Dataset {
     let mut d = Diagnostics::new();
     let ds = dataset::load(&[("data/x.yaml".into(), yaml.as_bytes().to_vec())], &mut d);
     assert!(!d.has_errors(), "{}", d.render(false));

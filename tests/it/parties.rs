@@ -196,3 +196,100 @@ fn the_oscal_export_validates_with_compliance_trestle() {
         assert!(count >= 4, "{count} components");
     }
 }
+
+/// Runs `srm-docs matrix import --root <site> <csv> --output <matrix.yaml>`.
+fn import(site: &SiteTest, csv: &Path) -> crate::common::Run {
+    let out = site.path("content/data/matrix.yaml");
+    let args: Vec<std::ffi::OsString> = vec![
+        "matrix".into(),
+        "import".into(),
+        "--root".into(),
+        site.root().into(),
+        csv.into(),
+        "--output".into(),
+        out.into(),
+    ];
+    crate::common::run_bin(args, site.temp())
+}
+
+fn write_csv(path: &Path, rows: &[Vec<String>]) {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_path(path)
+        .unwrap();
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+#[test]
+fn the_matrix_csv_round_trips_through_import_and_takes_a_reviewers_edit() {
+    let site = bundled_copy("import-round-trip");
+    site.run(["build", "--no-cache"]).succeeds();
+    let exported = site.page("data/matrix.csv");
+    let csv = site.scratch("matrix.csv");
+    std::fs::write(&csv, &exported).unwrap();
+    import(&site, &csv).succeeds();
+    site.run(["build", "--no-cache"]).succeeds().counts(0, 0);
+    assert_eq!(
+        site.page("data/matrix.csv"),
+        exported,
+        "export → import → export"
+    );
+
+    let mut rows = parse_csv(&exported);
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let (owner, aws, customer, from) = (
+        col("owner"),
+        col("aws_part"),
+        col("customer_part"),
+        col("resolved_from"),
+    );
+    let i = (rows.iter())
+        .position(|r| r[0] == "ec2" && r[3] == "guest-os")
+        .unwrap();
+    assert_eq!(
+        (rows[i][owner].as_str(), rows[i][from].as_str()),
+        ("customer", "category")
+    );
+    rows[i][owner] = "shared".into();
+    rows[i][aws] = "publishes patched AMIs".into();
+    rows[i][customer] = "moves its instances to them, with \"care\", in its window".into();
+    write_csv(&csv, &rows);
+    import(&site, &csv).succeeds();
+    site.run(["build", "--no-cache"]).succeeds().counts(0, 0);
+    rows[i][from] = "override".into();
+    assert_eq!(
+        parse_csv(&site.page("data/matrix.csv")),
+        rows,
+        "only the edited cell changed"
+    );
+    assert!(site
+        .page("services/ec2/index.html")
+        .contains("publishes patched AMIs"));
+}
+
+#[test]
+fn an_unknown_owner_in_the_csv_is_located_and_nothing_is_written() {
+    let site = bundled_copy("import-bad");
+    site.run(["build", "--no-cache"]).succeeds();
+    let mut rows = parse_csv(&site.page("data/matrix.csv"));
+    rows[3][6] = "custmer".into();
+    let csv = site.scratch("matrix.csv");
+    write_csv(&csv, &rows);
+    let before = std::fs::read(site.path("content/data/matrix.yaml")).unwrap();
+    let run = import(&site, &csv);
+    run.exit_code(1);
+    let col = 1 + rows[3][..6]
+        .iter()
+        .map(|f| f.chars().count() + 1)
+        .sum::<usize>();
+    let expected = format!("{}:4:{col}: error: unknown owner `custmer`", csv.display());
+    assert_eq!(run.headlines(), [expected.as_str()]);
+    run.stderr_has("did you mean `customer`?");
+    assert_eq!(
+        std::fs::read(site.path("content/data/matrix.yaml")).unwrap(),
+        before
+    );
+}

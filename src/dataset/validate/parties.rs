@@ -137,8 +137,10 @@ impl Validator<'_> {
         parts: &Entries<S>,
     ) -> Vec<(Id<Party>, Text)> {
         let mut out = Vec::new();
+        let mut unknown = false;
         for (key, text) in &parts.0 {
             let Some(party) = self.check::<Party>(file, key) else {
+                unknown = true;
                 continue;
             };
             if self.shared.as_deref() == Some(&*party) {
@@ -149,7 +151,8 @@ impl Validator<'_> {
             }
         }
         let shared = matches!(owner, Owner::Party(p) if self.shared.as_deref() == Some(&**p));
-        if shared && out.len() < 2 {
+        // A part under an unknown key is the root cause; its missing part is not reported.
+        if shared && out.len() < 2 && !unknown {
             self.missing_parts(Self::at(file, owner_at), owner, &out);
         }
         out
