@@ -92,12 +92,26 @@ pub(super) fn edits(ds: &Dataset, path: &str, bytes: &[u8], diags: &mut Diagnost
     let Some(cols) = columns(ds, path, &header, diags) else {
         return Vec::new();
     };
+    // A record's position may fall on the line end before it (CRLF): skip line ends first.
+    let line_at = |byte: u64| {
+        let mut at = byte as usize;
+        while bytes.get(at).is_some_and(|b| *b == b'\r' || *b == b'\n') {
+            at += 1;
+        }
+        1 + bytes[..at.min(bytes.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64
+    };
     let mut out = Vec::new();
     for record in reader.records() {
         match record {
-            Ok(r) => out.extend(edit(ds, path, &cols, &r, diags)),
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| line_at(p.byte()));
+                out.extend(edit(ds, (path, line), &cols, &r, diags));
+            }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| line_at(p.byte()));
                 diags.push(Diagnostic::error(
                     at(path, line, 1),
                     format!("unreadable CSV row: {e}"),
@@ -108,15 +122,15 @@ pub(super) fn edits(ds: &Dataset, path: &str, bytes: &[u8], diags: &mut Diagnost
     out
 }
 
-/// One row as an edit, or `None` (reported) when it names something unknown.
+/// One row (starting at `path:line`) as an edit, or `None` (reported) when it names
+/// something unknown.
 fn edit(
     ds: &Dataset,
-    path: &str,
+    (path, line): (&str, u64),
     cols: &Columns,
     r: &csv::StringRecord,
     diags: &mut Diagnostics,
 ) -> Option<Edit> {
-    let line = r.position().map_or(0, |p| p.line());
     let loc = |i: usize| at(path, line, field_col(r, i));
     let mut ok = true;
     let mut known = |kind: &str, i: usize, ids: Vec<&str>| {

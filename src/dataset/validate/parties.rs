@@ -7,7 +7,7 @@ use crate::dataset::id::Id;
 use crate::dataset::model::{Dataset, Kind, Owner, Party, Source, Text};
 use crate::dataset::parties::{abbreviate, builtin};
 use crate::dataset::raw::{Entries, RawOwner, S};
-use crate::dataset::Role;
+use crate::dataset::{Role, Vocabulary};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::source::SourceFile;
 
@@ -38,7 +38,14 @@ impl Validator<'_> {
     }
 
     fn party(&mut self, file: &SourceFile, o: &RawOwner) -> Party {
-        let role = o.role.as_ref().map(|r| (self.word(file, r), r));
+        // An unknown role is reported once and read as `party` (no follow-on errors).
+        let role = o.role.as_ref().and_then(|r| match Role::parse(&r.value) {
+            Ok(role) => Some((role, r)),
+            Err(e) => {
+                self.unknown_word(file, r, e);
+                None
+            }
+        });
         if let Some((role @ (Role::Provider | Role::Customer | Role::Shared), at)) = role {
             self.one_of_role(file, role, at);
         }
