@@ -299,3 +299,28 @@ fn an_unknown_owner_in_the_csv_is_located_and_nothing_is_written() {
         before
     );
 }
+
+#[test]
+fn the_platform_example_builds_clean_with_its_four_parties() {
+    let dir = crate::common::TempDir::new("init-platform");
+    let site = dir.path().join("handbook");
+    let args: Vec<std::ffi::OsString> = vec![
+        "init".into(),
+        site.clone().into(),
+        "--example".into(),
+        "platform".into(),
+    ];
+    crate::common::run_bin(args, dir.path()).succeeds();
+    let args: Vec<std::ffi::OsString> = vec!["build".into(), "--root".into(), site.clone().into()];
+    crate::common::run_bin(args, dir.path()).succeeds().clean();
+    let matrix = std::fs::read_to_string(site.join("public/matrix/index.html")).unwrap();
+    for party in ["Cloud provider", "Platform team", "Product teams", "Shared"] {
+        assert!(
+            matrix.contains(&format!("</abbr></span> {party}</li>")),
+            "{party}"
+        );
+    }
+    let page = std::fs::read_to_string(site.join("public/services/managed-kubernetes/index.html"))
+        .unwrap();
+    assert!(page.contains("moves the node pools onto the updated images"));
+}

@@ -10,8 +10,11 @@ mod oscal;
 use super::Site;
 use crate::dataset::{Cell, Control, Dataset, Service, Spread};
 
+/// What makes one export from the site.
+pub(crate) type Make = fn(&Site<'_>) -> String;
+
 /// Every export: its path in the output and what makes it.
-pub(crate) const FILES: &[(&str, fn(&Site<'_>) -> String)] = &[
+pub(crate) const FILES: &[(&str, Make)] = &[
     ("data/matrix.json", matrix::json),
     ("data/matrix.csv", matrix::csv),
     ("data/crm.csv", crm::csv),
