@@ -45,6 +45,10 @@ pub enum Command {
         /// Folder to create (must be empty or missing).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Which example: `small` (a few pages on the built-in parties) or `platform` (an
+        /// organisation's handbook: cloud provider, platform team, product teams).
+        #[arg(long, default_value = "small")]
+        example: String,
     },
     /// Build the site into the output folder.
     Build(BuildArgs),
@@ -52,10 +56,31 @@ pub enum Command {
     Check(CommonArgs),
     /// Serve a live-reloading preview.
     Serve(ServeArgs),
+    /// Work with the responsibility matrix.
+    #[command(subcommand)]
+    Matrix(MatrixCommand),
     /// Print a shell completion script to stdout (e.g. `srm-docs completions bash`).
     Completions {
         /// The shell to complete for.
         shell: clap_complete::Shell,
+    },
+}
+
+/// `matrix` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MatrixCommand {
+    /// Turn an edited matrix CSV (the `data/matrix.csv` export) back into dataset YAML:
+    /// changed cells become service overrides; ids, notes and sources are kept.
+    Import {
+        /// The site folder (holds srm-docs.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The edited CSV.
+        file: PathBuf,
+        /// Write the matrix here (a file holding only `matrix:`, such as
+        /// content/data/matrix.yaml) instead of printing it.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -132,7 +157,7 @@ pub fn run(cli: Cli) -> i32 {
     let verbosity = cli.verbosity();
     let term = Term::stderr(verbosity);
     let result = match cli.command {
-        Command::Init { dir } => crate::init::init(&dir).map(|dir| {
+        Command::Init { dir, example } => crate::init::init_example(&dir, &example).map(|dir| {
             term.summary(format_args!(
                 "created a site in {}; next: srm-docs build --root {}",
                 dir.display(),
@@ -142,6 +167,21 @@ pub fn run(cli: Cli) -> i32 {
         Command::Build(args) => build(args, &term),
         Command::Check(args) => commands::check(&args.root, args.drafts, &term).map(|_| ()),
         Command::Serve(args) => crate::serve::run(args.into_options(), term),
+        Command::Matrix(MatrixCommand::Import { root, file, output }) => {
+            let req = commands::ImportRequest {
+                root,
+                csv: file,
+                output,
+            };
+            commands::import_matrix(&req, &term).map(|r| match &req.output {
+                Some(out) => term.summary(format_args!(
+                    "imported {} changed cell(s) into {}",
+                    r.changed,
+                    out.display()
+                )),
+                None => print!("{}", r.yaml),
+            })
+        }
         Command::Completions { shell } => return completions(shell),
     };
     match result {

@@ -281,6 +281,27 @@ fn warn_cache_not_written(dir: &Path, e: &std::io::Error, term: &Term) {
     ));
 }
 
+pub use crate::import::{ImportReport, ImportRequest};
+
+/// `matrix import`: applies an edited matrix CSV to the site's dataset and writes the matrix
+/// as YAML (see [`ImportRequest`]). Problems in the dataset or the CSV are printed with their
+/// positions, and nothing is written.
+pub fn import_matrix(req: &ImportRequest, term: &Term) -> Result<ImportReport, Error> {
+    let config = load_config(&req.root)?;
+    let sources = read_sources(&config, term)?;
+    let mut diags = crate::diagnostics::Diagnostics::new();
+    let report = crate::import::run(req, &sources.data, &mut diags)?;
+    term.diagnostics(&diags);
+    report.ok_or_else(|| {
+        let (errors, warnings) = diags.counts();
+        Error::Content {
+            errors,
+            warnings,
+            untouched: None,
+        }
+    })
+}
+
 /// Checks the site at `root` as `build` would, writing nothing.
 pub fn check(root: &Path, drafts: bool, term: &Term) -> Result<CheckReport, Error> {
     let config = load_config(root)?;

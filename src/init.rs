@@ -1,10 +1,32 @@
-//! `srm-docs init DIR`: scaffolds a small site that `build` accepts as is — a config, two
-//! articles and a minimal dataset with one service, two controls and one scenario.
+//! `srm-docs init DIR [--example NAME]`: scaffolds a site that `build` accepts as is. The
+//! examples: `small` (the default: a config, two articles and a minimal dataset with one
+//! service, two controls and one scenario, on the built-in parties) and `platform` (an
+//! organisation's own handbook: the cloud provider, a platform team and product teams).
 
 use crate::error::Error;
 use std::path::Path;
 
-const FILES: &[(&str, &str)] = &[
+/// The examples `init` offers, by name, each a list of (path, text).
+pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[("small", SMALL), ("platform", PLATFORM)];
+
+/// An organisation-internal handbook with four parties.
+const PLATFORM: &[(&str, &str)] = &[
+    ("srm-docs.toml", include_str!("init/platform/srm-docs.toml")),
+    (
+        "content/articles/how-we-split-the-work.md",
+        include_str!("init/platform/content/articles/how-we-split-the-work.md"),
+    ),
+    (
+        "content/data/parties.yaml",
+        include_str!("init/platform/content/data/parties.yaml"),
+    ),
+    (
+        "content/data/dataset.yaml",
+        include_str!("init/platform/content/data/dataset.yaml"),
+    ),
+];
+
+const SMALL: &[(&str, &str)] = &[
     (
         "srm-docs.toml",
         "title = \"Our cloud responsibility notes\"\ndescription = \"Who secures what in our cloud estate.\"\nbase_url = \"https://kb.example.com/\"\nlanguage = \"en\"\n\n[highlight]\nlight_theme = \"InspiredGitHub\"\ndark_theme = \"base16-ocean.dark\"\n",
@@ -23,9 +45,22 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Creates the scaffold in `dir`, which must be new or empty (nothing is ever overwritten,
-/// and files of another project are not mixed in). Returns the folder it wrote.
+/// Creates the `small` scaffold in `dir` (see [`init_example`]).
 pub fn init(dir: &Path) -> Result<&Path, Error> {
+    init_example(dir, "small")
+}
+
+/// Creates the scaffold of example `name` in `dir`, which must be new or empty (nothing is
+/// ever overwritten, and files of another project are not mixed in). Returns the folder it
+/// wrote.
+pub fn init_example<'d>(dir: &'d Path, name: &str) -> Result<&'d Path, Error> {
+    let Some((_, files)) = EXAMPLES.iter().find(|(n, _)| *n == name) else {
+        let names: Vec<&str> = EXAMPLES.iter().map(|(n, _)| *n).collect();
+        return Err(Error::Usage(format!(
+            "unknown example `{name}` (one of: {})",
+            names.join(", ")
+        )));
+    };
     if let Some(first) = first_entry(dir) {
         return Err(Error::Usage(format!(
             "{} already exists and is not empty (it holds {}); init writes only into a new or \
@@ -34,7 +69,7 @@ pub fn init(dir: &Path) -> Result<&Path, Error> {
             first
         )));
     }
-    for (path, text) in FILES {
+    for (path, text) in *files {
         let target = dir.join(path);
         let written = match target.parent() {
             Some(parent) => std::fs::create_dir_all(parent),
@@ -99,5 +134,19 @@ mod tests {
             "mine"
         );
         assert_eq!(std::fs::read_dir(&notes).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn every_example_is_offered_by_name_and_an_unknown_one_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("handbook");
+        assert!(init_example(&dir, "platform").is_ok());
+        assert!(dir.join("content/data/parties.yaml").is_file());
+        let err = init_example(&tmp.path().join("x"), "huge").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "error: unknown example `huge` (one of: small, platform)"
+        );
+        assert!(!tmp.path().join("x").exists());
     }
 }

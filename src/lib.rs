@@ -43,6 +43,7 @@ mod cache;
 mod content;
 mod dataset;
 mod date;
+mod import;
 mod output;
 mod pipeline;
 mod progress;

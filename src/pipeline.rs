@@ -630,6 +630,12 @@ fn generate_files(
             &|| engine.highlighter.stylesheet(themes[0], themes[1]),
         ),
     );
+    g.add_generated(
+        "static/parties.css",
+        memo(KeyBuilder::new("parties.css").key(&site.data_key), &|| {
+            crate::site::palette::stylesheet(site.dataset)
+        }),
+    );
     laps.lap("statics");
     let (pages, shown) = (listed_pages_key(rendered), feed_config_key(config));
     g.add_generated(
@@ -653,18 +659,10 @@ fn generate_files(
         }),
     );
     if !site.dataset.services.is_empty() {
-        g.add_generated(
-            "data/matrix.json",
-            memo(KeyBuilder::new("matrix.json").key(&site.data_key), &|| {
-                extras::matrix_json(site)
-            }),
-        );
-        g.add_generated(
-            "data/matrix.csv",
-            memo(KeyBuilder::new("matrix.csv").key(&site.data_key), &|| {
-                extras::matrix_csv(site)
-            }),
-        );
+        for (path, make) in crate::site::exports::FILES {
+            let mut key = KeyBuilder::new(path);
+            g.add_generated(path, memo(key.key(&site.data_key), &|| make(site)));
+        }
     }
     // Content files go in last (one that would replace a generated file or page is an
     // error, reported by the caller).

@@ -8,17 +8,18 @@
 mod follow_on;
 pub(crate) mod id;
 mod model;
+mod parties;
 pub(crate) mod raw;
 mod validate;
 mod vocab;
 
 pub(crate) use id::Id;
 pub(crate) use model::{
-    Category, Cell, Conflict, Control, Dataset, Kind, Owner, Row, Scenario, Service, Source,
+    Category, Cell, Conflict, Control, Dataset, Kind, Owner, Party, Row, Scenario, Service, Source,
     SpectrumStep, Spread, Text, Update,
 };
 pub(crate) use validate::{article_references, check_article_references};
-pub(crate) use vocab::{Compute, DefaultState, Layer, ServiceKind, Status, Vocabulary};
+pub(crate) use vocab::{Compute, DefaultState, Layer, Role, ServiceKind, Status, Vocabulary};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::source::SourceFile;

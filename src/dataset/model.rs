@@ -3,7 +3,8 @@
 //! id, the resolved cell of a control for a service, whether a control's owner varies).
 
 use super::id::Id;
-use super::vocab::{Compute, DefaultState, Layer, ServiceKind, Status};
+pub(crate) use super::parties::{Owner, Party};
+use super::vocab::{Compute, DefaultState, Layer, Role, ServiceKind, Status};
 use crate::diagnostics::Location;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -16,43 +17,6 @@ pub(crate) struct Text {
     /// Where the value is.
     #[serde(skip)]
     pub at: Location,
-}
-
-/// Who holds a control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum Owner {
-    /// The provider (security *of* the cloud).
-    Aws,
-    /// The customer (security *in* the cloud).
-    Customer,
-    /// Both, each with a described part.
-    Shared,
-    /// The control does not apply.
-    #[serde(rename = "n/a")]
-    NotApplicable,
-}
-
-impl Owner {
-    /// The id used in YAML, CSS classes and exports.
-    pub(crate) fn id(self) -> &'static str {
-        match self {
-            Owner::Aws => "aws",
-            Owner::Customer => "customer",
-            Owner::Shared => "shared",
-            Owner::NotApplicable => "n/a",
-        }
-    }
-    /// Parses the YAML word (`aws`, `customer`, `shared`, `n/a`).
-    pub(super) fn parse(s: &str) -> Option<Owner> {
-        match s {
-            "aws" => Some(Owner::Aws),
-            "customer" => Some(Owner::Customer),
-            "shared" => Some(Owner::Shared),
-            "n/a" => Some(Owner::NotApplicable),
-            _ => None,
-        }
-    }
 }
 
 /// A dated change to a fact made after the sources were written.
@@ -71,10 +35,8 @@ pub(crate) struct Update {
 pub(crate) struct Cell {
     /// Who holds the control.
     pub owner: Owner,
-    /// The provider's part (shared cells).
-    pub aws: Option<Text>,
-    /// The customer's part (shared cells).
-    pub customer: Option<Text>,
+    /// What each party does (shared cells), in the order written.
+    pub parts: Vec<(Id<Party>, Text)>,
     /// Free note.
     pub note: Option<Text>,
     /// Whether the provider switches the control on by default.
@@ -104,21 +66,6 @@ pub(crate) struct Source {
     pub url: Option<String>,
     /// Free note.
     pub note: Option<Text>,
-}
-
-/// One of aws / customer / shared.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct OwnerInfo {
-    /// `aws`, `customer` or `shared`.
-    pub id: String,
-    /// Name shown on pages.
-    pub label: String,
-    /// One-line summary of the party's part.
-    pub motto: Option<String>,
-    /// What the party is responsible for.
-    pub description: Text,
-    /// Ids of the sources this comes from.
-    pub sources: Vec<Id<Source>>,
 }
 
 /// A service category (IaaS / PaaS / abstracted).
@@ -216,10 +163,8 @@ pub(crate) struct Scenario {
     pub answer: Text,
     /// Who is responsible.
     pub owner: Owner,
-    /// The provider's part (shared answers).
-    pub aws: Option<Text>,
-    /// The customer's part (shared answers).
-    pub customer: Option<Text>,
+    /// What each party does (shared answers), in the order written.
+    pub parts: Vec<(Id<Party>, Text)>,
     /// Why the answer holds.
     pub rationale: Option<Text>,
     /// Ids of the services involved.
@@ -333,8 +278,8 @@ pub(crate) struct SpectrumStep {
 pub(crate) struct Dataset {
     /// The sources every fact cites.
     pub sources: Vec<Source>,
-    /// The parties (aws, customer, shared).
-    pub owners: Vec<OwnerInfo>,
+    /// The parties as declared (`owners:`), or the built-in three when none is.
+    pub owners: Vec<Party>,
     /// Service categories, by rank.
     pub categories: Vec<Category>,
     /// Cloud services.
@@ -362,15 +307,10 @@ pub(crate) struct Dataset {
 }
 
 /// How a control's ownership looks across all services.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Spread {
-    /// Every service resolves to the provider (n/a ignored).
-    AlwaysAws,
-    /// Every service resolves to the customer (n/a ignored).
-    AlwaysCustomer,
-    /// Every service resolves to shared.
-    AlwaysShared,
+    /// Every service resolves to this owner (n/a ignored).
+    Always(Owner),
     /// The owner differs between services.
     Varies,
 }
@@ -386,21 +326,54 @@ impl Dataset {
 
     /// Whether a control's owner is the same for every service ("varies" is derived here).
     pub(crate) fn spread(&self, control: &str) -> Spread {
-        let mut owners: Vec<Owner> = self
+        let mut owners: Vec<&Owner> = self
             .services
             .iter()
             .filter(|s| s.status != Status::Retired)
-            .filter_map(|s| self.cell(control, s).map(|c| c.owner))
-            .filter(|o| *o != Owner::NotApplicable)
+            .filter_map(|s| self.cell(control, s).map(|c| &c.owner))
+            .filter(|o| **o != Owner::NotApplicable)
             .collect();
         owners.sort();
         owners.dedup();
         match owners.as_slice() {
-            [Owner::Aws] => Spread::AlwaysAws,
-            [Owner::Customer] => Spread::AlwaysCustomer,
-            [Owner::Shared] => Spread::AlwaysShared,
+            [only] => Spread::Always((*only).clone()),
             _ => Spread::Varies,
         }
+    }
+
+    /// Looks up a party by id.
+    pub(crate) fn party(&self, id: &str) -> Option<&Party> {
+        self.owners.iter().find(|p| p.id == id)
+    }
+
+    /// The party of an owner (`None` for n/a).
+    pub(crate) fn owner_party(&self, owner: &Owner) -> Option<&Party> {
+        match owner {
+            Owner::Party(id) => self.party(id),
+            Owner::NotApplicable => None,
+        }
+    }
+
+    /// An owner's label (`n/a` for no owner).
+    pub(crate) fn owner_label<'d>(&'d self, owner: &'d Owner) -> &'d str {
+        self.owner_party(owner)
+            .map_or(owner.id(), |p| p.label.as_str())
+    }
+
+    /// Whether an owner is the shared state (its cell says what each party does).
+    pub(crate) fn is_shared(&self, owner: &Owner) -> bool {
+        self.owner_party(owner)
+            .is_some_and(|p| p.role == Role::Shared)
+    }
+
+    /// The parties that hold controls and write parts: every party but the shared state.
+    pub(crate) fn part_parties(&self) -> impl Iterator<Item = &Party> {
+        self.owners.iter().filter(|p| p.role != Role::Shared)
+    }
+
+    /// The party with a role (the provider, the customer), if there is one.
+    pub(crate) fn with_role(&self, role: Role) -> Option<&Party> {
+        self.owners.iter().find(|p| p.role == role)
     }
 
     /// Looks up a service by id.
@@ -480,6 +453,7 @@ macro_rules! entities {
 }
 
 entities!(
+    Party => Owner,
     Source => Source,
     Category => Category,
     Service => Service,
@@ -497,7 +471,7 @@ entities!(
 pub(crate) enum Kind {
     /// A source of facts.
     Source,
-    /// A party (aws, customer, shared).
+    /// A party (or the shared state).
     Owner,
     /// A service category.
     Category,

@@ -57,6 +57,9 @@ pub(crate) struct RawSource {
 pub(crate) struct RawOwner {
     pub id: S,
     pub label: String,
+    pub role: Option<S>,
+    pub in_text: Option<String>,
+    pub abbr: Option<S>,
     pub motto: Option<String>,
     pub description: S,
     #[serde(default)]
@@ -122,7 +125,8 @@ pub(crate) struct RawControl {
     pub sources: Vec<S>,
 }
 
-/// A matrix cell: a plain owner string or a mapping with the details.
+/// A matrix cell: a plain owner string or a mapping with the details (`parts:` says what each
+/// party does, keyed by party id).
 #[derive(Debug)]
 pub(crate) enum RawCell {
     Plain(String),
@@ -133,8 +137,8 @@ pub(crate) enum RawCell {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCellMap {
     pub owner: S,
-    pub aws: Option<S>,
-    pub customer: Option<S>,
+    #[serde(default)]
+    pub parts: Entries<S>,
     pub note: Option<S>,
     pub default_state: Option<S>,
     #[serde(default)]
@@ -151,7 +155,7 @@ impl<'de> Deserialize<'de> for RawCell {
         impl<'de> Visitor<'de> for V {
             type Value = RawCell;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an owner (aws, customer, n/a) or a mapping with `owner:`")
+                f.write_str("an owner id, `n/a` or a mapping with `owner:`")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawCell, E> {
                 Ok(RawCell::Plain(v.to_string()))
@@ -216,8 +220,8 @@ pub(crate) struct RawScenario {
     pub steps: Vec<S>,
     pub answer: S,
     pub owner: S,
-    pub aws: Option<S>,
-    pub customer: Option<S>,
+    #[serde(default)]
+    pub parts: Entries<S>,
     pub rationale: Option<S>,
     #[serde(default)]
     pub services: Vec<S>,

@@ -8,15 +8,16 @@
 mod articles;
 mod entities;
 mod matrix;
+mod parties;
 
 pub(crate) use articles::{article_references, check_article_references};
 
 use super::follow_on::{FollowOns, Section};
 use super::id::Id;
-use super::model::{Dataset, Entity, Kind, Owner, Source, Text, Update};
+use super::model::{Dataset, Entity, Kind, Source, Text, Update};
 use super::raw::{RawFile, RawUpdate, S};
 use super::vocab::{UnknownWord, Vocabulary};
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location, UnknownId};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, UnknownId};
 use crate::source::SourceFile;
 use crate::yaml::Embedded;
 use std::collections::HashMap;
@@ -37,6 +38,10 @@ struct Validator<'a> {
     ids: HashMap<Kind, Vec<String>>,
     /// Root causes (unreadable or empty files) and the errors they absorb.
     follow: FollowOns,
+    /// The id of the party with the role `shared`, once the parties are read.
+    shared: Option<String>,
+    /// The ids of the provider and the customer, once the parties are read.
+    pair: Vec<String>,
 }
 
 impl<'a> Validator<'a> {
@@ -50,6 +55,8 @@ impl<'a> Validator<'a> {
             diags,
             ids: HashMap::new(),
             follow,
+            shared: None,
+            pair: Vec::new(),
         }
     }
 
@@ -80,6 +87,7 @@ impl<'a> Validator<'a> {
                 ds.sources.push(source);
             }
         }
+        self.parties(&mut ds);
         for (file, raw) in files {
             self.entities(file, raw, &mut ds);
         }
@@ -189,16 +197,21 @@ impl<'a> Validator<'a> {
 
     /// Checks one reference; reports at its place with a did-you-mean.
     fn check<K: Entity>(&mut self, file: &SourceFile, r: &S) -> Option<Id<K>> {
+        self.check_at(|| Self::at(file, r), &r.value)
+    }
+
+    /// Checks one reference to `value` written at `at`.
+    fn check_at<K: Entity>(&mut self, at: impl FnOnce() -> Location, value: &str) -> Option<Id<K>> {
         let kind = K::KIND;
         let known = self.ids.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
-        if known.contains(&r.value) {
-            return Some(Id::new(r.value.as_str()));
+        if known.iter().any(|k| k == value) {
+            return Some(Id::new(value));
         }
         if self.follow.absorbs(Section::Ids(kind), !known.is_empty()) {
             return None;
         }
-        let unknown = UnknownId::among(kind.noun(), &r.value, known.iter().map(String::as_str));
-        self.diags.push(unknown.error(Self::at(file, r)));
+        let unknown = UnknownId::among(kind.noun(), value, known.iter().map(String::as_str));
+        self.diags.push(unknown.error(at()));
         None
     }
 
@@ -246,43 +259,6 @@ impl<'a> Validator<'a> {
             T::ALL[0]
         })
     }
-
-    /// Parses an owner; `n/a` only where `allow_na` (matrix cells).
-    fn owner(&mut self, file: &SourceFile, s: &S, allow_na: bool) -> Owner {
-        match Owner::parse(&s.value) {
-            Some(Owner::NotApplicable) if !allow_na => {
-                self.diags.push(Diagnostic::error(
-                    Self::at(file, s),
-                    "owner `n/a` is only allowed in matrix cells",
-                ));
-                Owner::NotApplicable
-            }
-            Some(o) => o,
-            None => {
-                let allowed = ["aws", "customer", "shared", "n/a"];
-                self.diags.push(
-                    Diagnostic::error(
-                        Self::at(file, s),
-                        format!("unknown owner `{}` (aws, customer, shared or n/a)", s.value),
-                    )
-                    .with_help(did_you_mean(&s.value, allowed)),
-                );
-                Owner::NotApplicable
-            }
-        }
-    }
-
-    /// Shared needs both parts; reports at `at` naming the missing part.
-    fn shared_parts(&mut self, at: Location, aws: &Option<S>, customer: &Option<S>) {
-        for (part, value) in [("aws", aws), ("customer", customer)] {
-            if value.as_ref().is_none_or(|v| v.value.trim().is_empty()) {
-                self.diags.push(Diagnostic::error(
-                    at.clone(),
-                    format!("a `shared` owner must say what each party does: `{part}:` is missing"),
-                ));
-            }
-        }
-    }
 }
 
 /// Every id one file declares, with its kind, in the order ids are registered.
@@ -316,7 +292,9 @@ fn valid_id(id: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::dataset::{load, Dataset, DefaultState, Layer, ServiceKind, Spread, Status};
+    use crate::dataset::{
+        load, Dataset, DefaultState, Layer, Owner, Role, ServiceKind, Spread, Status,
+    };
     use crate::diagnostics::Diagnostics;
 
     const BASE: &str = "categories:\n  - {id: infrastructure, label: I, rank: 1, summary: s}\n  - {id: abstracted, label: A, rank: 3, summary: s}\nservices:\n  - {id: ec2, name: EC2, category: infrastructure, summary: s}\n  - {id: s3, name: S3, category: abstracted, summary: s}\ncontrols:\n  - {id: guest-os, title: G, layer: platform, description: d}\n  - {id: hardware, title: H, layer: facility, description: d}\n";
@@ -337,7 +315,8 @@ mod tests {
         );
         assert!(!d.has_errors(), "{}", d.render(false));
         assert_eq!(ds.spread("guest-os"), Spread::Varies);
-        assert_eq!(ds.spread("hardware"), Spread::AlwaysAws);
+        let aws = Owner::Party(crate::dataset::Id::new("aws"));
+        assert_eq!(ds.spread("hardware"), Spread::Always(aws));
     }
 
     #[test]
@@ -353,12 +332,12 @@ mod tests {
     #[test]
     fn shared_needs_both_parts_and_missing_category_is_reported() {
         let (_, d) = load_one(
-            "matrix:\n  - control: guest-os\n    default:\n      infrastructure: {owner: shared, aws: x}\n  - control: hardware\n    default: {all: aws}\n",
+            "matrix:\n  - control: guest-os\n    default:\n      infrastructure: {owner: shared, parts: {aws: x}}\n  - control: hardware\n    default: {all: aws}\n",
         );
         let msgs: Vec<String> = d.errors().iter().map(|e| e.headline()).collect();
         assert!(
             msgs.iter()
-                .any(|m| m.contains("x.yaml:13:31") && m.contains("`customer:` is missing")),
+                .any(|m| m.contains("x.yaml:13:31") && m.contains("`parts: customer:` is missing")),
             "{msgs:?}"
         );
         assert!(
@@ -367,8 +346,8 @@ mod tests {
         );
     }
 
-    /// Every closed word wrong once, and a misspelt owner id: each reported at its value.
-    const WRONG_WORDS: &str = "categories:\n  - {id: abstracted, label: A, rank: 1, summary: s}\nservices:\n  - {id: s3, name: S3, category: abstracted, summary: s, kind: workloads, status: retired}\ncontrols:\n  - {id: data, title: D, layer: dta, description: d}\nmatrix:\n  - control: data\n    default:\n      all: {owner: customer, default_state: enabledd}\nowners:\n  - {id: amazon, label: A, description: d}\n";
+    /// Every closed word wrong once, a party's role too: each reported at its value.
+    const WRONG_WORDS: &str = "categories:\n  - {id: abstracted, label: A, rank: 1, summary: s}\nservices:\n  - {id: s3, name: S3, category: abstracted, summary: s, kind: workloads, status: retired}\ncontrols:\n  - {id: data, title: D, layer: dta, description: d}\nmatrix:\n  - control: data\n    default:\n      all: {owner: customer, default_state: enabledd}\nowners:\n  - {id: amazon, label: A, role: provder, description: d}\n  - {id: customer, label: C, description: d}\n";
 
     #[test]
     fn unknown_words_are_located_with_the_allowed_list_and_a_hint() {
@@ -389,7 +368,7 @@ mod tests {
                 ("data/w.yaml:4:64: error: kind `workloads` must be one of: workload, security-tool, management-tool, compliance-portal".to_string(), hint("workload")),
                 ("data/w.yaml:6:33: error: layer `dta` must be one of: facility, virtualization, platform, network, identity, operations, application, data".to_string(), hint("data")),
                 ("data/w.yaml:10:45: error: default_state `enabledd` must be one of: enabled, disabled".to_string(), hint("enabled")),
-                ("data/w.yaml:12:10: error: owner id `amazon` must be one of: aws, customer, shared".to_string(), None),
+                ("data/w.yaml:12:34: error: role `provder` must be one of: provider, customer, shared, party".to_string(), hint("provider")),
             ]
         );
     }
@@ -409,5 +388,47 @@ mod tests {
         assert_eq!(ds.control("hardware").unwrap().layer, Layer::Facility);
         let cell = ds.cell("guest-os", ec2).unwrap();
         assert_eq!(cell.default_state, Some(DefaultState::Disabled));
+    }
+
+    const PARTIES: &str = "owners:\n  - {id: prov, label: P, description: d}\n  - {id: team, label: T, description: d}\n  - {id: both, label: B, role: shared, description: d}\n";
+
+    #[test]
+    fn parties_are_the_datasets_own_with_roles_by_position() {
+        let (ds, d) = load_one(&format!("{PARTIES}matrix:\n  - control: guest-os\n    default: {{infrastructure: team, abstracted: {{owner: both, parts: {{prov: x, team: y}}}}}}\n  - control: hardware\n    default: {{all: prov}}\n"));
+        assert!(!d.has_errors(), "{}", d.render(false));
+        let roles: Vec<(&str, Role)> = ds.owners.iter().map(|p| (&*p.id, p.role)).collect();
+        assert_eq!(
+            roles,
+            [
+                ("prov", Role::Provider),
+                ("team", Role::Customer),
+                ("both", Role::Shared)
+            ]
+        );
+        let prov = Owner::Party(crate::dataset::Id::new("prov"));
+        assert_eq!(ds.spread("hardware"), Spread::Always(prov));
+        let s3 = ds.service("s3").unwrap();
+        assert_eq!(ds.cell("guest-os", s3).unwrap().parts.len(), 2);
+    }
+
+    #[test]
+    fn an_unknown_party_is_the_one_error_at_its_place() {
+        let (_, d) = load_one(&format!("{PARTIES}matrix:\n  - control: guest-os\n    default: {{all: {{owner: both, parts: {{prov: x, tema: y}}}}}}\n  - control: hardware\n    default: {{all: aws}}\n"));
+        let got: Vec<(String, Option<String>)> = (d.errors().iter())
+            .map(|e| (e.headline(), e.help.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "data/x.yaml:16:51: error: unknown owner `tema`".to_string(),
+                    Some("did you mean `team`?".to_string())
+                ),
+                (
+                    "data/x.yaml:18:20: error: unknown owner `aws`".to_string(),
+                    None
+                ),
+            ]
+        );
     }
 }

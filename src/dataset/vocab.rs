@@ -160,6 +160,22 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The part a party plays in the dataset.
+    #[derive(Default)]
+    Role, field "role" {
+        /// The cloud provider (the first party, unless one is named).
+        Provider = "provider",
+        /// The customer (the second party, unless one is named).
+        Customer = "customer",
+        /// Not a party but the state of a control both hold; its cells say what each does.
+        Shared = "shared",
+        /// Any other party, such as a platform team (the default).
+        #[default]
+        Party = "party",
+    }
+}
+
+vocabulary! {
     /// Whether the provider switches a control on by default.
     DefaultState, field "default_state" {
         /// On unless the customer turns it off.

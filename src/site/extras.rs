@@ -1,10 +1,8 @@
-//! Files beside the HTML pages: `sitemap.xml`, the Atom feed, the offline search index and
-//! the machine-readable matrix exports (`data/matrix.json`, `data/matrix.csv`). All
-//! deterministic: no clock, sorted input.
+//! Files beside the HTML pages: `sitemap.xml`, the Atom feed and the offline search index
+//! (the data exports are in [`super::exports`]). All deterministic: no clock, sorted input.
 
 use super::Site;
 use crate::content::Article;
-use crate::dataset::Owner;
 use crate::render::escape::unescape_html;
 use crate::render::pages::RenderedPage;
 use crate::render::xml::XmlWriter;
@@ -197,136 +195,6 @@ pub(crate) fn search_index(pages: &[RenderedPage]) -> String {
         out.push_str(item);
     }
     out.push(']');
-    out
-}
-
-/// One exported matrix cell.
-struct ExportRow<'a> {
-    service: &'a str,
-    service_name: &'a str,
-    category: &'a str,
-    control: &'a str,
-    control_title: &'a str,
-    layer: &'a str,
-    owner: Owner,
-    source: &'static str,
-    aws: &'a str,
-    customer: &'a str,
-    note: &'a str,
-    default_state: &'a str,
-    varies: bool,
-}
-
-fn export_rows<'a>(site: &'a Site<'_>) -> Vec<ExportRow<'a>> {
-    let ds = site.dataset;
-    let mut rows = Vec::new();
-    for s in &ds.services {
-        for c in &ds.controls {
-            let Some(row) = ds.matrix.get(&c.id) else {
-                continue;
-            };
-            let (cell, source) = match row.overrides.get(&s.id) {
-                Some(cell) => (cell, "override"),
-                None => match row.defaults.get(&s.category) {
-                    Some(cell) => (cell, "category"),
-                    None => continue,
-                },
-            };
-            let text =
-                |t: &'a Option<crate::dataset::Text>| t.as_ref().map_or("", |t| t.md.as_str());
-            rows.push(ExportRow {
-                service: &s.id,
-                service_name: &s.name,
-                category: &s.category,
-                control: &c.id,
-                control_title: &c.title,
-                layer: c.layer.id(),
-                owner: cell.owner,
-                source,
-                aws: text(&cell.aws),
-                customer: text(&cell.customer),
-                note: text(&cell.note),
-                default_state: cell.default_state.map_or("", |d| d.id()),
-                varies: ds.spread(&c.id) == crate::dataset::Spread::Varies,
-            });
-        }
-    }
-    // Sorted by service then control, as documented (not in dataset order).
-    rows.sort_by(|a, b| (a.service, a.control).cmp(&(b.service, b.control)));
-    rows
-}
-
-/// Column names of the CSV export, in order (documented in the README).
-pub(crate) const CSV_COLUMNS: &[&str] = &[
-    "service",
-    "service_name",
-    "category",
-    "control",
-    "control_title",
-    "layer",
-    "owner",
-    "resolved_from",
-    "aws_part",
-    "customer_part",
-    "note",
-    "default_state",
-    "control_varies",
-];
-
-/// `data/matrix.json`: an object with `columns` and `rows` (one object per service × control).
-pub(crate) fn matrix_json(site: &Site<'_>) -> String {
-    let rows: Vec<serde_json::Value> = export_rows(site)
-        .iter()
-        .map(|r| {
-            json!({
-                "service": r.service, "service_name": r.service_name, "category": r.category,
-                "control": r.control, "control_title": r.control_title, "layer": r.layer,
-                "owner": r.owner.id(), "resolved_from": r.source, "aws_part": r.aws,
-                "customer_part": r.customer, "note": r.note, "default_state": r.default_state,
-                "control_varies": r.varies,
-            })
-        })
-        .collect();
-    let doc = json!({"schema": "srm-docs/matrix/v1", "columns": CSV_COLUMNS, "rows": rows});
-    serde_json::to_string_pretty(&doc).expect("json") + "\n"
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// `data/matrix.csv`: the same rows as the JSON, RFC 4180 quoting.
-pub(crate) fn matrix_csv(site: &Site<'_>) -> String {
-    let mut out = CSV_COLUMNS.join(",") + "\r\n";
-    for r in export_rows(site) {
-        let fields = [
-            r.service,
-            r.service_name,
-            r.category,
-            r.control,
-            r.control_title,
-            r.layer,
-            r.owner.id(),
-            r.source,
-            r.aws,
-            r.customer,
-            r.note,
-            r.default_state,
-            if r.varies { "true" } else { "false" },
-        ];
-        out.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
     out
 }
 

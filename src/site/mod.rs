@@ -6,8 +6,10 @@
 //! responsibility stack, [`tree`] makes the content's folders sections and [`wikilinks`]
 //! finds notes and files by the names Obsidian links use.
 
+pub(crate) mod exports;
 pub(crate) mod extras;
 pub(crate) mod links;
+pub(crate) mod palette;
 pub(crate) mod redirects;
 pub(crate) mod stack;
 pub(crate) mod tree;

@@ -12,7 +12,7 @@ const BAND: usize = 46;
 const LABEL: usize = 110;
 
 /// One cell of the stack: control id, control title, owner.
-type StackCell<'a> = (&'a str, &'a str, Owner);
+type StackCell<'a> = (&'a str, &'a str, &'a Owner);
 
 /// The SVG for one service.
 pub(crate) fn service_stack(ds: &Dataset, service: &Service) -> String {
@@ -29,7 +29,7 @@ pub(crate) fn service_stack(ds: &Dataset, service: &Service) -> String {
                     (cell.owner != Owner::NotApplicable).then_some((
                         c.id.as_str(),
                         c.title.as_str(),
-                        cell.owner,
+                        &cell.owner,
                     ))
                 })
                 .collect::<Vec<_>>();
@@ -71,10 +71,10 @@ pub(crate) fn service_stack(ds: &Dataset, service: &Service) -> String {
             };
             let _ = write!(
                 svg,
-                "<g class=\"stack-cell owner-{cls}\"><title>{t}: {o}</title><rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\" rx=\"4\"/><text x=\"{tx:.1}\" y=\"{ty}\" text-anchor=\"middle\">{s}</text><text class=\"stack-owner\" x=\"{tx:.1}\" y=\"{ty2}\" text-anchor=\"middle\">{o}</text></g>",
-                cls = owner.id().replace('/', ""),
+                "<g class=\"stack-cell {cls}\"><title>{t}: {o}</title><rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\" rx=\"4\"/><text x=\"{tx:.1}\" y=\"{ty}\" text-anchor=\"middle\">{s}</text><text class=\"stack-owner\" x=\"{tx:.1}\" y=\"{ty2}\" text-anchor=\"middle\">{o}</text></g>",
+                cls = owner.class(),
                 t = escape_html(title),
-                o = match owner { Owner::Aws => "AWS", Owner::Customer => "Customer", Owner::Shared => "Shared", Owner::NotApplicable => "n/a" },
+                o = escape_html(ds.owner_label(owner)),
                 h = BAND - 4,
                 tx = x + w / 2.0,
                 ty = y + 18,

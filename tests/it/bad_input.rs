@@ -269,7 +269,7 @@ cases! {
     ds_unknown_reference: exit 1 => |s| edit(s, MODEL, "category: infrastructure", "category: infra");
     ds_reference_to_the_wrong_kind: exit 1 => |s| edit(s, MODEL, "    services: [ec2]\n", "    services: [guest-os]\n");
     ds_unknown_owner: exit 1 => |s| edit(s, MODEL, "default: {all: customer}", "default: {all: client}");
-    ds_shared_without_its_parts: exit 1 => |s| edit(s, MODEL, "        aws: patches the host\n", "");
+    ds_shared_without_its_parts: exit 1 => |s| edit(s, MODEL, "          aws: patches the host\n", "");
     ds_control_without_a_matrix_row: exit 1 => |s| put(s, BAD_DATA, "controls:\n  - id: orphan\n    title: Orphan\n    layer: data\n    description: No row.\n");
     ds_matrix_row_missing_a_category: exit 1 => |s| edit(s, MODEL, ", abstracted: n/a}", "}");
     ds_matrix_row_for_an_unknown_control: exit 1 => |s| put(s, BAD_DATA, "matrix:\n  - control: nope\n    default: {all: aws}\n");

@@ -14,7 +14,7 @@ const ERRORS: &[&str] = &[
     "content/data/a-model.yaml:16:7: error: unknown service `ec3`",
     "content/data/a-model.yaml:17:14: error: unknown control `gest-os`",
     "content/data/a-model.yaml:21:7: error: matrix row `encryption` gives no owner for category `abstracted`",
-    "content/data/a-model.yaml:22:16: error: a `shared` owner must say what each party does: `customer:` is missing",
+    "content/data/a-model.yaml:22:16: error: a `shared` owner must say what each party does: `parts: customer:` is missing",
     "content/data/b-duplicate-key.yaml:4:5: error: duplicate mapping key `title` is not allowed here",
     "content/data/c-unknown-key.yaml:5:5: error: unknown field `colour`, expected one of id, title, author, date, accessed, url, note",
 ];
@@ -237,7 +237,7 @@ fn matrix_exports_parse_and_agree_row_for_row() {
 }
 
 /// A copy of the bundled knowledge base (config, content, themes) to break.
-fn bundled_copy(label: &str) -> SiteTest {
+pub(crate) fn bundled_copy(label: &str) -> SiteTest {
     let site = SiteTest::empty(label);
     let repo = std::path::Path::new(crate::common::MANIFEST_DIR);
     for part in ["srm-docs.toml", "content", "themes"] {

@@ -12,6 +12,7 @@ mod dataset;
 mod diagnostics;
 mod notes;
 mod output_safety;
+mod parties;
 mod preview_http;
 mod serve;
 mod shipping;

@@ -4,23 +4,20 @@
 use super::Validator;
 use crate::dataset::id::Id;
 use crate::dataset::model::{
-    Category, Conflict, Control, Dataset, Misconception, Owner, OwnerInfo, Position, Program,
-    Scenario, Service, Source, SpectrumStep, Tip,
+    Category, Conflict, Control, Dataset, Misconception, Position, Program, Scenario, Service,
+    Source, SpectrumStep, Tip,
 };
 use crate::dataset::raw::{
-    RawCategory, RawConflict, RawControl, RawFile, RawMisconception, RawOwner, RawProgram,
-    RawScenario, RawService, RawSpectrum, RawTip,
+    RawCategory, RawConflict, RawControl, RawFile, RawMisconception, RawProgram, RawScenario,
+    RawService, RawSpectrum, RawTip,
 };
-use crate::dataset::vocab::UnknownWord;
 use crate::diagnostics::Diagnostic;
 use crate::source::SourceFile;
 
 impl Validator<'_> {
-    /// Every entity of one file except sources and matrix rows, in file order per kind.
+    /// Every entity of one file except sources, parties and matrix rows, in file order per
+    /// kind.
     pub(super) fn entities(&mut self, file: &SourceFile, raw: &RawFile, ds: &mut Dataset) {
-        for o in &raw.owners {
-            ds.owners.push(self.owner_info(file, o));
-        }
         for c in &raw.categories {
             ds.categories.push(self.category(file, c));
         }
@@ -47,21 +44,6 @@ impl Validator<'_> {
         }
         for s in &raw.spectrum {
             ds.spectrum.push(self.spectrum_step(file, s));
-        }
-    }
-
-    fn owner_info(&mut self, file: &SourceFile, o: &RawOwner) -> OwnerInfo {
-        let parties = ["aws", "customer", "shared"];
-        if !parties.contains(&o.id.value.as_str()) {
-            let e = UnknownWord::new("owner id", &o.id.value, &parties);
-            self.unknown_word(file, &o.id, e);
-        }
-        OwnerInfo {
-            id: o.id.value.clone(),
-            label: o.label.clone(),
-            motto: o.motto.clone(),
-            description: Self::text(file, &o.description),
-            sources: self.refs::<Source>(file, &o.sources),
         }
     }
 
@@ -114,9 +96,7 @@ impl Validator<'_> {
 
     fn scenario(&mut self, file: &SourceFile, s: &RawScenario) -> Scenario {
         let owner = self.owner(file, &s.owner, false);
-        if owner == Owner::Shared {
-            self.shared_parts(Self::at(file, &s.owner), &s.aws, &s.customer);
-        }
+        let parts = self.parts(file, &owner, &s.owner, &s.parts);
         if s.controls.is_empty() {
             self.diags.push(Diagnostic::error(
                 Self::at(file, &s.id),
@@ -130,8 +110,7 @@ impl Validator<'_> {
             steps: s.steps.iter().map(|t| Self::text(file, t)).collect(),
             answer: Self::text(file, &s.answer),
             owner,
-            aws: Self::opt_text(file, &s.aws),
-            customer: Self::opt_text(file, &s.customer),
+            parts,
             rationale: Self::opt_text(file, &s.rationale),
             services: self.refs::<Service>(file, &s.services),
             controls: self.refs::<Control>(file, &s.controls),

@@ -4,11 +4,9 @@
 
 use super::Validator;
 use crate::dataset::id::Id;
-use crate::dataset::model::{
-    Category, Cell, Conflict, Control, Dataset, Owner, Row, Service, Source,
-};
+use crate::dataset::model::{Category, Cell, Conflict, Control, Dataset, Row, Service, Source};
 use crate::dataset::raw::{RawCell, RawCellMap, RawRow};
-use crate::diagnostics::{did_you_mean, Diagnostic, Location};
+use crate::diagnostics::Diagnostic;
 use crate::source::SourceFile;
 use crate::yaml::Embedded;
 use serde_saphyr::Spanned;
@@ -85,8 +83,7 @@ impl Validator<'_> {
         match &cell.value {
             RawCell::Plain(word) => Cell {
                 owner: self.plain_owner(at, word),
-                aws: None,
-                customer: None,
+                parts: Vec::new(),
                 note: None,
                 default_state: None,
                 updates: Vec::new(),
@@ -97,39 +94,12 @@ impl Validator<'_> {
         }
     }
 
-    /// The owner of a plain cell: `aws`, `customer` or `n/a` (`shared` needs a mapping).
-    fn plain_owner(&mut self, at: Location, word: &str) -> Owner {
-        match Owner::parse(word) {
-            Some(Owner::Shared) => {
-                self.diags.push(Diagnostic::error(
-                    at,
-                    "a plain `shared` cell must be a mapping with `owner: shared`, `aws:` and `customer:`",
-                ));
-                Owner::Shared
-            }
-            Some(o) => o,
-            None => {
-                self.diags.push(
-                    Diagnostic::error(
-                        at,
-                        format!("unknown owner `{word}` (aws, customer, n/a or a mapping)"),
-                    )
-                    .with_help(did_you_mean(word, ["aws", "customer", "n/a"])),
-                );
-                Owner::NotApplicable
-            }
-        }
-    }
-
     fn full_cell(&mut self, file: &SourceFile, m: &RawCellMap) -> Cell {
         let owner = self.owner(file, &m.owner, true);
-        if owner == Owner::Shared {
-            self.shared_parts(Self::at(file, &m.owner), &m.aws, &m.customer);
-        }
+        let parts = self.parts(file, &owner, &m.owner, &m.parts);
         Cell {
             owner,
-            aws: Self::opt_text(file, &m.aws),
-            customer: Self::opt_text(file, &m.customer),
+            parts,
             note: Self::opt_text(file, &m.note),
             default_state: m.default_state.as_ref().map(|s| self.word(file, s)),
             updates: self.updates(file, &m.updates),

@@ -156,7 +156,7 @@ impl PageBuilder<'_, '_> {
                 let cell = row.defaults.get(&k.id)?;
                 Some(ShiftCell {
                     category: self.category_ref(&k.id),
-                    owner: cell.owner.into(),
+                    owner: self.owner_badge(&cell.owner),
                     here: k.id == cat.id,
                 })
             })

@@ -4,8 +4,8 @@
 use super::builder::PageBuilder;
 use super::lists::IndexContext;
 use super::parts::{
-    spread_label, ArticleSummary, CategoryRef, CellView, GroupHeading, ListGroup, ListItem,
-    OwnerView, PageMeta, ScenarioRef, ServiceRef, SourceRef,
+    ArticleSummary, CategoryRef, CellView, GroupHeading, ListGroup, ListItem, OwnerView, PageMeta,
+    ScenarioRef, ServiceRef, SourceRef,
 };
 use super::{Page, PageContext};
 use crate::dataset::{Control, Kind, Layer, Row, Spread, Vocabulary};
@@ -17,7 +17,7 @@ pub(crate) struct ControlContext<'b> {
     page: PageMeta<'b>,
     control: ControlView<'b>,
     /// How its owner spreads across services, as shown.
-    spread: &'static str,
+    spread: String,
     /// True when the owner differs between services.
     varies: bool,
     /// The default cell of each category.
@@ -110,7 +110,7 @@ impl PageBuilder<'_, '_> {
                         title: &c.title,
                         url: self.site.entity_url(Kind::Control, &c.id),
                         summary: self.md(&c.description),
-                        meta: spread_label(ds.spread(&c.id)).into(),
+                        meta: self.spread_label(&ds.spread(&c.id)).into(),
                     })
                     .collect(),
             })
@@ -159,7 +159,7 @@ impl PageBuilder<'_, '_> {
                 let cell = ds.cell(&c.id, s)?;
                 Some(ServiceOwner {
                     service: self.service_ref(&s.id),
-                    owner: cell.owner.into(),
+                    owner: self.owner_view(&cell.owner),
                 })
             })
             .collect();
@@ -183,7 +183,7 @@ impl PageBuilder<'_, '_> {
                 description: self.md(&c.description),
                 sources: self.sources(&c.sources),
             },
-            spread: spread_label(spread),
+            spread: self.spread_label(&spread),
             varies: spread == Spread::Varies,
             by_category,
             overrides,

@@ -6,7 +6,10 @@
 use super::builder::PageBuilder;
 use crate::cache::Key;
 use crate::content::{slugify, Article};
-use crate::dataset::{Cell, Conflict, DefaultState, Id, Kind, Owner, Source, Spread, Text, Update};
+use crate::dataset::{
+    Cell, Conflict, DefaultState, Id, Kind, Owner, Party, Source, Spread, Text, Update,
+};
+use crate::render::escape::escape_html;
 use crate::site::Site;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -65,9 +68,10 @@ pub(super) struct ScenarioRef<'b> {
     /// Its title (the id when unknown).
     pub title: &'b str,
     /// Who is responsible (owner id).
-    pub owner: Option<&'static str>,
+    pub owner: Option<&'b str>,
     /// Who is responsible, as shown.
-    pub owner_label: Option<&'static str>,
+    pub owner_label: Option<&'b str>,
+
     /// Its page.
     pub url: String,
 }
@@ -124,39 +128,42 @@ pub(super) struct UpdateView<'b> {
 #[derive(Serialize)]
 pub(super) struct OwnerView {
     /// Owner id (`aws`, …).
-    pub owner: &'static str,
+    pub owner: String,
     /// CSS class (`owner-aws`, …).
-    pub owner_class: &'static str,
+    pub owner_class: String,
     /// Label (`AWS`, …).
-    pub owner_label: &'static str,
-}
-
-impl From<Owner> for OwnerView {
-    fn from(o: Owner) -> Self {
-        OwnerView {
-            owner: o.id(),
-            owner_class: owner_class(o),
-            owner_label: owner_label(o),
-        }
-    }
+    pub owner_label: String,
 }
 
 /// An owner's CSS class and label, without its id (small cells of tables).
 #[derive(Serialize)]
 pub(super) struct OwnerBadge {
     /// Label.
-    pub owner_label: &'static str,
+    pub owner_label: String,
     /// CSS class.
-    pub owner_class: &'static str,
+    pub owner_class: String,
 }
 
-impl From<Owner> for OwnerBadge {
-    fn from(o: Owner) -> Self {
+impl From<OwnerView> for OwnerBadge {
+    fn from(o: OwnerView) -> Self {
         OwnerBadge {
-            owner_label: owner_label(o),
-            owner_class: owner_class(o),
+            owner_label: o.owner_label,
+            owner_class: o.owner_class,
         }
     }
+}
+
+/// What one party does (a part of a shared cell or answer).
+#[derive(Serialize)]
+pub(super) struct PartView<'b> {
+    /// The party's label.
+    pub label: &'b str,
+    /// Its CSS class.
+    pub class: String,
+    /// The heading of its part (`AWS's part`), escaped.
+    pub part_label: String,
+    /// What it does (HTML).
+    pub html: String,
 }
 
 /// A resolved matrix cell with everything it says.
@@ -165,10 +172,9 @@ pub(super) struct CellView<'b> {
     /// Who holds the control.
     #[serde(flatten)]
     pub owner: OwnerView,
-    /// The provider's part (HTML).
-    pub aws: Option<String>,
-    /// The customer's part (HTML).
-    pub customer: Option<String>,
+    /// What each party does (HTML), one entry per column of `site.parties` that holds
+    /// controls (`null` where the cell says nothing for that party).
+    pub parts: Vec<Option<String>>,
     /// Free note (HTML).
     pub note: Option<String>,
     /// Whether the provider switches the control on by default.
@@ -266,37 +272,47 @@ pub(super) struct ListGroup<'b> {
     pub items: Vec<ListItem<'b>>,
 }
 
-/// Label of an owner.
-pub(super) fn owner_label(o: Owner) -> &'static str {
-    match o {
-        Owner::Aws => "AWS",
-        Owner::Customer => "Customer",
-        Owner::Shared => "Shared",
-        Owner::NotApplicable => "n/a",
-    }
-}
-
-/// CSS class for an owner (`owner-aws`, …).
-pub(super) fn owner_class(o: Owner) -> &'static str {
-    match o {
-        Owner::Aws => "owner-aws",
-        Owner::Customer => "owner-customer",
-        Owner::Shared => "owner-shared",
-        Owner::NotApplicable => "owner-na",
-    }
-}
-
-/// Label of a control's spread across services.
-pub(super) fn spread_label(s: Spread) -> &'static str {
-    match s {
-        Spread::AlwaysAws => "Always AWS",
-        Spread::AlwaysCustomer => "Always the customer",
-        Spread::AlwaysShared => "Always shared",
-        Spread::Varies => "Varies by service",
-    }
-}
-
 impl PageBuilder<'_, '_> {
+    /// An owner as pages show it.
+    pub(super) fn owner_view(&self, o: &Owner) -> OwnerView {
+        OwnerView {
+            owner: o.id().to_string(),
+            owner_class: o.class(),
+            owner_label: self.site.dataset.owner_label(o).to_string(),
+        }
+    }
+
+    /// An owner's class and label.
+    pub(super) fn owner_badge(&self, o: &Owner) -> OwnerBadge {
+        self.owner_view(o).into()
+    }
+
+    /// Label of a control's spread across services (`Always AWS`, `Always the customer`).
+    pub(super) fn spread_label(&self, s: &Spread) -> String {
+        match s {
+            Spread::Always(o) => {
+                let party = self.site.dataset.owner_party(o);
+                format!("Always {}", party.map_or(o.id(), |p| p.in_text.as_str()))
+            }
+            Spread::Varies => "Varies by service".into(),
+        }
+    }
+
+    /// The parts of a cell or answer in the order of the dataset's parties.
+    pub(super) fn part_views<'b>(&'b self, parts: &'b [(Id<Party>, Text)]) -> Vec<PartView<'b>> {
+        (self.site.dataset.part_parties())
+            .filter_map(|p| {
+                let (_, text) = parts.iter().find(|(id, _)| *id == p.id)?;
+                Some(PartView {
+                    label: &p.label,
+                    class: format!("owner-{}", p.id),
+                    part_label: escape_html(&p.part_label()).into_owned(),
+                    html: self.md(text),
+                })
+            })
+            .collect()
+    }
+
     /// Inline Markdown of an optional dataset text field.
     pub(super) fn opt_md(&self, text: &Option<Text>) -> Option<String> {
         text.as_ref().map(|t| self.md(t))
@@ -366,7 +382,8 @@ impl PageBuilder<'_, '_> {
             id,
             title: s.map_or(id, |s| s.title.as_str()),
             owner: s.map(|s| s.owner.id()),
-            owner_label: s.map(|s| owner_label(s.owner)),
+            owner_label: s.map(|s| self.site.dataset.owner_label(&s.owner)),
+
             url: self.site.entity_url(Kind::Scenario, id),
         }
     }
@@ -385,9 +402,13 @@ impl PageBuilder<'_, '_> {
     /// A matrix cell with its texts rendered.
     pub(super) fn cell<'b>(&'b self, cell: &'b Cell) -> CellView<'b> {
         CellView {
-            owner: cell.owner.into(),
-            aws: self.opt_md(&cell.aws),
-            customer: self.opt_md(&cell.customer),
+            owner: self.owner_view(&cell.owner),
+            parts: (self.site.dataset.part_parties())
+                .map(|p| {
+                    let part = cell.parts.iter().find(|(id, _)| *id == p.id);
+                    part.map(|(_, text)| self.md(text))
+                })
+                .collect(),
             note: self.opt_md(&cell.note),
             default_state: cell.default_state,
             updates: self.updates(&cell.updates),

@@ -4,8 +4,8 @@
 
 use super::builder::PageBuilder;
 use super::parts::{
-    owner_label, spread_label, CategoryRef, ConflictRef, ControlRef, OwnerBadge, PageMeta,
-    ServiceRef, SourceRef, UpdateView,
+    CategoryRef, ConflictRef, ControlRef, OwnerBadge, OwnerView, PageMeta, ServiceRef, SourceRef,
+    UpdateView,
 };
 use super::{Page, PageContext};
 use crate::dataset::{Control, Layer, Owner, Service, Spread, Vocabulary};
@@ -35,7 +35,7 @@ struct MatrixService<'b> {
 struct MatrixRow<'b> {
     control: ControlRef<'b>,
     cells: Vec<MatrixCell<'b>>,
-    spread: &'static str,
+    spread: String,
 }
 
 /// One cell of the matrix.
@@ -43,8 +43,8 @@ struct MatrixRow<'b> {
 struct MatrixCell<'b> {
     #[serde(flatten)]
     owner: OwnerBadge,
-    /// One letter for the owner.
-    abbr: &'static str,
+    /// The owner's abbreviation (`A`).
+    abbr: &'b str,
     category: &'b str,
     /// The service's name.
     service: &'b str,
@@ -54,11 +54,20 @@ struct MatrixCell<'b> {
 #[derive(Serialize)]
 pub(crate) struct QuickReferenceContext<'b> {
     page: PageMeta<'b>,
-    always_aws: Vec<ControlRef<'b>>,
-    always_customer: Vec<ControlRef<'b>>,
-    always_shared: Vec<ControlRef<'b>>,
+    /// The controls each owner always holds, one group per party that has some.
+    always: Vec<AlwaysGroup<'b>>,
     varies: Vec<VaryingControl<'b>>,
     categories: Vec<CategoryRef<'b>>,
+}
+
+/// The controls one party holds for every service.
+#[derive(Serialize)]
+struct AlwaysGroup<'b> {
+    #[serde(flatten)]
+    owner: OwnerView,
+    /// `Always AWS`, `Always the customer`.
+    heading: String,
+    controls: Vec<ControlRef<'b>>,
 }
 
 /// A control whose owner varies: its owner per category and the services that differ.
@@ -82,7 +91,7 @@ struct AliasOwner<'b> {
 #[derive(Serialize)]
 struct Exception<'b> {
     service: &'b str,
-    owner_label: &'static str,
+    owner_label: &'b str,
 }
 
 /// `misconceptions.html`'s context.
@@ -206,16 +215,17 @@ impl PageBuilder<'_, '_> {
                 control: self.control_ref(&c.id),
                 cells: (order.iter())
                     .map(|s| {
-                        let owner = ds.cell(&c.id, s).map_or(Owner::NotApplicable, |c| c.owner);
+                        let owner = ds.cell(&c.id, s).map(|c| &c.owner);
+                        let owner = owner.unwrap_or(&Owner::NotApplicable);
                         MatrixCell {
-                            owner: owner.into(),
-                            abbr: owner_abbr(owner),
+                            owner: self.owner_badge(owner),
+                            abbr: ds.owner_party(owner).map_or("–", |p| p.abbr.as_str()),
                             category: &s.category,
                             service: &s.name,
                         }
                     })
                     .collect(),
-                spread: spread_label(ds.spread(&c.id)),
+                spread: self.spread_label(&ds.spread(&c.id)),
             })
             .collect();
         PageContext::Matrix(MatrixContext {
@@ -240,14 +250,33 @@ impl PageBuilder<'_, '_> {
 
     fn quick_reference(&self) -> PageContext<'_> {
         let ds = self.site.dataset;
-        let spread = |want: Spread| ds.controls.iter().filter(move |c| ds.spread(&c.id) == want);
-        let group = |want| spread(want).map(|c| self.control_ref(&c.id)).collect();
+        let spreads: Vec<(&Control, Spread)> = (ds.controls.iter())
+            .map(|c| (c, ds.spread(&c.id)))
+            .collect();
+        let always = (ds.owners.iter())
+            .map(|p| Spread::Always(Owner::Party(p.id.clone())))
+            .filter_map(|want| {
+                let controls: Vec<ControlRef<'_>> = (spreads.iter())
+                    .filter(|(_, s)| *s == want)
+                    .map(|(c, _)| self.control_ref(&c.id))
+                    .collect();
+                let Spread::Always(owner) = &want else {
+                    return None;
+                };
+                (!controls.is_empty()).then(|| AlwaysGroup {
+                    owner: self.owner_view(owner),
+                    heading: self.spread_label(&want),
+                    controls,
+                })
+            })
+            .collect();
         PageContext::QuickReference(QuickReferenceContext {
             page: PageMeta::new("Quick reference", "Who owns what, on one printable page."),
-            always_aws: group(Spread::AlwaysAws),
-            always_customer: group(Spread::AlwaysCustomer),
-            always_shared: group(Spread::AlwaysShared),
-            varies: spread(Spread::Varies).map(|c| self.varying(c)).collect(),
+            always,
+            varies: (spreads.iter())
+                .filter(|(_, s)| *s == Spread::Varies)
+                .map(|(c, _)| self.varying(c))
+                .collect(),
             categories: ds
                 .categories
                 .iter()
@@ -265,7 +294,7 @@ impl PageBuilder<'_, '_> {
                 let cell = row?.defaults.get(&k.id)?;
                 Some(AliasOwner {
                     alias: k.aliases.first().unwrap_or(&k.label),
-                    owner: cell.owner.into(),
+                    owner: self.owner_badge(&cell.owner),
                 })
             })
             .collect();
@@ -276,7 +305,7 @@ impl PageBuilder<'_, '_> {
                     let default = r.defaults.get(&svc.category)?;
                     (default.owner != cell.owner).then(|| Exception {
                         service: svc.aliases.first().unwrap_or(&svc.name),
-                        owner_label: owner_label(cell.owner),
+                        owner_label: ds.owner_label(&cell.owner),
                     })
                 })
                 .collect()
@@ -358,11 +387,13 @@ impl PageBuilder<'_, '_> {
             })
             .collect();
         let owners = (ds.owners.iter())
-            .map(|o| OwnerEntry {
-                id: &o.id,
-                label: &o.label,
-                motto: o.motto.as_deref(),
-                description: self.md(&o.description),
+            .filter_map(|o| {
+                Some(OwnerEntry {
+                    id: &o.id,
+                    label: &o.label,
+                    motto: o.motto.as_deref(),
+                    description: self.md(o.description.as_ref()?),
+                })
             })
             .collect();
         PageContext::Sources(SourcesContext {
@@ -376,15 +407,5 @@ impl PageBuilder<'_, '_> {
             programs,
             owners,
         })
-    }
-}
-
-/// One letter for an owner (matrix cells).
-fn owner_abbr(o: Owner) -> &'static str {
-    match o {
-        Owner::Aws => "A",
-        Owner::Customer => "C",
-        Owner::Shared => "S",
-        Owner::NotApplicable => "–",
     }
 }

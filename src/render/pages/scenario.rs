@@ -4,8 +4,8 @@
 use super::builder::PageBuilder;
 use super::lists::IndexContext;
 use super::parts::{
-    owner_label, ArticleSummary, ConflictRef, ControlRef, GroupHeading, ListGroup, ListItem,
-    OwnerBadge, OwnerView, PageMeta, ServiceRef, SourceRef, UpdateView,
+    ArticleSummary, ConflictRef, ControlRef, GroupHeading, ListGroup, ListItem, OwnerBadge,
+    OwnerView, PageMeta, PartView, ServiceRef, SourceRef, UpdateView,
 };
 use super::{Page, PageContext};
 use crate::dataset::{Kind, Scenario};
@@ -31,8 +31,8 @@ struct ScenarioView<'b> {
     /// Who is responsible.
     #[serde(flatten)]
     owner: OwnerView,
-    aws: Option<String>,
-    customer: Option<String>,
+    /// What each party does, in the dataset's order of parties.
+    parts: Vec<PartView<'b>>,
     rationale: Option<String>,
     services: Vec<ServiceRef<'b>>,
     /// The controls involved, each with its owner in every service involved.
@@ -81,7 +81,7 @@ impl PageBuilder<'_, '_> {
                     title: &s.title,
                     url: self.site.entity_url(Kind::Scenario, &s.id),
                     summary: self.md(&s.question),
-                    meta: format!("Answer: {}", owner_label(s.owner)).into(),
+                    meta: format!("Answer: {}", ds.owner_label(&s.owner)).into(),
                 })
                 .collect(),
         }];
@@ -111,7 +111,7 @@ impl PageBuilder<'_, '_> {
                         let cell = ds.cell(c, ds.service(sid)?)?;
                         Some(InvolvedCell {
                             service: self.service_ref(sid),
-                            owner: cell.owner.into(),
+                            owner: self.owner_badge(&cell.owner),
                         })
                     })
                     .collect(),
@@ -125,9 +125,8 @@ impl PageBuilder<'_, '_> {
                 question: self.md(&s.question),
                 steps: s.steps.iter().map(|t| self.md(t)).collect(),
                 answer: self.md(&s.answer),
-                owner: s.owner.into(),
-                aws: self.opt_md(&s.aws),
-                customer: self.opt_md(&s.customer),
+                owner: self.owner_view(&s.owner),
+                parts: self.part_views(&s.parts),
                 rationale: self.opt_md(&s.rationale),
                 services: s.services.iter().map(|x| self.service_ref(x)).collect(),
                 controls,

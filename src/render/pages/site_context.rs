@@ -2,6 +2,7 @@
 //! navigation).
 
 use crate::config::{BasePath, SiteUrl};
+use crate::dataset::Role;
 use crate::site::Site;
 use serde::Serialize;
 
@@ -22,6 +23,25 @@ pub(crate) struct SiteContext<'s> {
     pub has_data: bool,
     /// The main navigation.
     pub nav: Vec<NavLink>,
+    /// The dataset's parties (and its shared state), for legends.
+    pub parties: Vec<PartyBadge<'s>>,
+    /// The labels of the parties that have a column of parts in responsibility tables.
+    pub part_columns: Vec<&'s str>,
+    /// The provider's label.
+    pub provider: Option<&'s str>,
+}
+
+/// A party as legends show it.
+#[derive(Serialize)]
+pub(crate) struct PartyBadge<'s> {
+    /// Its id.
+    pub id: &'s str,
+    /// Its label.
+    pub label: &'s str,
+    /// Its CSS class (`owner-aws`).
+    pub class: String,
+    /// Its short form in matrix cells.
+    pub abbr: &'s str,
 }
 
 /// An entry of the main navigation.
@@ -64,5 +84,15 @@ pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
         language: &config.language,
         has_data,
         nav,
+        parties: (ds.owners.iter())
+            .map(|p| PartyBadge {
+                id: &p.id,
+                label: &p.label,
+                class: format!("owner-{}", p.id),
+                abbr: &p.abbr,
+            })
+            .collect(),
+        part_columns: ds.part_parties().map(|p| p.label.as_str()).collect(),
+        provider: ds.with_role(Role::Provider).map(|p| p.label.as_str()),
     }
 }
