@@ -617,6 +617,7 @@
           opts[i].id = "site-search-opt-" + i;
           opts[i].setAttribute("role", "option");
         }
+        list.setAttribute("data-query", query);
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
         setActive(-1);
@@ -644,7 +645,7 @@
         var link = options()[active].querySelector("a");
         if (link) {
           ev.preventDefault();
-          window.location.href = link.href;
+          link.click();
         }
       } else if (ev.key === "Escape") {
         if (list.hidden) {
