@@ -305,7 +305,9 @@ fn first_query_bytes() {
             .evaluate(
                 "(() => { const r = performance.getEntriesByType('resource')\
                  .filter(e => e.name.includes('/search/')); \
-                 return JSON.stringify([r.length, r.reduce((n, e) => n + e.encodedBodySize, 0)]); })()",
+                 const by = {}; r.forEach(e => { const k = e.name.split('/search/')[1].replace(/[0-9]+/g, ''); \
+                 by[k] = (by[k] || 0) + e.encodedBodySize; }); \
+                 return JSON.stringify([r.length, r.reduce((n, e) => n + e.encodedBodySize, 0), by]); })()",
                 false,
             )
             .expect("eval")

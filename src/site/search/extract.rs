@@ -15,6 +15,8 @@ pub(crate) struct PageDoc {
     pub kind: String,
     /// The text before the first heading, then one section per `<h2>`–`<h6>`.
     pub sections: Vec<Section>,
+    /// The text of its code blocks (`<pre>`): searched, but not shown in snippets.
+    pub code: String,
 }
 
 /// The text under one heading.
@@ -70,6 +72,8 @@ struct Scanner {
     skip: Option<(String, usize)>,
     /// Level, id and text of the heading being read, if any.
     heading: Option<(u8, String, String)>,
+    /// Depth of `<pre>` elements around the text being read.
+    pre: usize,
     text: String,
 }
 
@@ -102,6 +106,7 @@ impl Scanner {
         let text = decode_entities(raw);
         let target = match &mut self.heading {
             Some((_, _, h)) => h,
+            None if self.pre > 0 => &mut self.doc.code,
             None => &mut self.text,
         };
         push_collapsed(target, &text);
@@ -134,6 +139,13 @@ impl Scanner {
         }
         if !INLINE.contains(&name.as_str()) {
             self.push_text(" ");
+        }
+        if name == "pre" {
+            self.pre = if closing {
+                self.pre.saturating_sub(1)
+            } else {
+                self.pre + 1
+            };
         }
         if let Some(level) = heading_level(&name) {
             if closing {
@@ -310,9 +322,11 @@ mod tests {
         let d = doc("<h1>T</h1><p title=\"wrap\">a<script>alert(1)</script> b</p>\
                      <svg><text>label</text><svg><text>x</text></svg></svg><p>c</p>\
                      <span class=\"x visually-hidden\">sr <b>only</b></span><i aria-hidden=\"true\">icon</i>\
-                     <!-- note --><p>d&#39;e &#x3C;f&gt; &unknown; &amp</p>");
+                     <!-- note --><p>d&#39;e &#x3C;f&gt; &unknown; &amp</p>\
+                     <pre><code>aws s3 ls</code></pre>");
         assert_eq!(d.sections.len(), 1);
         assert_eq!(d.sections[0].text, "a b c d'e <f> &unknown; &amp");
+        assert_eq!(d.code.trim(), "aws s3 ls");
     }
 
     #[test]

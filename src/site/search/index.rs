@@ -50,6 +50,7 @@ impl DocTerms {
             t.add(&s.heading, HEADING);
             t.add(&s.text, BODY);
         }
+        t.add(&doc.code, BODY);
         t
     }
 
@@ -187,9 +188,10 @@ fn close(shards: &mut Vec<Shard>, kind: char, body: &mut String) {
     });
 }
 
-/// Pages per document file: a first query fetches a few of these files, and pages compressed
-/// together take about 40% of the bytes they take alone (measured on the 1k benchmark corpus).
-pub(crate) const DOCS_PER_FILE: usize = 8;
+/// Pages per document file: a query fetches one file per result shown, and pages compressed
+/// together take fewer bytes (on the 1k benchmark corpus, 4 pages take 55% and 8 pages 42% of
+/// the bytes they take alone).
+pub(crate) const DOCS_PER_FILE: usize = 4;
 
 /// A page's entry in a document file: its site-relative URL, title, kind and sections.
 pub(crate) fn doc_json(url: &str, doc: &PageDoc) -> serde_json::Value {
@@ -226,6 +228,7 @@ mod tests {
                 heading: heading.into(),
                 text: text.into(),
             }],
+            code: String::new(),
         }
     }
 
@@ -252,7 +255,7 @@ mod tests {
         assert!(p0.contains("\"alpha\":[0,129,2,129]"), "{p0}");
         let v0 = by_name("v0");
         assert!(v0.contains("[\"beta\",\"\",3]"), "{v0}");
-        assert!(v0.contains("[\"alpha\",\"alpha\",2]") || v0.contains("[\"alpha\",\"\",2]"));
+        assert!(v0.contains("[\"alpha\",\"\",2]"), "{v0}");
         let root: serde_json::Value = serde_json::from_str(by_name("index")).unwrap();
         assert_eq!(root["postings"], json!(["alpha"]));
         assert_eq!(root["vocab"], json!(["al"]));

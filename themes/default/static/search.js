@@ -8,9 +8,9 @@
 
   var script = document.currentScript;
   var docEl = document.documentElement;
-  var DROPDOWN_RESULTS = 8;
+  var DROPDOWN_RESULTS = 6;
   var PAGE_RESULTS = 20;
-  var MAX_EXPANSIONS = 6;
+  var MAX_EXPANSIONS = 4;
   var WORD = /[\p{L}\p{N}'\u2019]+/gu;
 
   /* The site root as a URL prefix: data-root on <html> (relative to the page), else the
@@ -167,7 +167,7 @@
           exact = true;
         } else if (stem.length >= 3 && word.indexOf(stem) === 0 && word.length - stem.length <= 4) {
           quality = 0.9;
-        } else if (w.indexOf(word) === 0 && (isLast || word.length >= 3)) {
+        } else if (word.length >= 3 && w.indexOf(word) === 0) {
           expansions.push([entries[i][2], stem, w]);
           continue;
         } else if (budget && distance(word, w, budget) <= budget) {
@@ -633,7 +633,7 @@
       }
       timer = setTimeout(function () {
         run(input.value);
-      }, 80);
+      }, 120);
     });
     input.addEventListener("keydown", function (ev) {
       if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
