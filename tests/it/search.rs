@@ -297,10 +297,26 @@ fn first_query_bytes() {
         return;
     };
     let server = StaticServer::start(&dir);
-    for query in queries.split('|') {
+    for (query, pasted) in queries.split('|').flat_map(|q| [(q, false), (q, true)]) {
         let tab = browser.new_tab().expect("tab");
         open(&tab, &server.url("/"));
-        let text = type_query(&tab, query);
+        let text = if pasted {
+            // The whole query at once: one search.
+            let set = format!(
+                "(() => {{ const i = document.getElementById('site-search-q'); i.focus(); \
+                 i.value = {}; i.dispatchEvent(new Event('input')); }})()",
+                serde_json::Value::from(query)
+            );
+            tab.evaluate(&set, false).expect("paste");
+            let script = format!(
+                "(() => {{ const l = document.getElementById('site-search-list'); \
+                 return l && !l.hidden && l.getAttribute('data-query') === {} ? l.innerText : ''; }})()",
+                serde_json::Value::from(query)
+            );
+            wait_for(&tab, &script, query)
+        } else {
+            type_query(&tab, query)
+        };
         let bytes = tab
             .evaluate(
                 "(() => { const r = performance.getEntriesByType('resource')\
@@ -314,7 +330,8 @@ fn first_query_bytes() {
             .value
             .unwrap();
         let first = text.lines().next().unwrap_or("");
-        println!("{query:?}: [files, bytes] = {bytes}; first result: {first}");
+        let how = if pasted { "pasted" } else { "typed" };
+        println!("{query:?} {how}: [files, bytes, by kind] = {bytes}; first result: {first}");
         tab.close(true).ok();
     }
 }

@@ -14,13 +14,18 @@
   var WORD = /[\p{L}\p{N}'\u2019]+/gu;
 
   /* The site root as a URL prefix: data-root on <html> (relative to the page), else the
-     base path given to this script, else "/". */
+     folder above this script's own static/ folder, else the base path given to it. */
   function siteRoot() {
     var root = docEl.getAttribute("data-root");
-    if (root === null) {
-      root = (script && script.getAttribute("data-base")) || "/";
+    if (root !== null) {
+      return root;
     }
-    return root;
+    var src = script && script.src;
+    var at = src ? src.lastIndexOf("static/search.js") : -1;
+    if (at >= 0) {
+      return src.slice(0, at);
+    }
+    return (script && script.getAttribute("data-base")) || "/";
   }
   var ROOT = siteRoot();
 
@@ -633,7 +638,7 @@
       }
       timer = setTimeout(function () {
         run(input.value);
-      }, 120);
+      }, 200);
     });
     input.addEventListener("keydown", function (ev) {
       if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
