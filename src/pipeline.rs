@@ -382,7 +382,8 @@ pub(crate) fn build_into_with_progress(
     let sunk_bytes = renderer.sunk_bytes.into_inner();
     let mut generated = generate_files(config, &sources, engine, &site, &rendered, &mut laps);
     add_redirects(&site, &rendered, &mut generated, &mut diags);
-    for d in asset_collisions(&sources.assets, &rendered, &generated.names) {
+    let names: Vec<&str> = generated.names.iter().map(String::as_str).collect();
+    for d in asset_collisions(&sources.assets, &rendered, &names) {
         diags.push(d);
     }
     for d in theme_file_overrides(config, &sources) {
@@ -589,7 +590,7 @@ impl<'a> Renderer<'a> {
 struct Generated {
     output: Output,
     /// Paths of the generated files, for collisions with content files.
-    names: Vec<&'static str>,
+    names: Vec<String>,
     /// URLs of every non-page file (statics, generated files, content files).
     urls: Vec<String>,
 }
@@ -652,16 +653,14 @@ fn generate_files(
     }
     g.add_generated("atom.xml", memo(feed.key(&shown), &|| extras::atom(site)));
     laps.lap("atom");
-    g.add_generated(
-        "search-index.json",
-        memo(KeyBuilder::new("search-index.json").key(&pages), &|| {
-            extras::search_index(rendered)
-        }),
-    );
+    for (path, blob) in crate::site::search::files(site, rendered, &engine.cache) {
+        g.add_generated(path, blob);
+    }
+    laps.lap("search");
     if !site.dataset.services.is_empty() {
         for (path, make) in crate::site::exports::FILES {
             let mut key = KeyBuilder::new(path);
-            g.add_generated(path, memo(key.key(&site.data_key), &|| make(site)));
+            g.add_generated(*path, memo(key.key(&site.data_key), &|| make(site)));
         }
     }
     // Content files go in last (one that would replace a generated file or page is an
@@ -705,9 +704,10 @@ impl Generated {
     }
 
     /// A file srm-docs generates (content files may not take its place).
-    fn add_generated(&mut self, path: &'static str, blob: crate::output::Blob) {
+    fn add_generated(&mut self, path: impl Into<String>, blob: crate::output::Blob) {
+        let path = path.into();
+        self.output.insert_shared(path.clone(), blob);
         self.names.push(path);
-        self.output.insert_shared(path, blob);
     }
 }
 

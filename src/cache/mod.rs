@@ -138,8 +138,8 @@ pub(crate) struct PageArtifacts {
     pub html: String,
     /// Every `id` attribute in it (for anchor checks).
     pub ids: HashSet<String>,
-    /// Its search-index entry, as JSON text.
-    pub search: Option<String>,
+    /// Its searchable text (`None` for pages not indexed).
+    pub search: Option<crate::site::search::PageDoc>,
     /// Internal links written in the page's Markdown and dataset text (checked on every
     /// build, since their targets may change).
     pub links: Vec<crate::render::markdown::PendingLink>,
@@ -188,6 +188,8 @@ pub(crate) struct BuildCache {
     pub pages: Memo<Key, Arc<PageArtifacts>>,
     /// (name, inputs) → generated file such as a data export or the highlight stylesheet.
     pub extras: Memo<Key, Arc<Vec<u8>>>,
+    /// (page key, dataset names) → the page's search terms.
+    pub search_terms: Memo<Key, Arc<crate::site::search::DocTerms>>,
     /// Inputs of a group of pages (lists, dataset pages) → the pages it produced.
     pub groups: Memo<Key, Arc<Vec<PageStub>>>,
     /// Template sources → compiled Tera (or the template errors).
@@ -207,6 +209,7 @@ impl BuildCache {
         BuildCache {
             markdown: Memo::passthrough(),
             pages: Memo::passthrough(),
+            search_terms: Memo::passthrough(),
             ..Self::default()
         }
     }
@@ -247,6 +250,7 @@ impl BuildCache {
         self.templates.prune();
         self.groups.prune();
         self.extras.prune();
+        self.search_terms.prune();
     }
 }
 

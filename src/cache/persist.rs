@@ -112,7 +112,7 @@ mod tests {
         PageArtifacts {
             html: html.into(),
             ids: ["top".to_string()].into_iter().collect(),
-            search: Some("{}".into()),
+            search: Some(Default::default()),
             links: Vec::new(),
             diagnostics: Default::default(),
         }

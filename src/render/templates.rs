@@ -88,6 +88,10 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/search.js"),
     ),
     (
+        "static/search.css",
+        include_bytes!("../../themes/default/static/search.css"),
+    ),
+    (
         "static/matrix.js",
         include_bytes!("../../themes/default/static/matrix.js"),
     ),

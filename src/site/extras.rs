@@ -1,12 +1,11 @@
-//! Files beside the HTML pages: `sitemap.xml`, the Atom feed and the offline search index
-//! (the data exports are in [`super::exports`]). All deterministic: no clock, sorted input.
+//! Files beside the HTML pages: `sitemap.xml` and the Atom feed (the data exports are in
+//! [`super::exports`], the search index in [`super::search`]). All deterministic: no clock,
+//! sorted input.
 
 use super::Site;
 use crate::content::Article;
-use crate::render::escape::unescape_html;
 use crate::render::pages::RenderedPage;
 use crate::render::xml::XmlWriter;
-use serde_json::json;
 
 /// `sitemap.xml` listing every page with its permalink.
 pub(crate) fn sitemap(site: &Site<'_>, pages: &[RenderedPage]) -> String {
@@ -119,99 +118,4 @@ fn author(xml: &mut XmlWriter, name: &str) {
     xml.start("author", &[]);
     xml.text_element("name", name);
     xml.end("author");
-}
-
-/// Plain text of an HTML fragment: tags dropped, entities decoded by [`unescape_html`], words
-/// separated by single spaces; stops after `max_words` words (the search index keeps only
-/// the first few hundred, so the rest of a long page is not even scanned).
-fn plain_text(html: &str, max_words: usize) -> String {
-    let mut out = String::new();
-    let mut words = 0;
-    let mut in_tag = false;
-    // Each piece ends at a `<` or `>`, which both end a word too.
-    for piece in html.split_inclusive(['<', '>']) {
-        if !in_tag {
-            let text = piece.strip_suffix(['<', '>']).unwrap_or(piece);
-            for word in text.split_whitespace() {
-                if words == max_words {
-                    return out;
-                }
-                if words > 0 {
-                    out.push(' ');
-                }
-                out.push_str(&unescape_html(word));
-                words += 1;
-            }
-        }
-        if piece.ends_with('<') {
-            in_tag = true;
-        } else if piece.ends_with('>') {
-            in_tag = false;
-        }
-    }
-    out
-}
-
-/// The search-index entry of one page: title, URL, kind and the first words of its main
-/// content (capped so the index stays small on big sites). `None` for pages not indexed.
-pub(crate) fn search_entry(path: &str, url: &str, html: &str) -> Option<String> {
-    const WORDS: usize = 300;
-    if path == "search/index.html" || path == "404.html" {
-        return None;
-    }
-    let main = html
-        .split_once("<main")
-        .and_then(|(_, m)| m.split_once("</main>"))
-        .map_or(html, |(m, _)| m);
-    let title = html
-        .split_once("<h1")
-        .and_then(|(_, r)| r.split_once('>'))
-        .and_then(|(_, r)| r.split_once("</h1>"))
-        .map(|(t, _)| plain_text(t, usize::MAX))
-        .unwrap_or_default();
-    let text = plain_text(main, WORDS);
-    let kind = path.split('/').next().unwrap_or("");
-    let kind = if kind == "index.html" { "home" } else { kind };
-    Some(
-        json!({"title": title.trim_end_matches(" #"), "url": url, "kind": kind, "text": text})
-            .to_string(),
-    )
-}
-
-/// The offline search index: every page's entry, in page order.
-pub(crate) fn search_index(pages: &[RenderedPage]) -> String {
-    let items = || {
-        pages
-            .iter()
-            .filter(|p| p.in_sitemap)
-            .filter_map(|p| p.artifacts.search.as_deref())
-    };
-    let mut out = String::with_capacity(2 + items().map(|i| i.len() + 1).sum::<usize>());
-    out.push('[');
-    for (n, item) in items().enumerate() {
-        if n > 0 {
-            out.push(',');
-        }
-        out.push_str(item);
-    }
-    out.push(']');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::plain_text;
-
-    #[test]
-    fn plain_text_drops_tags_decodes_entities_and_stops_at_the_word_limit() {
-        let html = "<p>Keys &amp; <code>secrets</code>\n  stay&lt;here&gt;</p><p>4 &quot;five&quot; six</p>";
-        assert_eq!(
-            plain_text(html, usize::MAX),
-            "Keys & secrets stay<here> 4 \"five\" six"
-        );
-        assert_eq!(plain_text(html, 3), "Keys & secrets");
-        assert_eq!(plain_text("a<br>b &amp;lt; c", usize::MAX), "a b &lt; c");
-        assert_eq!(plain_text("  <i></i> ", 5), "");
-        assert_eq!(plain_text("x > y<a title='<'>z</a>", 9), "x y z");
-    }
 }

@@ -1,7 +1,7 @@
 //! The site graph: articles and dataset entities become pages with stable URLs, scheme links
 //! resolve against it, and backlinks (which articles and scenarios reference an entity) are
 //! computed once. [`crate::render::pages`] turns the graph into rendered pages, [`extras`]
-//! adds sitemap, feed, search index and data exports, [`links`] checks every internal link
+//! adds sitemap, feed and data exports, [`search`] the offline search index, [`links`] checks every internal link
 //! and anchor, [`redirects`] writes pages at articles' old URLs, [`stack`] draws a service's
 //! responsibility stack, [`tree`] makes the content's folders sections and [`wikilinks`]
 //! finds notes and files by the names Obsidian links use.
@@ -11,6 +11,7 @@ pub(crate) mod extras;
 pub(crate) mod links;
 pub(crate) mod palette;
 pub(crate) mod redirects;
+pub(crate) mod search;
 pub(crate) mod stack;
 pub(crate) mod tree;
 pub(crate) mod wikilinks;

@@ -14,6 +14,7 @@ mod notes;
 mod output_safety;
 mod parties;
 mod preview_http;
+mod search;
 mod serve;
 mod shipping;
 mod xss;

@@ -8,7 +8,7 @@ use crate::cache::{Key, PageStub};
 use std::io::{self, Read, Write};
 
 const MAGIC: &[u8; 8] = b"SRMCACHE";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The cache file's name inside the cache folder.
 pub(super) const FILE: &str = "build-cache.bin";

@@ -8,7 +8,7 @@ use crate::cache::{BuildCache, PageArtifacts};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::markdown::PendingLink;
 use crate::render::templates::{self, Theme};
-use crate::site::{extras, links};
+use crate::site::links;
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -163,7 +163,7 @@ fn apply_template(
             .collect(),
         diagnostics: body.map(|b| b.diagnostics.clone()).unwrap_or_default(),
         ids: links::ids_in(&html),
-        search: extras::search_entry(path, url, &html),
+        search: crate::site::search::page_doc(path, &html),
         html,
     })
 }

@@ -1,0 +1,171 @@
+//! The offline full-text search index, in shards under `search/` that the browser loads on
+//! first use (see `themes/default/static/search.js`). Every file is a script that hands its
+//! payload to `srmSearchShard(name, payload)`, so the same files load over HTTP and from a
+//! folder opened from disk (`file://`, where `fetch` fails); payloads other than the small
+//! root are zlib-compressed and base64-encoded.
+//!
+//! Per page ([`extract`]): the title, the headings with their ids and the text of `<main>`,
+//! kept with the cached page. Per page version ([`index::DocTerms`], memoised by page key):
+//! the stems ([`tokens`]) and where they occur. Per build: the merge into vocabulary,
+//! posting and document shards ([`index`]) and the "who is responsible?" table
+//! ([`answers`]); each file is re-encoded only when its payload changed.
+
+mod answers;
+mod extract;
+mod index;
+mod tokens;
+
+pub(crate) use extract::{page_doc, PageDoc};
+pub(crate) use index::DocTerms;
+
+use crate::cache::{BuildCache, KeyBuilder};
+use crate::dataset::Kind;
+use crate::output::Blob;
+use crate::render::pages::RenderedPage;
+use crate::site::Site;
+use base64::Engine as _;
+use index::Shard;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::sync::Arc;
+
+/// The folder of the index, under the site root.
+pub(crate) const FOLDER: &str = "search";
+
+/// Every file of the search index: (output path, bytes).
+pub(crate) fn files(
+    site: &Site<'_>,
+    pages: &[RenderedPage],
+    cache: &BuildCache,
+) -> Vec<(String, Blob)> {
+    let entities = entity_names(site);
+    let indexed: Vec<(&RenderedPage, &PageDoc)> = pages
+        .iter()
+        .filter(|p| p.in_sitemap)
+        .filter_map(|p| Some((p, p.artifacts.search.as_ref()?)))
+        .collect();
+    let terms: Vec<Arc<DocTerms>> = indexed
+        .par_iter()
+        .map(|(page, doc)| {
+            let names = entities
+                .get(page.path.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let mut key = KeyBuilder::new("search terms");
+            key.key(&page.key);
+            for n in names {
+                key.str(n);
+            }
+            cache
+                .search_terms
+                .get_or(key.finish(), || Arc::new(DocTerms::new(doc, names)))
+        })
+        .collect();
+    let answers = answers::answers(site);
+    let extra = serde_json::json!({
+        "pages": indexed.len(),
+        "answers": answers.is_some(),
+        "docs_per_file": index::DOCS_PER_FILE,
+        "stop": tokens::STOP_WORDS,
+    });
+    let refs: Vec<&DocTerms> = terms.iter().map(Arc::as_ref).collect();
+    let mut shards = index::shards(&refs, extra);
+    let docs = indexed
+        .iter()
+        .map(|(page, doc)| index::doc_json(&answers::relative(site, &page.url), doc))
+        .collect();
+    shards.extend(index::doc_shards(docs));
+    if let Some(json) = answers {
+        shards.push(Shard {
+            name: "answers".into(),
+            json,
+        });
+    }
+    shards
+        .par_iter()
+        .map(|s| {
+            let key = KeyBuilder::new("search shard")
+                .str(&s.name)
+                .str(&s.json)
+                .finish();
+            let blob = cache.extras.get_or(key, || Arc::new(encode(s)));
+            (format!("{FOLDER}/{}.js", s.name), blob as Blob)
+        })
+        .collect()
+}
+
+/// The dataset names each entity page stands for (output path → names and aliases), so
+/// "IaaS" finds the infrastructure category.
+fn entity_names(site: &Site<'_>) -> HashMap<String, Vec<String>> {
+    let ds = site.dataset;
+    let page = |kind, id: &str| answers::relative(site, &site.entity_url(kind, id)) + "index.html";
+    let mut out = HashMap::new();
+    for s in &ds.services {
+        let names = [s.name.clone(), s.id.to_string()]
+            .into_iter()
+            .chain(s.aliases.clone());
+        out.insert(page(Kind::Service, &s.id), names.collect());
+    }
+    for c in &ds.categories {
+        let names = [c.label.clone(), c.id.to_string()]
+            .into_iter()
+            .chain(c.aliases.clone());
+        out.insert(page(Kind::Category, &c.id), names.collect());
+    }
+    for c in &ds.controls {
+        out.insert(
+            page(Kind::Control, &c.id),
+            vec![c.title.clone(), c.id.to_string()],
+        );
+    }
+    for s in &ds.scenarios {
+        out.insert(page(Kind::Scenario, &s.id), vec![s.title.clone()]);
+    }
+    out
+}
+
+/// A shard as a script: the root as plain JSON, every other payload zlib-compressed and
+/// base64-encoded (the browser inflates it with `DecompressionStream`).
+fn encode(shard: &Shard) -> Vec<u8> {
+    let name = serde_json::Value::from(shard.name.as_str());
+    if shard.name == "index" {
+        return format!("srmSearchShard({name},{});\n", shard.json).into_bytes();
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(shard.json.as_bytes()).expect("in memory");
+    let packed = z.finish().expect("in memory");
+    let b64 = base64::engine::general_purpose::STANDARD.encode(packed);
+    format!("srmSearchShard({name},\"{b64}\");\n").into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read as _;
+
+    #[test]
+    fn shards_are_scripts_with_a_compressed_payload_except_the_root() {
+        let root = Shard {
+            name: "index".into(),
+            json: "{\"pages\":1}".into(),
+        };
+        assert_eq!(encode(&root), b"srmSearchShard(\"index\",{\"pages\":1});\n");
+        let doc = Shard {
+            name: "d/7".into(),
+            json: "{\"title\":\"</script>\"}".into(),
+        };
+        let text = String::from_utf8(encode(&doc)).unwrap();
+        let b64 = text
+            .strip_prefix("srmSearchShard(\"d/7\",\"")
+            .and_then(|t| t.strip_suffix("\");\n"))
+            .unwrap();
+        let packed = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let mut json = String::new();
+        flate2::read::ZlibDecoder::new(&packed[..])
+            .read_to_string(&mut json)
+            .unwrap();
+        assert_eq!(json, doc.json);
+    }
+}

@@ -1,0 +1,90 @@
+//! Words of the search index: text is cut into lower-case alphanumeric words, common English
+//! words are dropped, and the rest are reduced to their Snowball (Porter 2) stem, so
+//! "patches", "patching" and "patched" share one entry. The browser never stems: each
+//! vocabulary shard maps the words as written to their stems (see [`super::index`]).
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::OnceLock;
+
+/// Words too common to index (they still appear in snippets).
+pub(crate) const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because",
+    "been", "but", "by", "can", "could", "did", "do", "does", "each", "for", "from", "had", "has",
+    "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "may", "more",
+    "most", "no", "not", "of", "on", "only", "or", "other", "our", "she", "should", "so", "some",
+    "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "through", "to", "too", "under", "up", "very", "was", "we", "were", "what", "when",
+    "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+];
+
+/// Longest word indexed (longer runs are hashes, base64 and the like).
+const MAX_WORD: usize = 32;
+
+/// True for a word (already lower case) that is not indexed.
+pub(crate) fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
+}
+
+/// The lower-case words of `text`, in order: runs of letters and digits (`s3`, `ec2`), with
+/// apostrophes inside a word dropped (`AWS's` → `awss` would be wrong, so the `'s` goes).
+pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(|w| {
+            let w = w.trim_matches(['\'', '’']);
+            let w = w
+                .strip_suffix("'s")
+                .or_else(|| w.strip_suffix("’s"))
+                .unwrap_or(w);
+            w.to_lowercase().replace(['\'', '’'], "")
+        })
+        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
+}
+
+/// The English stem of a lower-case word.
+pub(crate) fn stem(word: &str) -> String {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    let stemmer = STEMMER.get_or_init(|| Stemmer::create(Algorithm::English));
+    stemmer.stem(word).into_owned()
+}
+
+/// The indexed (word, stem) pairs of `text`: stop words dropped.
+pub(crate) fn terms(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    words(text).filter(|w| !is_stop_word(w)).map(|w| {
+        let s = stem(&w);
+        (w, s)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn words_are_lower_case_alphanumeric_runs_without_possessives() {
+        let got: Vec<String> = words("AWS's S3 bucket-policy (EC2) don't Überblick").collect();
+        assert_eq!(
+            got,
+            ["aws", "s3", "bucket", "policy", "ec2", "dont", "überblick"]
+        );
+    }
+
+    #[test]
+    fn inflections_share_a_stem_and_stop_words_are_dropped() {
+        assert_eq!(stem("patches"), stem("patching"));
+        assert_eq!(stem("patched"), "patch");
+        let got: Vec<(String, String)> = terms("Who patches the RDS engine?").collect();
+        assert_eq!(
+            got,
+            [
+                ("patches".to_string(), "patch".to_string()),
+                ("rds".to_string(), "rds".to_string()),
+                ("engine".to_string(), "engin".to_string()),
+            ]
+        );
+    }
+}
