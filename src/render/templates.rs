@@ -88,6 +88,10 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/search.js"),
     ),
     (
+        "static/site.js",
+        include_bytes!("../../themes/default/static/site.js"),
+    ),
+    (
         "static/matrix.js",
         include_bytes!("../../themes/default/static/matrix.js"),
     ),

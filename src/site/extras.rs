@@ -330,9 +330,25 @@ pub(crate) fn matrix_csv(site: &Site<'_>) -> String {
     out
 }
 
+/// The site's icon (`static/favicon.svg`): the first letter or digit of its title, white on
+/// the theme's accent blue, in a rounded square.
+pub(crate) fn favicon(title: &str) -> String {
+    let letter: String = title
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map_or_else(|| "•".to_string(), |c| c.to_uppercase().collect());
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\">\
+         <rect width=\"64\" height=\"64\" rx=\"14\" fill=\"#0a58ad\"/>\
+         <text x=\"32\" y=\"45\" font-family=\"system-ui, sans-serif\" font-size=\"40\" \
+         font-weight=\"700\" text-anchor=\"middle\" fill=\"#ffffff\">{}</text></svg>\n",
+        crate::render::escape::escape_html(&letter)
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::plain_text;
+    use super::{favicon, plain_text};
 
     #[test]
     fn plain_text_drops_tags_decodes_entities_and_stops_at_the_word_limit() {
@@ -345,5 +361,12 @@ mod tests {
         assert_eq!(plain_text("a<br>b &amp;lt; c", usize::MAX), "a b &lt; c");
         assert_eq!(plain_text("  <i></i> ", 5), "");
         assert_eq!(plain_text("x > y<a title='<'>z</a>", 9), "x y z");
+    }
+
+    #[test]
+    fn the_favicon_shows_the_titles_first_letter_escaped() {
+        assert!(favicon("cloud KB").contains(">C</text>"));
+        assert!(favicon("<b>").contains(">B</text>"));
+        assert!(favicon("").contains(">•</text>"));
     }
 }

@@ -13,6 +13,7 @@ mod diagnostics;
 mod notes;
 mod output_safety;
 mod preview_http;
+mod reader;
 mod serve;
 mod shipping;
 mod xss;

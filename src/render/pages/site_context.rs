@@ -1,6 +1,7 @@
 //! `site`: the context every template sees beside its page's own (title, base path,
-//! navigation).
+//! navigation, sidebar).
 
+use super::navigation::{NavGroup, Navigation};
 use crate::config::{BasePath, SiteUrl};
 use crate::site::Site;
 use serde::Serialize;
@@ -22,6 +23,17 @@ pub(crate) struct SiteContext<'s> {
     pub has_data: bool,
     /// The main navigation.
     pub nav: Vec<NavLink>,
+    /// Whether folder links name their `index.html` (see [`super::relative`]).
+    pub explicit_index: bool,
+    /// The "edit this page" pattern, `{path}` standing for the source path.
+    pub edit_url: Option<&'s str>,
+    /// The sidebar's groups.
+    pub sidebar: Vec<NavGroup>,
+    /// The hash of what breadcrumbs and pagers show (so that it is part of every page key).
+    pub navigation_key: String,
+    /// Breadcrumbs and pagers, looked up per page at render time.
+    #[serde(skip)]
+    pub navigation: Navigation,
 }
 
 /// An entry of the main navigation.
@@ -56,6 +68,7 @@ pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
     }
     nav.push(link("Tags", "tags/"));
     let config = site.config;
+    let mut navigation = Navigation::new(site);
     SiteContext {
         title: &config.title,
         description: &config.description,
@@ -64,5 +77,10 @@ pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
         language: &config.language,
         has_data,
         nav,
+        explicit_index: config.explicit_index,
+        edit_url: config.edit_url.as_deref(),
+        sidebar: std::mem::take(&mut navigation.sidebar),
+        navigation_key: navigation.key(),
+        navigation,
     }
 }
