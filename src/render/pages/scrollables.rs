@@ -1,11 +1,13 @@
-//! Blocks that may scroll sideways, made usable whatever produced them: every `<pre>` gets
-//! `tabindex="0"` (a keyboard can reach and scroll it), and every diagram figure an id, an
-//! "Open full size" link and a "Close" link: the figure then shows over the page at its
-//! natural size (CSS `:target`, no script), and closing returns to where it was.
+//! Blocks that may scroll sideways, made usable whatever produced them: every `<pre>` and
+//! every Markdown table (a bare `<table>`, which the theme shows as its own scroll box) gets
+//! `tabindex="0"` (a keyboard can reach and scroll it), and every diagram figure a frame with
+//! an id, an "Open full size" link and a "Close" link: the frame then shows over the page
+//! with the diagram at its natural size (CSS `:target`, no script), and closing returns to
+//! where it was.
 
 use crate::site::links::ids_in;
 
-/// `html` with focusable code blocks and zoomable diagrams.
+/// `html` with focusable code blocks and tables and zoomable diagrams.
 pub(crate) fn decorate(html: &str) -> String {
     let mut ids = ids_in(html);
     let mut out = String::with_capacity(html.len() + 512);
@@ -15,16 +17,20 @@ pub(crate) fn decorate(html: &str) -> String {
         let Some(end) = html[start..].find('>').map(|p| start + p) else {
             break;
         };
-        let tag = &html[start..end];
         match kind {
-            Block::Pre => {
-                out.push_str(&html[at..start + 4]);
+            Block::Focusable => {
+                let tag = &html[start..end];
+                let end = if tag.ends_with('/') { end - 1 } else { end };
+                out.push_str(&html[at..end]);
                 if !tag.contains(" tabindex=") {
                     out.push_str(" tabindex=\"0\"");
                 }
-                out.push_str(&html[start + 4..=end]);
+                at = end;
             }
-            Block::Figure if !tag.contains(" id=") => {
+            Block::Figure => {
+                let Some(close) = html[end..].find("</figure>").map(|p| end + p + 9) else {
+                    break;
+                };
                 let id = loop {
                     figures += 1;
                     let id = format!("diagram-{figures}");
@@ -34,40 +40,42 @@ pub(crate) fn decorate(html: &str) -> String {
                 };
                 ids.insert(id.clone());
                 out.push_str(&html[at..start]);
-                out.push_str(&format!("<span id=\"{id}-closed\"></span>"));
-                out.push_str(&html[start..start + 7]);
-                out.push_str(&format!(" id=\"{id}\""));
-                out.push_str(&html[start + 7..=end]);
                 out.push_str(&format!(
-                    "<a class=\"diagram-open\" href=\"#{id}\">Open full size</a>\
-                     <a class=\"diagram-close\" href=\"#{id}-closed\">Close</a>"
+                    "<span id=\"{id}-closed\"></span><div class=\"diagram-frame\" id=\"{id}\">"
                 ));
+                out.push_str(&html[start..close]);
+                out.push_str(&format!(
+                    "<a class=\"diagram-open\" href=\"#{id}\">Open the diagram full size</a>\
+                     <a class=\"diagram-close\" href=\"#{id}-closed\">Close</a></div>"
+                ));
+                at = close;
             }
-            Block::Figure => out.push_str(&html[at..=end]),
         }
-        at = end + 1;
     }
     out.push_str(&html[at..]);
     out
 }
 
 enum Block {
-    Pre,
+    /// A tag to make focusable.
+    Focusable,
+    /// A diagram figure, to put in a frame with its links.
     Figure,
 }
 
-/// The next `<pre` tag or diagram figure at or after `from`.
+/// The next `<pre` tag, bare `<table>` or diagram figure at or after `from`.
 fn next_block(html: &str, from: usize) -> Option<(usize, Block)> {
-    let pre = find_tag(html, from, "<pre");
+    let pre = find_tag(html, from, "<pre").map(|p| (p, Block::Focusable));
+    let table = html[from..]
+        .find("<table>")
+        .map(|p| (from + p, Block::Focusable));
     let figure = html[from..]
         .find("<figure class=\"diagram")
-        .map(|p| from + p);
-    match (pre, figure) {
-        (Some(p), Some(f)) if f < p => Some((f, Block::Figure)),
-        (Some(p), _) => Some((p, Block::Pre)),
-        (None, Some(f)) => Some((f, Block::Figure)),
-        (None, None) => None,
-    }
+        .map(|p| (from + p, Block::Figure));
+    [pre, table, figure]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(p, _)| *p)
 }
 
 /// The offset of an opening tag `name` (followed by a space or `>`).
@@ -88,11 +96,13 @@ mod tests {
     #[test]
     fn code_blocks_become_focusable_once() {
         let out = decorate(
-            "<pre class=\"code\"><code>x</code></pre><pre tabindex=\"-1\">y</pre><prefix>",
+            "<pre class=\"code\"><code>x</code></pre><pre tabindex=\"-1\">y</pre><prefix>\
+             <table><table class=\"t\">",
         );
         assert_eq!(
             out,
-            "<pre tabindex=\"0\" class=\"code\"><code>x</code></pre><pre tabindex=\"-1\">y</pre><prefix>"
+            "<pre class=\"code\" tabindex=\"0\"><code>x</code></pre><pre tabindex=\"-1\">y</pre>\
+             <prefix><table tabindex=\"0\"><table class=\"t\">"
         );
     }
 
@@ -101,8 +111,8 @@ mod tests {
         let html = "<p id=\"diagram-1\"></p><figure class=\"diagram\"><svg></svg></figure>\
                     <figure class=\"diagram stack\" id=\"s\"></figure>";
         let out = decorate(html);
-        assert!(out.contains("<span id=\"diagram-2-closed\"></span><figure id=\"diagram-2\" class=\"diagram\"><a class=\"diagram-open\" href=\"#diagram-2\">Open full size</a><a class=\"diagram-close\" href=\"#diagram-2-closed\">Close</a><svg>"), "{out}");
-        assert!(out.ends_with("<figure class=\"diagram stack\" id=\"s\"></figure>"));
+        assert!(out.contains("<span id=\"diagram-2-closed\"></span><div class=\"diagram-frame\" id=\"diagram-2\"><figure class=\"diagram\"><svg></svg></figure><a class=\"diagram-open\" href=\"#diagram-2\">Open the diagram full size</a><a class=\"diagram-close\" href=\"#diagram-2-closed\">Close</a></div>"), "{out}");
+        assert!(out.contains("<div class=\"diagram-frame\" id=\"diagram-3\"><figure class=\"diagram stack\" id=\"s\"></figure>"));
     }
 
     #[test]
