@@ -1,7 +1,7 @@
-//! Blocks that may scroll sideways, made usable whatever produced them: every `<pre>` and
-//! every Markdown table (a bare `<table>`, which the theme shows as its own scroll box) gets
-//! `tabindex="0"` (a keyboard can reach and scroll it), and every diagram figure a frame with
-//! an id, an "Open full size" link and a "Close" link: the frame then shows over the page
+//! Blocks that may scroll sideways, made usable whatever produced them: every `<pre>`,
+//! diagram figure and Markdown table (a bare `<table>`, which the theme shows as its own
+//! scroll box) gets `tabindex="0"` (a keyboard can reach and scroll it), and every diagram
+//! figure a frame with an id, an "Open full size" link and a "Close" link: the frame then shows over the page
 //! with the diagram at its natural size (CSS `:target`, no script), and closing returns to
 //! where it was.
 
@@ -43,7 +43,12 @@ pub(crate) fn decorate(html: &str) -> String {
                 out.push_str(&format!(
                     "<span id=\"{id}-closed\"></span><div class=\"diagram-frame\" id=\"{id}\">"
                 ));
-                out.push_str(&html[start..close]);
+                // The figure scrolls on narrow screens: a keyboard must reach it.
+                out.push_str(&html[start..end]);
+                if !html[start..end].contains(" tabindex=") {
+                    out.push_str(" tabindex=\"0\"");
+                }
+                out.push_str(&html[end..close]);
                 out.push_str(&format!(
                     "<a class=\"diagram-open\" href=\"#{id}\">Open the diagram full size</a>\
                      <a class=\"diagram-close\" href=\"#{id}-closed\">Close</a></div>"
@@ -111,8 +116,8 @@ mod tests {
         let html = "<p id=\"diagram-1\"></p><figure class=\"diagram\"><svg></svg></figure>\
                     <figure class=\"diagram stack\" id=\"s\"></figure>";
         let out = decorate(html);
-        assert!(out.contains("<span id=\"diagram-2-closed\"></span><div class=\"diagram-frame\" id=\"diagram-2\"><figure class=\"diagram\"><svg></svg></figure><a class=\"diagram-open\" href=\"#diagram-2\">Open the diagram full size</a><a class=\"diagram-close\" href=\"#diagram-2-closed\">Close</a></div>"), "{out}");
-        assert!(out.contains("<div class=\"diagram-frame\" id=\"diagram-3\"><figure class=\"diagram stack\" id=\"s\"></figure>"));
+        assert!(out.contains("<span id=\"diagram-2-closed\"></span><div class=\"diagram-frame\" id=\"diagram-2\"><figure class=\"diagram\" tabindex=\"0\"><svg></svg></figure><a class=\"diagram-open\" href=\"#diagram-2\">Open the diagram full size</a><a class=\"diagram-close\" href=\"#diagram-2-closed\">Close</a></div>"), "{out}");
+        assert!(out.contains("<div class=\"diagram-frame\" id=\"diagram-3\"><figure class=\"diagram stack\" id=\"s\" tabindex=\"0\"></figure>"));
     }
 
     #[test]
