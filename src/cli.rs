@@ -145,6 +145,10 @@ pub struct BuildArgs {
     /// Build without reading or writing the cache.
     #[arg(long)]
     no_cache: bool,
+    /// Links name `index.html` (as `[links] explicit_index = true`): for a site opened from
+    /// disk, a zip or a shared drive rather than served.
+    #[arg(long)]
+    for_file: bool,
     /// Replace an existing output folder that srm-docs did not write (everything in it is
     /// deleted). Never allows the site folder, its content, themes or cache, a folder above
     /// the site, `/` or the home folder.
@@ -203,6 +207,7 @@ fn build(args: BuildArgs, term: &Term) -> Result<(), Error> {
         base_url: args.base_url,
         cache_dir: args.cache_dir,
         no_cache: args.no_cache,
+        for_file: args.for_file,
         force: args.force,
     };
     let report = commands::build(&request, term)?;

@@ -28,6 +28,8 @@ pub struct BuildRequest {
     pub cache_dir: Option<PathBuf>,
     /// Build without reading or writing the cache.
     pub no_cache: bool,
+    /// Links name `index.html` (overrides `[links] explicit_index` when set).
+    pub for_file: bool,
     /// Replace an existing output folder srm-docs did not write.
     pub force: bool,
 }
@@ -147,6 +149,7 @@ fn build_config(req: &BuildRequest) -> Result<(Config, Option<PathBuf>), Error> 
     if let Some(out) = &req.output {
         config.output_dir = out.clone();
     }
+    config.explicit_index |= req.for_file;
     let cache_dir = (!req.no_cache).then(|| {
         req.cache_dir
             .clone()

@@ -27,6 +27,7 @@ struct RawConfig {
     language: Option<String>,
     theme: Option<Spanned<String>>,
     output_dir: Option<String>,
+    edit_url: Option<Spanned<String>>,
     #[serde(default)]
     highlight: RawHighlight,
     #[serde(default)]
@@ -40,6 +41,7 @@ struct RawConfig {
 struct RawLinks {
     internal: Option<LinkSeverity>,
     remote_images: Option<RemoteImages>,
+    explicit_index: Option<bool>,
 }
 
 /// `[links] internal`: what a broken internal link (page, anchor, file, image) is.
@@ -102,6 +104,11 @@ pub struct Config {
     pub broken_links: LinkSeverity,
     /// Whether images from other sites are reported (`[links] remote_images`).
     pub remote_images: RemoteImages,
+    /// Whether links to a folder name its `index.html` (`[links] explicit_index`), for a
+    /// site opened from disk, a zip or a shared drive.
+    pub explicit_index: bool,
+    /// "Edit this page" link pattern, `{path}` standing for the source path under `content/`.
+    pub edit_url: Option<String>,
     /// syntect theme for light mode.
     pub light_theme: String,
     /// syntect theme for dark mode.
@@ -124,6 +131,8 @@ impl Config {
             raw_html: HtmlPolicy::default(),
             broken_links: LinkSeverity::default(),
             remote_images: RemoteImages::default(),
+            explicit_index: false,
+            edit_url: None,
             light_theme: "InspiredGitHub".into(),
             dark_theme: "base16-ocean.dark".into(),
         }
@@ -172,6 +181,17 @@ impl Config {
         cfg.raw_html = raw.markdown.raw_html.unwrap_or_default();
         cfg.broken_links = raw.links.internal.unwrap_or_default();
         cfg.remote_images = raw.links.remote_images.unwrap_or_default();
+        cfg.explicit_index = raw.links.explicit_index.unwrap_or_default();
+        if let Some(pattern) = raw.edit_url {
+            if !pattern.get_ref().contains("{path}") {
+                return Err(
+                    Diagnostic::error(at(&pattern), "edit_url must contain {path}").with_help(
+                        Some("e.g. https://github.com/org/kb/edit/main/content/{path}".into()),
+                    ),
+                );
+            }
+            cfg.edit_url = Some(pattern.into_inner());
+        }
         if let Some(out) = raw.output_dir {
             cfg.output_dir = root.join(out);
         }

@@ -637,6 +637,12 @@ fn generate_files(
             crate::site::palette::stylesheet(site.dataset)
         }),
     );
+    g.add_generated(
+        "static/favicon.svg",
+        memo(KeyBuilder::new("favicon.svg").str(&config.title), &|| {
+            extras::favicon(&config.title)
+        }),
+    );
     laps.lap("statics");
     let (pages, shown) = (listed_pages_key(rendered), feed_config_key(config));
     g.add_generated(

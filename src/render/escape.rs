@@ -32,6 +32,39 @@ pub(crate) fn escape_xml_text(text: &str) -> String {
     .into_owned()
 }
 
+/// Undoes [`escape_html`]: decodes `&lt;`, `&gt;`, `&quot;` and `&amp;` in one left-to-right
+/// pass (so `&amp;lt;` becomes `&lt;`); any other `&` is kept as it is.
+pub(crate) fn unescape_html(text: &str) -> Cow<'_, str> {
+    const ENTITIES: [(&str, char); 4] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&amp;", '&'),
+    ];
+    let Some(first) = text.find('&') else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..first]);
+    let mut rest = &text[first..];
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match ENTITIES.iter().find(|(entity, _)| rest.starts_with(entity)) {
+            Some((entity, decoded)) => {
+                out.push(*decoded);
+                rest = &rest[entity.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 /// Copies `text`, replacing each character for which `replace` returns `Some`; borrows when
 /// nothing is replaced.
 fn escape_with(text: &str, replace: impl Fn(char) -> Option<&'static str>) -> Cow<'_, str> {
@@ -70,5 +103,16 @@ mod tests {
             "A[\"x\"] --&gt; B&lt;br&gt;\nC\nD\t&amp;E"
         );
         assert_eq!(escape_xml_text("a\r\nb"), "a\nb");
+    }
+
+    #[test]
+    fn unescape_undoes_escape_html_once() {
+        let original = r#"<a href="x">Tom & "Jerry"</a> &amp; 'q'"#;
+        assert_eq!(unescape_html(&escape_html(original)), original);
+        assert_eq!(
+            unescape_html("&amp;lt; &nbsp; &#39; & &am"),
+            "&lt; &nbsp; &#39; & &am"
+        );
+        assert!(matches!(unescape_html("no entities"), Cow::Borrowed(_)));
     }
 }

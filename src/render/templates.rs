@@ -92,6 +92,10 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/search.css"),
     ),
     (
+        "static/site.js",
+        include_bytes!("../../themes/default/static/site.js"),
+    ),
+    (
         "static/matrix.js",
         include_bytes!("../../themes/default/static/matrix.js"),
     ),

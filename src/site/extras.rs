@@ -1,4 +1,4 @@
-//! Files beside the HTML pages: `sitemap.xml` and the Atom feed (the data exports are in
+//! Files beside the HTML pages: `sitemap.xml`, the Atom feed and the favicon (the data exports are in
 //! [`super::exports`], the search index in [`super::search`]). All deterministic: no clock,
 //! sorted input.
 
@@ -118,4 +118,32 @@ fn author(xml: &mut XmlWriter, name: &str) {
     xml.start("author", &[]);
     xml.text_element("name", name);
     xml.end("author");
+}
+
+/// The site's icon (`static/favicon.svg`): the first letter or digit of its title, white on
+/// the theme's accent blue, in a rounded square.
+pub(crate) fn favicon(title: &str) -> String {
+    let letter: String = title
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map_or_else(|| "•".to_string(), |c| c.to_uppercase().collect());
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\">\
+         <rect width=\"64\" height=\"64\" rx=\"14\" fill=\"#0a58ad\"/>\
+         <text x=\"32\" y=\"45\" font-family=\"system-ui, sans-serif\" font-size=\"40\" \
+         font-weight=\"700\" text-anchor=\"middle\" fill=\"#ffffff\">{}</text></svg>\n",
+        crate::render::escape::escape_html(&letter)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::favicon;
+
+    #[test]
+    fn the_favicon_shows_the_titles_first_letter_escaped() {
+        assert!(favicon("cloud KB").contains(">C</text>"));
+        assert!(favicon("<b>").contains(">B</text>"));
+        assert!(favicon("").contains(">•</text>"));
+    }
 }

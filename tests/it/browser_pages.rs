@@ -107,7 +107,9 @@ fn article_loads_nothing_from_outside_the_site() {
         .filter(|p| p.is_file())
         .find(|p| {
             let html = std::fs::read_to_string(p).unwrap();
-            html.contains("<figure class=\"diagram\"><svg") && html.contains("data-lang=")
+            html.contains("class=\"diagram\"")
+                && html.contains("<svg id=\"mermaid-")
+                && html.contains("data-lang=")
         })
         .expect("an article with a diagram and code");
     let slug = article

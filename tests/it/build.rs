@@ -3,7 +3,9 @@
 //! slugs, drafts, `init` and theme overrides. Each fixture under `tests/fixtures/` is one
 //! case of a few lines; every diagnostic is pinned at its `path:line:col`.
 
-use crate::common::{assert_same_tree, attribute_urls, ids_in, run_bin, tree, SiteTest, TempDir};
+use crate::common::{
+    absolute_urls, assert_same_tree, attribute_urls, ids_in, run_bin, tree, SiteTest, TempDir,
+};
 
 // ---- front matter and configuration -------------------------------------------------------
 
@@ -54,7 +56,7 @@ fn note_without_front_matter_takes_its_title_from_the_first_heading() {
     site.run(["build"]).succeeds().diagnostics_are(&[
         "content/note.md:7:1: warning: unknown code language `klingon`: shown as plain text",
     ]);
-    let page = site.page("note/index.html");
+    let page = site.page_links("note/index.html");
     assert!(page.contains("<title>The real title · "), "{page}");
     assert_eq!(
         page.matches("The real title</h1>").count(),
@@ -70,7 +72,7 @@ fn obsidian_header_gives_the_date_and_tags() {
     site.run(["build"]).succeeds().diagnostics_are(&[
         "content/model.md:1:1: warning: no front matter: date 2025-06-15 taken from the day-first timestamp line",
     ]);
-    let page = site.page("model/index.html");
+    let page = site.page_links("model/index.html");
     assert!(page.contains("<time datetime=\"2025-06-15\">2025-06-15</time>"));
     assert!(page.contains("<h1 id=\"5-model\">5 - Model</h1>"), "{page}");
     assert!(
@@ -79,7 +81,7 @@ fn obsidian_header_gives_the_date_and_tags() {
     );
     for tag in ["aws", "security"] {
         assert!(page.contains(&format!("href=\"/tags/{tag}/\"")), "{tag}");
-        let list = site.page(&format!("tags/{tag}/index.html"));
+        let list = site.page_links(&format!("tags/{tag}/index.html"));
         assert!(list.contains("href=\"/model/\""), "{tag}");
     }
 }
@@ -92,7 +94,7 @@ fn mis_decoded_text_is_repaired_exactly() {
     site.run(["build"]).succeeds().diagnostics_are(&[
         "content/shield.md: warning: repaired 5 mis-decoded sequence(s): the text was UTF-8 read as Windows-1252",
     ]);
-    let page = site.page("shield/index.html");
+    let page = site.page_links("shield/index.html");
     assert!(page.contains("<code>┌──┐\n│  │\n└──┘\n</code>"), "{page}");
     assert!(page.contains("\u{1F6E1}\u{FE0F} Shield keeps the edge safe."));
     assert!(!page.contains("â”") && !page.contains("ðŸ"));
@@ -104,7 +106,7 @@ fn mixed_genuine_and_mis_decoded_text_is_kept_with_a_warning() {
     site.run(["build"]).succeeds().diagnostics_are(&[
         "content/mixed.md:5:35: warning: text looks mis-decoded (UTF-8 read as Windows-1252) but cannot be repaired exactly; kept as is",
     ]);
-    let page = site.page("mixed/index.html");
+    let page = site.page_links("mixed/index.html");
     assert!(page.contains("A genuine café and a damaged dash â€” here."));
 }
 
@@ -135,10 +137,10 @@ fn ascii_art_in_a_fence_without_language_is_kept_byte_for_byte() {
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");
-    let page = site.page("art/index.html");
+    let page = site.page_links("art/index.html");
     assert!(
         page.contains(&format!(
-            "<pre class=\"plain\"><code>{escaped}</code></pre>"
+            "<pre class=\"plain\" tabindex=\"0\"><code>{escaped}</code></pre>"
         )),
         "{page}"
     );
@@ -148,19 +150,20 @@ fn ascii_art_in_a_fence_without_language_is_kept_byte_for_byte() {
 fn mermaid_block_becomes_an_inline_svg_image() {
     let site = SiteTest::fixture("markdown/mermaid");
     site.run(["build"]).succeeds().clean();
-    let page = site.page("flow/index.html");
-    let figure = "<figure class=\"diagram\">";
+    let page = site.page_links("flow/index.html");
+    let figure = "<figure class=\"diagram\" tabindex=\"0\">";
     let svg_at = page.find(&format!("{figure}<svg")).expect("inline svg") + figure.len();
     let svg_tag = &page[svg_at..page[svg_at..].find('>').unwrap() + svg_at];
     assert!(svg_tag.contains("role=\"img\""), "{svg_tag}");
     assert!(page.contains("<desc id=\"mermaid-1-desc\">flowchart LR"));
     assert!(!page.contains("language-mermaid"), "not left as source");
-    // The only script is the search box's, on every page.
+    // The theme's own scripts only (site.js and the search box's), on every page.
     assert_eq!(
         page.matches("<script").count(),
-        page.matches("<script src=\"/static/search.js\"").count(),
-        "rendered at build time, no script"
+        2,
+        "rendered at build time, no script but the theme's own"
     );
+    assert!(page.contains("static/site.js\"></script>"));
 }
 
 #[test]
@@ -171,8 +174,10 @@ fn unknown_code_language_warns_at_the_fence_line() {
     site.run(["build"]).succeeds().diagnostics_are(&[warning]);
     // A rebuild served from the build cache reports the same warning again.
     site.run(["build"]).succeeds().diagnostics_are(&[warning]);
-    let page = site.page("code/index.html");
-    assert!(page.contains("<pre class=\"code\" data-lang=\"klingon\"><code>Qapla'\n</code></pre>"));
+    let page = site.page_links("code/index.html");
+    assert!(page.contains(
+        "<pre class=\"code\" data-lang=\"klingon\" tabindex=\"0\"><code>Qapla'\n</code></pre>"
+    ));
 }
 
 // ---- links --------------------------------------------------------------------------------
@@ -277,7 +282,7 @@ fn base_url_sub_path_prefixes_every_internal_link_and_every_link_resolves() {
         if !file.ends_with(".html") {
             continue;
         }
-        let html = String::from_utf8_lossy(bytes);
+        let html = absolute_urls(&String::from_utf8_lossy(bytes));
         for url in attribute_urls(&html) {
             checked += 1;
             if url.starts_with("http://") || url.starts_with("https://") {
@@ -313,7 +318,7 @@ fn base_url_sub_path_prefixes_every_internal_link_and_every_link_resolves() {
         }
     }
     assert!(checked > 200, "only {checked} links found");
-    let basics = site.page("articles/basics/index.html");
+    let basics = site.page_links("articles/basics/index.html");
     for link in [
         "href=\"/docs/articles/patching/#checking-patch-state\"",
         "href=\"/docs/matrix/\"",
@@ -322,7 +327,7 @@ fn base_url_sub_path_prefixes_every_internal_link_and_every_link_resolves() {
     ] {
         assert!(basics.contains(link), "{link}");
     }
-    let sitemap = site.page("sitemap.xml");
+    let sitemap = site.page_links("sitemap.xml");
     assert!(sitemap.contains("<loc>https://kb.example.com/docs/articles/basics/</loc>"));
 }
 
@@ -342,11 +347,15 @@ fn drafts_are_built_only_with_the_drafts_flag() {
     site.run(["build"]).succeeds().clean();
     assert!(site.built("articles/published/index.html"));
     assert!(!site.built("articles/unfinished/index.html"));
-    assert!(!site.page("articles/index.html").contains("Unfinished"));
+    assert!(!site
+        .page_links("articles/index.html")
+        .contains("Unfinished"));
 
     site.run(["build", "--drafts"]).succeeds().clean();
     assert!(site.built("articles/unfinished/index.html"));
-    assert!(site.page("articles/index.html").contains("Unfinished"));
+    assert!(site
+        .page_links("articles/index.html")
+        .contains("Unfinished"));
 }
 
 #[test]
@@ -543,5 +552,5 @@ fn a_content_file_that_replaces_a_theme_file_is_a_warning() {
              to change the theme, put it in themes/default/static/style.css instead",
         )
         .stderr_has("with 1 warning(s)");
-    assert_eq!(site.page("static/style.css"), "body { color: red }\n");
+    assert_eq!(site.page_links("static/style.css"), "body { color: red }\n");
 }

@@ -64,7 +64,10 @@ fn bundled_site_builds_with_the_promised_content() {
 
     let diagrams: usize = article_html
         .iter()
-        .map(|h| h.matches("<figure class=\"diagram\"><svg").count())
+        .map(|h| {
+            h.matches("<figure class=\"diagram\" tabindex=\"0\"><svg")
+                .count()
+        })
         .sum();
     assert!(diagrams >= 1, "no Mermaid diagram rendered");
     assert!(

@@ -93,7 +93,7 @@ fn every_entity_of_a_valid_dataset_gets_its_page() {
             "{page} was not built"
         );
     }
-    let ec2 = site.page("services/ec2/index.html");
+    let ec2 = site.page_links("services/ec2/index.html");
     assert!(
         ec2.contains("<h1>Amazon EC2</h1>"),
         "service page has its name"
@@ -102,7 +102,7 @@ fn every_entity_of_a_valid_dataset_gets_its_page() {
         ec2.contains("<svg class=\"stack\""),
         "and its responsibility stack"
     );
-    let walkthrough = site.page("scenarios/sc-unpatched-ec2/index.html");
+    let walkthrough = site.page_links("scenarios/sc-unpatched-ec2/index.html");
     assert!(walkthrough.contains("href=\"/services/ec2/\""));
     assert!(walkthrough.contains("href=\"/categories/infrastructure/\""));
 }
@@ -130,7 +130,7 @@ fn group(page: &str, heading: &str) -> Vec<String> {
 fn quick_reference_groups_controls_by_their_resolved_owners() {
     let site = SiteTest::fixture("dataset/valid");
     site.run(["build"]).succeeds().clean();
-    let page = site.page("quick-reference/index.html");
+    let page = site.page_links("quick-reference/index.html");
     // `hardware` is aws for every service it applies to (n/a on S3 is ignored).
     assert_eq!(group(&page, "Always AWS"), ["Hardware lifecycle"]);
     assert_eq!(
@@ -151,8 +151,9 @@ fn quick_reference_groups_controls_by_their_resolved_owners() {
 fn matrix_exports_parse_and_agree_row_for_row() {
     let site = SiteTest::fixture("dataset/valid");
     site.run(["build"]).succeeds().clean();
-    let csv_text = site.page("data/matrix.csv");
-    let json: Value = serde_json::from_str(&site.page("data/matrix.json")).expect("valid JSON");
+    let csv_text = site.page_links("data/matrix.csv");
+    let json: Value =
+        serde_json::from_str(&site.page_links("data/matrix.json")).expect("valid JSON");
 
     assert_eq!(json["schema"], "srm-docs/matrix/v1");
     let columns: Vec<&str> = json["columns"]

@@ -28,7 +28,7 @@ fn jekyll_keys_are_mapped_kept_for_templates_and_reported_once_per_name() {
     ];
     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
     site.run(["build"]).succeeds().diagnostics_are(&expected);
-    let page = site.page("guides/getting-started/index.html");
+    let page = site.page_links("guides/getting-started/index.html");
     assert!(
         page.contains("<p class=\"layout\">layout=post</p>"),
         "{page}"
@@ -37,7 +37,7 @@ fn jekyll_keys_are_mapped_kept_for_templates_and_reported_once_per_name() {
         page.contains("content=\"How to set up the tool in five minutes.\""),
         "excerpt is the summary: {page}"
     );
-    let tags = site.page("tags/index.html");
+    let tags = site.page_links("tags/index.html");
     for tag in ["setup", "basics", "questions"] {
         assert!(tags.contains(&format!("/tags/{tag}/")), "{tag}: {tags}");
     }
@@ -47,12 +47,12 @@ fn jekyll_keys_are_mapped_kept_for_templates_and_reported_once_per_name() {
 fn an_old_url_gets_a_redirect_page_to_the_new_one() {
     let site = SiteTest::fixture("notes/jekyll-front-matter");
     site.run(["build"]).succeeds();
-    let permalink = site.page("docs/getting-started/index.html");
+    let permalink = site.page_links("docs/getting-started/index.html");
     assert!(
         permalink.contains("url=/guides/getting-started/"),
         "a permalink too: {permalink}"
     );
-    let redirect = site.page("old/start/index.html");
+    let redirect = site.page_links("old/start/index.html");
     assert!(
         redirect
             .contains("<meta http-equiv=\"refresh\" content=\"0; url=/guides/getting-started/\">"),
@@ -68,7 +68,7 @@ fn toml_front_matter_is_read_like_yaml() {
     site.run(["build"]).succeeds().diagnostics_are(&[
         "content/aws/iam-roles.md:11:2: warning: front-matter key `menu` is not one srm-docs uses: kept for templates as `article.extra.menu` (1 file)",
     ]);
-    let page = site.page("aws/iam-roles/index.html");
+    let page = site.page_links("aws/iam-roles/index.html");
     assert!(page.contains("<title>IAM roles · "), "{page}");
     assert!(!page.contains("+++"), "the TOML is not shown as text");
     assert!(page.contains("<time datetime=\"2024-02-01\">"), "{page}");
@@ -104,7 +104,7 @@ fn a_near_miss_of_a_known_key_is_an_error_with_did_you_mean() {
 
 /// The `<title>` text of a built page (before the site name).
 fn title_of(site: &SiteTest, page: &str) -> String {
-    let html = site.page(page);
+    let html = site.page_links(page);
     let start = html.find("<title>").expect("a title") + "<title>".len();
     let end = html[start..].find(" · ").expect("the site name") + start;
     html[start..end].to_string()
@@ -128,7 +128,7 @@ fn an_obsidian_note_is_titled_by_its_file_name_not_its_first_line_or_callout() {
 fn a_heading_title_is_plain_text_and_keeps_its_anchors() {
     let site = SiteTest::fixture("notes/aws-heading-anchors");
     site.run(["build"]).succeeds().clean();
-    let page = site.page("lambda/lambda-intro-execution-role/index.html");
+    let page = site.page_links("lambda/lambda-intro-execution-role/index.html");
     assert!(page.contains("<title>Lambda execution role · "), "{page}");
     assert!(
         page.contains("<h1 id=\"lambda-execution-role\">Lambda execution role</h1>"),
@@ -169,17 +169,17 @@ fn urls_follow_the_content_tree_with_folder_pages() {
     ] {
         assert!(site.built(page), "{page}");
     }
-    let home = site.page("index.html");
+    let home = site.page_links("index.html");
     assert!(
         home.contains("<title>Welcome · "),
         "index.md is the home page: {home}"
     );
-    let aws = site.page("aws/index.html");
+    let aws = site.page_links("aws/index.html");
     assert!(
         aws.contains("AWS overview"),
         "README.md is the folder's page: {aws}"
     );
-    let iam = site.page("aws/iam/index.html");
+    let iam = site.page_links("aws/iam/index.html");
     assert!(
         iam.contains("<h1>Iam</h1>"),
         "a generated folder page: {iam}"
@@ -189,9 +189,9 @@ fn urls_follow_the_content_tree_with_folder_pages() {
         iam.contains("href=\"/aws/iam/policy-basics/\""),
         "slug renames the page: {iam}"
     );
-    let azure = site.page("azure/index.html");
+    let azure = site.page_links("azure/index.html");
     assert!(azure.contains("href=\"/azure/entra-id/\""), "{azure}");
-    let all = site.page("articles/index.html");
+    let all = site.page_links("articles/index.html");
     assert_eq!(all.matches("class=\"article-item\"").count(), 5, "{all}");
 }
 
@@ -201,8 +201,12 @@ fn the_same_file_name_in_two_folders_gives_two_pages() {
     site.write("content/guides/intro.md", "# Guide intro\n");
     site.write("content/notes/intro.md", "# Notes intro\n");
     site.run(["build"]).succeeds().clean();
-    assert!(site.page("guides/intro/index.html").contains("Guide intro"));
-    assert!(site.page("notes/intro/index.html").contains("Notes intro"));
+    assert!(site
+        .page_links("guides/intro/index.html")
+        .contains("Guide intro"));
+    assert!(site
+        .page_links("notes/intro/index.html")
+        .contains("Notes intro"));
 }
 
 // ---- links --------------------------------------------------------------------------------
@@ -211,7 +215,7 @@ fn the_same_file_name_in_two_folders_gives_two_pages() {
 fn github_style_links_folder_links_and_a_name_anchors_resolve() {
     let site = SiteTest::fixture("notes/github-wiki-links");
     site.run(["build"]).succeeds().clean();
-    let home = site.page("index.html");
+    let home = site.page_links("index.html");
     for link in [
         "href=\"#purple-teaming-adversary-emulation\"",
         "href=\"/docs/\"",
@@ -220,14 +224,16 @@ fn github_style_links_folder_links_and_a_name_anchors_resolve() {
     ] {
         assert!(home.contains(link), "{link}: {home}");
     }
-    assert!(site.page("docs/setup/index.html").contains("href=\"/\""));
+    assert!(site
+        .page_links("docs/setup/index.html")
+        .contains("href=\"/\""));
 }
 
 #[test]
 fn images_beside_a_page_are_copied_rewritten_and_checked() {
     let site = SiteTest::fixture("notes/mkdocs-images");
     site.run(["build"]).succeeds().clean();
-    let page = site.page("guide/flow/index.html");
+    let page = site.page_links("guide/flow/index.html");
     assert!(
         page.contains("<img src=\"/guide/img/flow.png\" alt=\"The flow\">"),
         "{page}"
@@ -284,7 +290,7 @@ fn broken_links_can_be_warnings_while_an_import_is_cleaned_up() {
 fn obsidian_callouts_become_admonitions() {
     let site = SiteTest::fixture("notes/obsidian-callouts");
     site.run(["build"]).succeeds().clean();
-    let page = site.page("callout-note/index.html");
+    let page = site.page_links("callout-note/index.html");
     assert!(page.contains("<title>Callout note · "), "{page}");
     assert!(page.contains("<div class=\"admonition admonition-note kind-info\">\n<p class=\"admonition-title\">Here's a callout title</p>\n<p>Here's a callout block.</p>\n</div>"), "{page}");
     assert!(page.contains("<details class=\"admonition admonition-warning kind-faq\">\n<summary class=\"admonition-title\">Are callouts foldable?</summary>"), "{page}");
@@ -299,7 +305,7 @@ fn obsidian_callouts_become_admonitions() {
 fn github_alerts_become_admonitions() {
     let site = SiteTest::fixture("notes/github-alerts");
     site.run(["build"]).succeeds().clean();
-    let page = site.page("index.html");
+    let page = site.page_links("index.html");
     assert!(page.contains("<div class=\"admonition admonition-note kind-note\">\n<p class=\"admonition-title\">Note</p>\n<p>Useful information"), "{page}");
     assert!(
         page.contains("<div class=\"admonition admonition-warning kind-caution\">"),
@@ -311,9 +317,9 @@ fn github_alerts_become_admonitions() {
 fn mkdocs_admonitions_tabs_and_fence_titles_render() {
     let site = SiteTest::fixture("notes/mkdocs-admonitions");
     site.run(["build"]).succeeds().clean();
-    let page = site.page("setup/installation/index.html");
+    let page = site.page_links("setup/installation/index.html");
     assert!(page.contains("<p class=\"admonition-title\">Before you start</p>\n<p>You need Python 3.9 or later.</p>"), "{page}");
-    assert!(page.contains("<div class=\"code-title\">Check your version</div>\n<pre class=\"code\" data-lang=\"sh\">"), "{page}");
+    assert!(page.contains("<div class=\"code-title\">Check your version</div>\n<pre class=\"code\" data-lang=\"sh\" tabindex=\"0\">"), "{page}");
     assert!(page.contains("<details class=\"admonition admonition-warning kind-warning\">\n<summary class=\"admonition-title\">Older versions</summary>"), "{page}");
     assert!(
         page.contains("<details class=\"admonition admonition-tip kind-tip\" open>"),
@@ -326,7 +332,7 @@ fn mkdocs_admonitions_tabs_and_fence_titles_render() {
     assert!(page.contains("<p>After the blocks.</p>"), "{page}");
     assert!(!page.contains("!!!") && !page.contains("???"), "{page}");
     assert!(
-        !page.contains("<pre class=\"plain\"><code>You need"),
+        !page.contains("<pre class=\"plain\" tabindex=\"0\"><code>You need"),
         "bodies are not code: {page}"
     );
 }
@@ -335,7 +341,7 @@ fn mkdocs_admonitions_tabs_and_fence_titles_render() {
 fn wikilinks_and_embeds_resolve_by_name_title_or_alias() {
     let site = SiteTest::fixture("notes/obsidian-wikilinks");
     site.run(["build"]).succeeds().clean();
-    let roles = site.page("security/iam-roles/index.html");
+    let roles = site.page_links("security/iam-roles/index.html");
     assert!(
         roles.contains("<a href=\"/cloud/shared-model/\">the shared model</a>"),
         "{roles}"
@@ -353,7 +359,7 @@ fn wikilinks_and_embeds_resolve_by_name_title_or_alias() {
         "{roles}"
     );
     assert!(site.built("Security/Attachments/Pasted image 1.png"));
-    let model = site.page("cloud/shared-model/index.html");
+    let model = site.page_links("cloud/shared-model/index.html");
     assert!(
         model.contains("<a href=\"/security/iam-roles/\">AWS IAM</a>"),
         "an alias: {model}"
@@ -373,7 +379,7 @@ fn wikilinks_and_embeds_resolve_by_name_title_or_alias() {
 fn definition_lists_render() {
     let site = SiteTest::fixture("notes/hugo-definition-list");
     site.run(["build"]).succeeds().clean();
-    let page = site.page("settings/index.html");
+    let page = site.page_links("settings/index.html");
     assert!(
         page.contains(
             "<dt id=\"baseurl\"><code>baseURL</code></dt>\n<dd>The absolute URL of the published site.</dd>"
@@ -388,7 +394,7 @@ fn hugo_shortcodes_are_translated_or_removed_with_a_warning() {
     site.run(["build"]).succeeds().diagnostics_are(&[
         "content/docs/overview.md:17:1: warning: Hugo shortcode `{{< youtube >}}` has no equivalent here: removed",
     ]);
-    let page = site.page("docs/overview/index.html");
+    let page = site.page_links("docs/overview/index.html");
     assert!(
         page.contains("<a href=\"/docs/install/\">install guide</a>"),
         "{page}"
@@ -415,7 +421,7 @@ fn jekyll_liquid_is_translated_or_removed_with_a_warning() {
     site.run(["build"]).succeeds().diagnostics_are(&[
         "content/_docs/structure.md:5:1: warning: Liquid tag `{% include %}` has no equivalent here: removed",
     ]);
-    let page = site.page("docs/structure/index.html");
+    let page = site.page_links("docs/structure/index.html");
     assert!(page.contains("<a href=\"/docs/\">the index</a>"), "{page}");
     assert!(
         page.contains("<a href=\"/docs/assets/\">assets</a>"),
@@ -452,11 +458,13 @@ fn frequent_warnings_are_summarised_in_one_line_and_verbose_lists_them_all() {
 fn hugo_translations_and_pages_beside_their_folders_find_their_urls() {
     let site = SiteTest::fixture("notes/hugo-translations");
     site.run(["build"]).succeeds().clean();
-    assert!(site.page("basics/index.html").contains("<title>Basics · "));
+    assert!(site
+        .page_links("basics/index.html")
+        .contains("<title>Basics · "));
     assert!(site
         .page("fr/basics/index.html")
         .contains("<title>Les bases · "));
-    let guide = site.page("guide/index.html");
+    let guide = site.page_links("guide/index.html");
     assert!(
         guide.contains("<title>Guide · "),
         "the page beside the folder: {guide}"
@@ -470,7 +478,7 @@ fn comments_highlights_attribute_lists_and_icons_are_not_printed() {
     site.run(["build"]).succeeds().diagnostics_are(&[
         "content/Inline syntax.md:8:49: warning: MkDocs icon `:…:` has no equivalent here: removed",
     ]);
-    let page = site.page("inline-syntax/index.html");
+    let page = site.page_links("inline-syntax/index.html");
     assert!(
         page.contains("Some <mark>highlighted</mark> words  here."),
         "{page}"

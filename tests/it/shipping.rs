@@ -358,7 +358,10 @@ fn shell_recipe_builds_a_site_and_keeps_its_cache() {
     ];
     shell_recipe(&site, &base).succeeds();
     let home = std::fs::read_to_string(elsewhere.join("index.html")).unwrap();
-    assert!(home.contains("href=\"/docs/"), "the base URL is used");
+    assert!(
+        home.contains("href=\"https://kb.example.com/docs/\""),
+        "the base URL is used"
+    );
 }
 
 #[test]

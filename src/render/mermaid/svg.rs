@@ -14,6 +14,9 @@ use super::clean::{clean_attributes, push_repaired_text, round_numbers};
 use crate::render::escape::escape_xml_text;
 use crate::render::xml::{escaped_attribute, XmlWriter};
 
+/// The smallest scale a diagram is shown at: its 16 px labels stay at 12 px or more.
+const MIN_SCALE: f64 = 0.75;
+
 /// Title used when the source has no `accTitle`.
 const DEFAULT_TITLE: &str = "Flowchart diagram";
 
@@ -104,7 +107,8 @@ impl Root {
     }
 
     /// The rewritten root's start tag: merman's `viewBox` (rounded) and class, a fluid width
-    /// capped at the natural one, and the accessibility attributes.
+    /// between [`MIN_SCALE`] of the natural one (text stays readable: a narrower box
+    /// scrolls) and the natural one, and the accessibility attributes.
     fn new_start_tag(&self, id: &str) -> BytesStart<'static> {
         let width = self
             .view_box
@@ -113,7 +117,11 @@ impl Root {
             .nth(2)
             .and_then(|w| w.parse::<f64>().ok())
             .unwrap_or(0.0);
-        let style = format!("max-width:{};height:auto;overflow:visible", css_px(width));
+        let style = format!(
+            "min-width:{};max-width:{};height:auto;overflow:visible",
+            css_px((width * MIN_SCALE).round()),
+            css_px(width)
+        );
         let mut svg = BytesStart::new("svg");
         for (name, value) in [
             ("id", Cow::Borrowed(id)),
@@ -334,7 +342,7 @@ mod tests {
         assert_eq!(
             root,
             "<svg id=\"d1\" class=\"mermaid flowchart\" viewBox=\"0 0 100.12 50\" width=\"100%\" \
-             style=\"max-width:101px;height:auto;overflow:visible\" role=\"img\" \
+             style=\"min-width:75px;max-width:101px;height:auto;overflow:visible\" role=\"img\" \
              aria-roledescription=\"flowchart\" aria-labelledby=\"d1-title\" \
              aria-describedby=\"d1-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
         );
@@ -361,7 +369,7 @@ mod tests {
         let (root, header, drawing) = parts(&svg);
         assert!(root.starts_with(
             "<svg id=\"d2\" class=\"mermaid x &quot;y&quot;\" viewBox=\"0,0,10,20\" \
-             width=\"100%\" style=\"max-width:10px;"
+             width=\"100%\" style=\"min-width:8px;max-width:10px;"
         ));
         assert!(header.starts_with("<title id=\"d2-title\">Flowchart diagram</title>"));
         assert_eq!(
@@ -389,7 +397,9 @@ mod tests {
     fn an_empty_root_still_gets_its_header() {
         let svg = rewrite("<svg viewBox=\"0 0 5 5\"/>", "d3", SOURCE).unwrap();
         let (root, header, drawing) = parts(&svg);
-        assert!(root.contains(" style=\"max-width:5px;height:auto;overflow:visible\""));
+        assert!(
+            root.contains(" style=\"min-width:4px;max-width:5px;height:auto;overflow:visible\"")
+        );
         assert!(header.contains("<desc id=\"d3-desc\">flowchart TD\n"));
         assert_eq!(drawing, "");
     }

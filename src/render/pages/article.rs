@@ -1,15 +1,13 @@
 //! The page of one article: its front matter, the entities it covers, its rendered body
-//! and its neighbours in site order. Its key is computed before its Markdown is rendered
+//! and where to edit it. Its key is computed before its Markdown is rendered
 //! (the body stands in as the key of its Markdown), so a cached article page never renders
 //! its Markdown at all.
 
 use super::builder::PageBuilder;
-use super::parts::{
-    tag_refs, ArticleSummary, ControlRef, PageMeta, ScenarioRef, ServiceRef, TagRef,
-};
+use super::parts::{tag_refs, ControlRef, PageMeta, ScenarioRef, ServiceRef, TagRef};
 use super::{keys, Content, Page, PageContext};
 use crate::cache::Key;
-use crate::content::IdRef;
+use crate::content::{Article, IdRef};
 use crate::dataset::Kind;
 use crate::render::markdown::{self, Origin, Rendered, Settings};
 use serde::ser::SerializeMap;
@@ -23,10 +21,6 @@ pub(crate) struct ArticleContext<'b> {
     page: PageMeta<'b>,
     /// The article.
     article: ArticleView<'b>,
-    /// The article before it in site order.
-    prev: Option<&'b ArticleSummary>,
-    /// The article after it.
-    next: Option<&'b ArticleSummary>,
 }
 
 impl ArticleContext<'_> {
@@ -48,6 +42,8 @@ struct ArticleView<'b> {
     updated: Option<&'b str>,
     summary: Option<&'b str>,
     authors: &'b [String],
+    /// The `edit_url` pattern with the article's path under `content/`.
+    edit_url: Option<String>,
     tags: Vec<TagRef>,
     /// The services, controls and scenarios it covers that exist.
     services: Vec<ServiceRef<'b>>,
@@ -108,6 +104,11 @@ impl PageBuilder<'_, '_> {
                 updated: a.updated.as_deref(),
                 summary: a.summary.as_deref(),
                 authors: &a.authors,
+                edit_url: site
+                    .config
+                    .edit_url
+                    .as_ref()
+                    .map(|pattern| pattern.replace("{path}", &content_path(a))),
                 tags: tag_refs(site, &a.tags),
                 services: self.known(Kind::Service, &a.services, |id| self.service_ref(id)),
                 controls: self.known(Kind::Control, &a.controls, |id| self.control_ref(id)),
@@ -115,8 +116,6 @@ impl PageBuilder<'_, '_> {
                 extra: &a.extra,
                 body: ArticleBody::Pending { markdown_key },
             },
-            prev: i.checked_sub(1).map(|p| self.summary(p)),
-            next: (i + 1 < site.articles.len()).then(|| self.summary(i + 1)),
         };
         let path = format!("{}index.html", a.url_path);
         let key = keys::page_key(self.salt, "article.html", &path, &context);
@@ -162,17 +161,14 @@ impl PageBuilder<'_, '_> {
     /// Renders the Markdown body of article `i`.
     fn render_body(&self, i: usize) -> Arc<Rendered> {
         let a = self.site.articles[i];
-        let dir = std::path::Path::new(&a.source.path)
-            .parent()
-            .and_then(|p| p.strip_prefix("content").ok())
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default();
+        let path = content_path(a);
+        let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
         Arc::new(markdown::render(
             a.body(),
             Origin::File {
                 file: &a.source,
                 base: a.body_offset,
-                dir: &dir,
+                dir,
                 url: &a.url_path,
             },
             &Settings {
@@ -184,4 +180,13 @@ impl PageBuilder<'_, '_> {
             },
         ))
     }
+}
+
+/// The article's source path under `content/`, with `/` separators.
+fn content_path(a: &Article) -> String {
+    let path = std::path::Path::new(&a.source.path);
+    path.strip_prefix("content")
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }

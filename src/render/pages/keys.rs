@@ -241,7 +241,7 @@ matrix:
             (
                 "date",
                 |i| i.articles[0].1 = i.articles[0].1.replace("2026-01-02", "2026-01-03"),
-                &[ALPHA, BETA, "index.html"],
+                &[ALPHA, "index.html"],
             ),
             (
                 "tags",

@@ -8,7 +8,7 @@ use super::parts::{
     UpdateView,
 };
 use super::{Page, PageContext};
-use crate::dataset::{Control, Layer, Owner, Service, Spread, Vocabulary};
+use crate::dataset::{Control, Kind, Layer, Owner, Service, Spread, Vocabulary};
 use serde::Serialize;
 
 /// `matrix.html`'s context.
@@ -48,6 +48,9 @@ struct MatrixCell<'b> {
     category: &'b str,
     /// The service's name.
     service: &'b str,
+    /// The answer: the control's row on the service's page (the page itself when the
+    /// service has no cell for the control).
+    url: String,
 }
 
 /// `quick_reference.html`'s context.
@@ -215,9 +218,14 @@ impl PageBuilder<'_, '_> {
                 control: self.control_ref(&c.id),
                 cells: (order.iter())
                     .map(|s| {
-                        let owner = ds.cell(&c.id, s).map(|c| &c.owner);
-                        let owner = owner.unwrap_or(&Owner::NotApplicable);
+                        let cell = ds.cell(&c.id, s);
+                        let owner = cell.map_or(&Owner::NotApplicable, |c| &c.owner);
+                        let page = self.site.entity_url(Kind::Service, &s.id);
                         MatrixCell {
+                            url: match cell {
+                                Some(_) => format!("{page}#control-{}", c.id),
+                                None => page,
+                            },
                             owner: self.owner_badge(owner),
                             abbr: ds.owner_party(owner).map_or("–", |p| p.abbr.as_str()),
                             category: &s.category,

@@ -3,6 +3,7 @@
 //! HTML, ids, search entry, links and Markdown warnings are kept together (and cached).
 
 use super::site_context::SiteContext;
+use super::{headings, relative, scrollables};
 use super::{Content, Page, PageContext, RenderedPage};
 use crate::cache::{BuildCache, PageArtifacts};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -152,7 +153,21 @@ fn apply_template(
     let mut ctx = tera::Context::from_serialize(context)?;
     ctx.insert("site", site);
     ctx.insert("current_url", url);
-    let mut html = tera.render(template, &ctx)?;
+    if template != "404.html" {
+        let own = url.strip_prefix(site.base_path.as_str()).unwrap_or(url);
+        ctx.insert("permalink", &format!("{}{own}", site.base_url));
+        ctx.insert("breadcrumbs", &site.navigation.breadcrumbs(url));
+        ctx.insert("pager", &site.navigation.pager(url));
+    }
+    let mut html = scrollables::decorate(&headings::decorate(&tera.render(template, &ctx)?));
+    // The 404 page is served at any missing URL: only absolute URLs work there.
+    if template != "404.html" {
+        let relative = relative::Relative {
+            base: site.base_path.as_str(),
+            explicit_index: site.explicit_index,
+        };
+        html = relative.rewrite(&html, url);
+    }
     let body = context.body();
     // Kept until written: no growth slack held for thousands of pages.
     html.shrink_to_fit();

@@ -53,6 +53,8 @@ struct ServiceRow<'b> {
     control: ControlRef<'b>,
     /// True when the service overrides its category's default.
     overridden: bool,
+    /// The scenarios that involve both the service and the control.
+    scenarios: Vec<ScenarioRef<'b>>,
 }
 
 impl PageBuilder<'_, '_> {
@@ -117,6 +119,12 @@ impl PageBuilder<'_, '_> {
                         .matrix
                         .get(&c.id)
                         .is_some_and(|r| r.overrides.contains_key(&s.id)),
+                    scenarios: ds
+                        .scenarios
+                        .iter()
+                        .filter(|x| x.services.contains(&s.id) && x.controls.contains(&c.id))
+                        .map(|x| self.scenario_ref(&x.id))
+                        .collect(),
                 })
             })
             .collect();

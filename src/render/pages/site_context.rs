@@ -1,6 +1,7 @@
 //! `site`: the context every template sees beside its page's own (title, base path,
-//! navigation).
+//! navigation, sidebar).
 
+use super::navigation::{NavGroup, Navigation};
 use crate::config::{BasePath, SiteUrl};
 use crate::dataset::Role;
 use crate::site::Site;
@@ -23,6 +24,17 @@ pub(crate) struct SiteContext<'s> {
     pub has_data: bool,
     /// The main navigation.
     pub nav: Vec<NavLink>,
+    /// Whether folder links name their `index.html` (see [`super::relative`]).
+    pub explicit_index: bool,
+    /// The "edit this page" pattern, `{path}` standing for the source path.
+    pub edit_url: Option<&'s str>,
+    /// The sidebar's groups.
+    pub sidebar: Vec<NavGroup>,
+    /// The hash of what breadcrumbs and pagers show (so that it is part of every page key).
+    pub navigation_key: String,
+    /// Breadcrumbs and pagers, looked up per page at render time.
+    #[serde(skip)]
+    pub navigation: Navigation,
     /// The dataset's parties (and its shared state), for legends.
     pub parties: Vec<PartyBadge<'s>>,
     /// The labels of the parties that have a column of parts in responsibility tables.
@@ -76,6 +88,7 @@ pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
     }
     nav.push(link("Tags", "tags/"));
     let config = site.config;
+    let mut navigation = Navigation::new(site);
     SiteContext {
         title: &config.title,
         description: &config.description,
@@ -94,5 +107,10 @@ pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
             .collect(),
         part_columns: ds.part_parties().map(|p| p.label.as_str()).collect(),
         provider: ds.with_role(Role::Provider).map(|p| p.label.as_str()),
+        explicit_index: config.explicit_index,
+        edit_url: config.edit_url.as_deref(),
+        sidebar: std::mem::take(&mut navigation.sidebar),
+        navigation_key: navigation.key(),
+        navigation,
     }
 }

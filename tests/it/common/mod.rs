@@ -180,6 +180,12 @@ impl SiteTest {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
+    /// A built page under `public/` with its links root-absolute again (see
+    /// [`absolute_urls`]): for assertions about where a link leads.
+    pub fn page_links(&self, rel: &str) -> String {
+        absolute_urls(&self.page(rel))
+    }
+
     /// Whether a built file exists under `public/`.
     pub fn built(&self, rel: &str) -> bool {
         self.public().join(rel).is_file()
@@ -407,6 +413,71 @@ pub fn attribute_urls(html: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A page's HTML with every relative `href`, `src` and `action` resolved against the page's
+/// own URL path (from its canonical link) into a root-absolute one (`../tags/x/` on
+/// `/docs/a/` → `/docs/tags/x/`), as pages wrote them before links became relative.
+pub fn absolute_urls(html: &str) -> String {
+    let canonical = "<link rel=\"canonical\" href=\"";
+    let Some(at) = html.find(canonical) else {
+        return html.to_string();
+    };
+    let url = &html[at + canonical.len()..];
+    let url = &url[..url.find('"').unwrap()];
+    let path_start = url.find("://").map_or(0, |p| p + 3);
+    let page = &url[path_start..];
+    let page = &page[page.find('/').unwrap_or(page.len())..];
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some((i, attr)) = [" href=\"", " src=\"", " action=\""]
+        .iter()
+        .filter_map(|a| rest.find(a).map(|i| (i, a)))
+        .min()
+    {
+        let start = i + attr.len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let value = &rest[..end];
+        let relative = !value.is_empty()
+            && !value.starts_with(['/', '#'])
+            && !value.contains("://")
+            && !value.starts_with("data:")
+            && !value.starts_with("mailto:");
+        out.push_str(&if relative {
+            resolve(page, value)
+        } else {
+            value.to_string()
+        });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `value` (relative) resolved against the folder of the URL path `page`.
+fn resolve(page: &str, value: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    let split = value.find(['?', '#']).unwrap_or(value.len());
+    let (path, tail) = value.split_at(split);
+    let segments: Vec<&str> = path.split('/').collect();
+    for (k, seg) in segments.iter().enumerate() {
+        match *seg {
+            ".." => {
+                if parts.len() > 1 {
+                    parts.pop();
+                }
+            }
+            "." => {}
+            s => parts.push(s),
+        }
+        if k + 1 == segments.len() && matches!(*seg, ".." | ".") {
+            parts.push("");
+        }
+    }
+    format!("{}{tail}", parts.join("/"))
 }
 
 /// The `id="…"` values of an HTML page.

@@ -1,5 +1,6 @@
-/* srm-docs responsibility matrix: filter the columns by service category.
-   Without JavaScript the filter stays hidden and the whole table shows. */
+/* srm-docs responsibility matrix: filter the columns by service category, and look up
+   "who is responsible for this control on this service?" by following the matching cell's
+   link. Without JavaScript both forms stay hidden; every cell is that link already. */
 (function () {
   "use strict";
 
@@ -72,9 +73,44 @@
     }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
+  function lookup() {
+    var form = document.getElementById("matrix-lookup");
+    var table = document.querySelector("table.matrix");
+    if (!form || !table) {
+      return;
+    }
+    var heads = table.querySelectorAll("th[data-service]");
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var service = document.getElementById("lookup-service").value;
+      var control = document.getElementById("lookup-control").value;
+      var column = -1;
+      for (var i = 0; i < heads.length; i++) {
+        if (heads[i].getAttribute("data-service") === service) {
+          column = i;
+        }
+      }
+      var rows = table.querySelectorAll("tr[data-control]");
+      for (var j = 0; j < rows.length; j++) {
+        if (rows[j].getAttribute("data-control") === control) {
+          var link = rows[j].querySelectorAll("td.cell a")[column];
+          if (link) {
+            window.location.href = link.href;
+          }
+        }
+      }
+    });
+    form.hidden = false;
+  }
+
+  function start() {
     init();
+    lookup();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
