@@ -14,6 +14,10 @@
 #              SRM_BIN=path to time an existing binary instead of running `cargo build --release`,
 #              QUIET_MAX (default 15) / QUIET_WAIT (default 600): before each run, wait up to
 #              QUIET_WAIT s until other processes use less than QUIET_MAX % of the CPUs.
+#              ZOLA=path to a Zola binary (e.g. ZOLA=$(../shared/bench/peer-zola)), HUGO=path
+#              (default: `hugo` when installed; HUGO=none skips it): each peer builds the same
+#              articles (bench/peers.py wraps the corpus for it), its cold builds alternated
+#              with srm-docs' own, and the report gives srm-docs/peer ratios from this run.
 # Needs: cargo, python3 (3.11, stdlib only), GNU time at /usr/bin/time (Debian package `time`),
 #        and free disk for every run's output, kept until the end (~3 GB for 1000 10000).
 set -euo pipefail
@@ -126,11 +130,11 @@ FAILURES=$(mktemp)
 KILLED=$(mktemp)
 trap 'rm -f "$RESULTS" "$FAILURES" "$KILLED"; cleanup_outputs' EXIT
 
-# run_series SIZE MODE COUNT [extra build args...]
+# run_series SIZE MODE COUNT [extra build args...]; FIRST (default 1) numbers the first run.
 run_series() {
     local n=$1 mode=$2 count=$3; shift 3
     local i out tf ef pages wall user sys rss cpu busy other attempt
-    for i in $(seq 1 "$count"); do
+    for i in $(seq "${FIRST:-1}" $(( ${FIRST:-1} + count - 1 ))); do
         out="$WORK/out/$n-$mode-$i"
         mkdir -p "$WORK/out"
         tf="$WORK/out/time.txt"; ef="$WORK/out/stderr-$n-$mode-$i.txt"
@@ -162,6 +166,42 @@ run_series() {
     done
 }
 
+# ---------------------------------------------------------------- peers
+PEERS=()
+[ -n "${ZOLA:-}" ] && { [ -x "$ZOLA" ] || { echo "error: ZOLA=$ZOLA is not executable" >&2; exit 2; }; PEERS+=(zola); }
+if [ "${HUGO:-}" != none ]; then
+    HUGO=${HUGO:-$(command -v hugo || true)}
+    [ -n "$HUGO" ] && PEERS+=(hugo)
+fi
+peer_version() { case $1 in zola) "$ZOLA" --version;; hugo) "$HUGO" version | cut -d' ' -f1-2;; esac; }
+
+# peer_run SIZE TOOL I: one cold build by a peer of the same articles, recorded like ours.
+peer_run() {
+    local n=$1 tool=$2 i=$3 site="$WORK/$1-$2" out="$WORK/out/$1-$2-$3"
+    local tf="$WORK/out/time.txt" ef="$WORK/out/stderr-$1-$2-$3.txt" busy rc=0 j0 j1
+    [ -d "$site" ] || python3 "$HERE/peers.py" --corpus "$CORPUS" --tool "$tool" --out "$site"
+    rm -rf "$out" "$site/public"
+    busy=$(wait_quiet)
+    j0=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)
+    case $tool in
+        zola) (cd "$site" && "$TIME" -f '%e %U %S %M' -o "$tf" "$ZOLA" build -o "$out") >/dev/null 2>"$ef" || rc=$?;;
+        hugo) (cd "$site" && "$TIME" -f '%e %U %S %M' -o "$tf" "$HUGO" -d "$out") >/dev/null 2>"$ef" || rc=$?;;
+    esac
+    j1=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)
+    if [ $rc -ne 0 ]; then
+        log "FAILED: $tool build $i of $n articles (exit $rc)"; tail -n 20 "$ef" >&2
+        { echo "### $n articles, $tool build $i"; echo '```'; tail -n 40 "$ef"; echo '```'; } >>"$FAILURES"
+        return 1
+    fi
+    local wall user sys rss pages cpu other
+    read -r wall user sys rss <"$tf"
+    pages=$(find "$out" -name '*.html' -type f | wc -l)
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')
+    other=$(awk -v j="$((j1 - j0))" -v c="$cpu" -v w="$wall" -v p="$(nproc)" 'BEGIN{o=(j/100-c)/(p*w)*100; if (o<0) o=0; printf "%.0f", o}')
+    echo "$n $tool $wall $cpu $rss $pages $busy $other" >>"$RESULTS"
+    log "$n $tool #$i: wall ${wall}s cpu ${cpu}s rss $((rss / 1024)) MiB, $pages html files"
+}
+
 # ---------------------------------------------------------------- per size
 for n in "${SIZES[@]}"; do
     CORPUS="$WORK/$n"
@@ -169,7 +209,7 @@ for n in "${SIZES[@]}"; do
         log "reusing corpus $CORPUS (generator hash $GEN_HASH)"
     else
         log "generating $n articles into $CORPUS"
-        rm -rf "$CORPUS" "$CORPUS.tmp"
+        rm -rf "$CORPUS" "$CORPUS.tmp" "$WORK/$n-zola" "$WORK/$n-hugo"
         "$TIME" -f '%e' -o "$WORK/gen-time-$n.txt" python3 "$GEN" --articles "$n" --out "$CORPUS.tmp" --seed "$SEED"
         echo "$GEN_HASH" >"$CORPUS.tmp/.gen-hash"
         mv "$CORPUS.tmp" "$CORPUS"
@@ -193,8 +233,11 @@ for n in "${SIZES[@]}"; do
         fi
     fi
 
-    log "$RUNS cold builds of $n articles"
-    run_series "$n" cold "$RUNS" || continue
+    log "$RUNS cold builds of $n articles${PEERS[*]:+, alternated with ${PEERS[*]}}"
+    for i in $(seq 1 "$RUNS"); do
+        FIRST=$i run_series "$n" cold 1 || continue 2
+        for tool in "${PEERS[@]}"; do peer_run "$n" "$tool" "$i" || true; done
+    done
     if [ $HAS_CACHE = 1 ]; then
         cache="$WORK/cache-$n"
         rm -rf "$cache"
@@ -227,7 +270,7 @@ echo
 echo "| articles | mode | runs | median wall (s) | median CPU user+sys (s) | CPU/wall | HTML pages | pages/s | median peak RSS (MiB) | min–max wall (s) | other load during runs (max %) |"
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${SIZES[@]}"; do
-    for mode in cold warm; do
+    for mode in cold warm "${PEERS[@]}"; do
         c=$(count "$n" "$mode")
         [ "$c" -gt 0 ] || continue
         wall=$(med "$n" "$mode" 3); cpu=$(med "$n" "$mode" 4); rss=$(med "$n" "$mode" 5); pages=$(med "$n" "$mode" 6)
@@ -249,11 +292,15 @@ for n in "${SIZES[@]}"; do
     [ "$wn" != nan ] && [ "$wf" != nan ] && awk -v a="$wf" -v b="$wn" -v n="$n" -v f="$first" 'BEGIN{printf "Scaling: %d/%d articles: wall x%.2f for x%.1f the articles\n", n, f, b/a, n/f}'
 done
 echo
-echo "Zola 0.21 -- reference figures from the issue, not measured here: 1k articles 2.8 s wall, 10k articles 22.8 s wall, 10k peak RSS 1,358 MiB."
-[ "$w1k" != nan ] && awk -v a="$w1k" 'BEGIN{printf "  srm-docs 1k cold wall / Zola reference 2.8 s = %.2f\n", a/2.8}'
-[ "$w10k" != nan ] && awk -v a="$w10k" 'BEGIN{printf "  srm-docs 10k cold wall / Zola reference 22.8 s = %.2f\n", a/22.8}'
-[ "$r10k" != nan ] && awk -v a="$r10k" 'BEGIN{printf "  srm-docs 10k peak RSS / Zola reference 1,358 MiB = %.2f\n", a/1024/1358}'
-echo "  (different machine and a different corpus: treat these ratios as orders of magnitude only)"
+for tool in "${PEERS[@]}"; do
+    echo "Peer $tool: $(peer_version "$tool"), the same articles (bench/peers.py), cold builds alternated with srm-docs' in this run:"
+    for n in "${SIZES[@]}"; do
+        ws=$(med "$n" cold 3); wp=$(med "$n" "$tool" 3); rs=$(med "$n" cold 5); rp=$(med "$n" "$tool" 5)
+        [ "$ws" != nan ] && [ "$wp" != nan ] && awk -v n="$n" -v t="$tool" -v a="$ws" -v b="$wp" -v c="$rs" -v d="$rp" \
+            'BEGIN{printf "  %d articles: srm-docs/%s wall %.2f (%.2f s / %.2f s), peak memory %.2f (%.0f / %.0f MiB)\n", n, t, a/b, a, b, c/d, c/1024, d/1024}'
+    done
+done
+[ ${#PEERS[@]} = 0 ] && echo "No peer measured (set ZOLA=path, install hugo)."
 if [ -s "$KILLED" ]; then
     echo
     echo "Runs killed from outside and retried:"

@@ -4,7 +4,9 @@
 //! write-then-rename saves, and prints p50 / p95 / max per case.
 //!
 //! Run: `cargo bench --bench serve_latency` (optionally `-- EDITS` to change the number of
-//! edits per case, default 40).
+//! edits per case, default 40). `SRM_LATENCY_SIZES=1000,10000` sets the generated sites'
+//! sizes (default 1000); `SRM_BIN=path` times that binary instead of the one cargo built.
+//! Each case also reports the server's resident memory after its edits.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -52,7 +54,10 @@ impl Drop for Serve {
 }
 
 fn start(root: &Path) -> Serve {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_srm-docs"))
+    let bin = std::env::var_os("SRM_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_srm-docs")));
+    let mut child = Command::new(bin)
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
         .stdout(Stdio::piped())
@@ -74,8 +79,21 @@ fn start(root: &Path) -> Serve {
     Serve(child, port)
 }
 
-/// Measures `edits` edits of `article` (relative to root), alternating the save style.
-fn measure(root: &Path, article: &str, url: &str, edits: usize) -> (Vec<f64>, Vec<f64>) {
+/// Resident memory of a process in MiB, from `/proc`.
+fn rss_mib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kib| kib / 1024)
+}
+
+/// Measures `edits` edits of `article` (relative to root), alternating the save style;
+/// returns the latencies of plain writes, of write-then-rename saves and the server's
+/// resident memory after the last edit.
+fn measure(root: &Path, article: &str, url: &str, edits: usize) -> (Vec<f64>, Vec<f64>, u64) {
     let server = start(root);
     assert!(get(server.1, url).contains("200 OK"), "{url} not served");
     let path = root.join(article);
@@ -111,18 +129,36 @@ fn measure(root: &Path, article: &str, url: &str, edits: usize) -> (Vec<f64>, Ve
         }
         std::thread::sleep(Duration::from_millis(150));
     }
-    (plain, renamed)
+    (plain, renamed, rss_mib(server.0.id()))
 }
 
-fn report(name: &str, mut v: Vec<f64>) {
+fn report(name: &str, mut v: Vec<f64>, rss: u64) {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     println!(
-        "| {name} | {} | {:.1} | {:.1} | {:.1} |",
+        "| {name} | {} | {:.1} | {:.1} | {:.1} | {rss} |",
         v.len(),
         percentile(&v, 0.5),
         percentile(&v, 0.95),
         v.last().copied().unwrap_or(0.0)
     );
+}
+
+/// A generated site of `n` articles in `dir`, served at the root.
+fn generate(repo: &Path, dir: &Path, n: usize) {
+    let status = Command::new("python3")
+        .arg(repo.join("bench/gen_corpus.py"))
+        .args(["--articles", &n.to_string(), "--out"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .status()
+        .expect("python3 runs bench/gen_corpus.py");
+    assert!(status.success(), "corpus generation failed");
+    // Serve it at the root so every site uses the same URLs.
+    std::fs::write(
+        dir.join("srm-docs.toml"),
+        "title = \"Generated\"\nbase_url = \"http://localhost/\"\n",
+    )
+    .unwrap();
 }
 
 fn main() {
@@ -142,38 +178,33 @@ fn main() {
     std::fs::create_dir_all(bundled.join("content")).unwrap();
     copy_dir(&repo.join("content"), &bundled.join("content"));
     std::fs::copy(repo.join("srm-docs.toml"), bundled.join("srm-docs.toml")).unwrap();
-    let generated = work.join("generated-1000");
-    let status = Command::new("python3")
-        .arg(repo.join("bench/gen_corpus.py"))
-        .args(["--articles", "1000", "--out"])
-        .arg(&generated)
-        .stdout(Stdio::null())
-        .status()
-        .expect("python3 runs bench/gen_corpus.py");
-    assert!(status.success(), "corpus generation failed");
-    // Serve it at the root so both sites use the same URLs.
-    std::fs::write(
-        generated.join("srm-docs.toml"),
-        "title = \"Generated\"\nbase_url = \"http://localhost/\"\n",
-    )
-    .unwrap();
-
-    println!("| case | edits | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|");
-    let (p, r) = measure(
+    let sizes: Vec<usize> = std::env::var("SRM_LATENCY_SIZES")
+        .unwrap_or_else(|_| "1000".into())
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    println!(
+        "| case | edits | p50 ms | p95 ms | max ms | server RSS MiB |\n|---|---|---|---|---|---|"
+    );
+    let (p, r, rss) = measure(
         &bundled,
         "content/articles/ec2-responsibilities.md",
         "/articles/ec2-responsibilities/",
         edits,
     );
-    report("bundled KB, plain write", p);
-    report("bundled KB, write + rename", r);
-    let (p, r) = measure(
-        &generated,
-        "content/articles/a-00500.md",
-        "/articles/a-00500/",
-        edits,
-    );
-    report("1,000 articles, plain write", p);
-    report("1,000 articles, write + rename", r);
+    report("bundled KB, plain write", p, rss);
+    report("bundled KB, write + rename", r, rss);
+    for n in sizes {
+        let generated = work.join(format!("generated-{n}"));
+        generate(&repo, &generated, n);
+        let (p, r, rss) = measure(
+            &generated,
+            "content/articles/a-00500.md",
+            "/articles/a-00500/",
+            edits,
+        );
+        report(&format!("{n} articles, plain write"), p, rss);
+        report(&format!("{n} articles, write + rename"), r, rss);
+    }
     let _ = std::fs::remove_dir_all(&work);
 }

@@ -60,6 +60,8 @@ pub struct Stats {
     pub files: usize,
     /// Bytes written.
     pub bytes: usize,
+    /// Pages rendered through their templates (the others were reused from a cache).
+    pub rendered: usize,
     /// Time and memory per stage, in order.
     pub timings: Vec<StageTiming>,
 }
@@ -339,6 +341,7 @@ pub(crate) fn build_into_with_progress(
 ) -> BuildResult {
     let mut diags = sources.warnings.clone();
     let mut laps = Laps::start();
+    let renders_before = engine.cache.pages.misses();
     let (templates_key, tera) = load_templates(&sources, engine, &mut diags);
     progress.stage("parse", sources.markdown.len() as u64);
     let articles = parse_articles(&sources, opts, &engine.cache, &mut diags, progress);
@@ -411,6 +414,7 @@ pub(crate) fn build_into_with_progress(
     let mut stats = laps.stats;
     stats.files = output.files.len() + sunk_pages;
     stats.bytes = output.total_bytes() + sunk_bytes;
+    stats.rendered = engine.cache.pages.misses() - renders_before;
     let output = (!diags.has_errors()).then_some(output);
     BuildResult {
         output,

@@ -18,6 +18,17 @@ pub enum Verbosity {
     Verbose,
 }
 
+/// What one preview rebuild did, for its summary line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RebuildCounts {
+    /// Source files the batch changed.
+    pub edited: usize,
+    /// Pages rendered through their templates (the rest were reused).
+    pub rendered: usize,
+    /// Output files whose bytes changed.
+    pub changed: usize,
+}
+
 /// The terminal (standard error) as the commands see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Term {
@@ -149,16 +160,21 @@ impl Term {
 
     /// Prints the line after a preview rebuild: always when it failed, else unless
     /// `--quiet`.
-    pub(crate) fn rebuilt(&self, failed: bool, elapsed: Duration, edited: usize, changed: usize) {
+    pub(crate) fn rebuilt(&self, failed: bool, elapsed: Duration, counts: RebuildCounts) {
+        let RebuildCounts {
+            edited,
+            rendered,
+            changed,
+        } = counts;
         if failed {
             self.failure(format_args!(
-                "rebuild failed in {elapsed:.1?}: {edited} source file(s) edited, {changed} \
-                 output file(s) changed; serving the last good site"
+                "rebuild failed in {elapsed:.1?}: {edited} source file(s) edited, {rendered} \
+                 page(s) rendered, {changed} output file(s) changed; serving the last good site"
             ));
         } else {
             self.summary(format_args!(
-                "rebuilt in {elapsed:.1?}: {edited} source file(s) edited, {changed} output \
-                 file(s) changed"
+                "rebuilt in {elapsed:.1?}: {edited} source file(s) edited, {rendered} page(s) \
+                 rendered, {changed} output file(s) changed"
             ));
         }
     }

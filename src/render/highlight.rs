@@ -3,10 +3,13 @@
 //! short class naming its *role* (comment, string, keyword…), not the whole scope chain, and
 //! [`Highlighter::stylesheet`] turns a light and a dark syntect theme into CSS for those
 //! roles, switched by `prefers-color-scheme`. Highlighted blocks are cached by
-//! (language, content hash), so `serve` rebuilds and repeated blocks cost nothing.
+//! (language, content hash), so `serve` rebuilds and repeated blocks cost nothing, and
+//! lines by (text, parser state at their start), so repeated lines are parsed once.
 
 use crate::render::escape::escape_html;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use syntect::highlighting::{Color, FontStyle, Highlighter as ThemeHighlighter, Theme, ThemeSet};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
@@ -64,6 +67,98 @@ pub(crate) struct Highlighter {
     roles: Vec<(&'static str, Scope)>,
     cache: Mutex<HashMap<(String, blake3::Hash), Highlighted>>,
     caching: bool,
+    /// Names this highlighter's entries in the per-thread line memos.
+    owner: u64,
+}
+
+/// Where highlighting stands at the start of a line: syntect's parser state (which names the
+/// syntax), the scope stack and the role whose `<span>` is open.
+#[derive(Clone, PartialEq, Eq)]
+struct LineStart {
+    state: ParseState,
+    stack: ScopeStack,
+    open: Option<&'static str>,
+}
+
+/// One highlighted line: its HTML and where highlighting stands after it.
+struct LineDone {
+    html: Box<str>,
+    end: LineStart,
+}
+
+/// Highlighted lines by text and starting point. Code in documentation repeats lines (the same
+/// commands, keys and braces in many blocks); a line that starts where it started before
+/// produces the same HTML and ends in the same state, so its regex work is done once. One
+/// memo per thread (syntect's parser state cannot cross threads), for one highlighter at a
+/// time (`owner`: parser states are only comparable within one syntax set).
+#[derive(Default)]
+struct LineMemo {
+    owner: u64,
+    lines: usize,
+    map: HashMap<Box<str>, Vec<(LineStart, LineDone)>>,
+}
+
+/// Lines remembered per thread before the memo starts over (bounds its memory).
+const MEMO_LINES: usize = 100_000;
+/// Starting points remembered per line text.
+const MEMO_STARTS: usize = 8;
+
+thread_local! {
+    static LINES: RefCell<LineMemo> = RefCell::new(LineMemo::default());
+}
+
+/// A process-unique number for each highlighter, naming the owner of the line memos.
+fn next_owner() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl LineMemo {
+    /// Appends the remembered HTML of `line` from `at` to `out` and moves `at` to the line's
+    /// end; false when the line has not been seen from there.
+    fn replay(owner: u64, line: &str, at: &mut LineStart, out: &mut String) -> bool {
+        LINES.with(|memo| {
+            let memo = memo.borrow();
+            if memo.owner != owner {
+                return false;
+            }
+            let Some(starts) = memo.map.get(line) else {
+                return false;
+            };
+            match starts.iter().find(|(begin, _)| begin == at) {
+                Some((_, done)) => {
+                    out.push_str(&done.html);
+                    *at = done.end.clone();
+                    true
+                }
+                None => false,
+            }
+        })
+    }
+
+    fn remember(owner: u64, line: &str, begin: LineStart, html: &str, end: &LineStart) {
+        LINES.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.owner != owner || memo.lines >= MEMO_LINES {
+                *memo = LineMemo {
+                    owner,
+                    ..LineMemo::default()
+                };
+            }
+            let starts = memo.map.entry(line.into()).or_default();
+            if starts.len() < MEMO_STARTS {
+                let end = end.clone();
+                starts.push((
+                    begin,
+                    LineDone {
+                        html: html.into(),
+                        end,
+                    },
+                ));
+                memo.lines += 1;
+            }
+        });
+    }
 }
 
 impl Default for Highlighter {
@@ -84,6 +179,7 @@ impl Highlighter {
             roles,
             cache: Mutex::new(HashMap::new()),
             caching: true,
+            owner: next_owner(),
         }
     }
 
@@ -149,35 +245,50 @@ impl Highlighter {
     }
 
     fn tokens_html(&self, syntax: &syntect::parsing::SyntaxReference, code: &str) -> String {
-        let mut state = ParseState::new(syntax);
-        let mut stack = ScopeStack::new();
+        let mut at = LineStart {
+            state: ParseState::new(syntax),
+            stack: ScopeStack::new(),
+            open: None,
+        };
         let mut out = String::with_capacity(code.len() * 2);
-        let mut open: Option<&str> = None;
         for line in code.split_inclusive('\n') {
-            let ops = match state.parse_line(line, &self.syntaxes) {
-                Ok(ops) => ops,
-                Err(_) => {
-                    close(&mut out, &mut open);
-                    out.push_str(&escape_html(line));
-                    continue;
-                }
-            };
-            let mut pos = 0;
-            for (at, op) in ops {
-                self.push_text(&mut out, &mut open, &stack, &line[pos..at]);
-                pos = at;
-                let _ = stack.apply(&op);
+            if LineMemo::replay(self.owner, line, &mut at, &mut out) {
+                continue;
             }
-            self.push_text(&mut out, &mut open, &stack, &line[pos..]);
+            let (begin, start) = (at.clone(), out.len());
+            if self.highlight_line(line, &mut at, &mut out) {
+                LineMemo::remember(self.owner, line, begin, &out[start..], &at);
+            }
         }
-        close(&mut out, &mut open);
+        close(&mut out, &mut at.open);
         out
     }
 
-    fn push_text<'a>(
-        &'a self,
+    /// Highlights one line from `at`, leaving `at` at the line's end; false when syntect
+    /// failed on it (the line is then plain escaped text).
+    fn highlight_line(&self, line: &str, at: &mut LineStart, out: &mut String) -> bool {
+        let ops = match at.state.parse_line(line, &self.syntaxes) {
+            Ok(ops) => ops,
+            Err(_) => {
+                close(out, &mut at.open);
+                out.push_str(&escape_html(line));
+                return false;
+            }
+        };
+        let mut pos = 0;
+        for (end, op) in ops {
+            self.push_text(out, &mut at.open, &at.stack, &line[pos..end]);
+            pos = end;
+            let _ = at.stack.apply(&op);
+        }
+        self.push_text(out, &mut at.open, &at.stack, &line[pos..]);
+        true
+    }
+
+    fn push_text(
+        &self,
         out: &mut String,
-        open: &mut Option<&'a str>,
+        open: &mut Option<&'static str>,
         stack: &ScopeStack,
         text: &str,
     ) {
@@ -316,7 +427,7 @@ fn contrast(a: Color, b: Color) -> f64 {
     (x.max(y) + 0.05) / (x.min(y) + 0.05)
 }
 
-fn close(out: &mut String, open: &mut Option<&str>) {
+fn close(out: &mut String, open: &mut Option<&'static str>) {
     if open.take().is_some() {
         out.push_str("</span>");
     }
@@ -360,6 +471,24 @@ mod tests {
         assert!(html.contains("&lt;a&gt;"), "{html}");
         assert!(!html.contains("source"), "{html}");
         assert!(html.len() < 120, "{} bytes: {html}", html.len());
+    }
+
+    #[test]
+    fn a_remembered_line_is_reused_only_from_the_same_starting_state() {
+        let code = "x = 1\ns = \"\"\"\nx = 1\n\"\"\"\nx = 1\n";
+        let fresh = |code: &str| Highlighter::new().highlight("python", code);
+        let h = Highlighter::new();
+        let first = h.highlight("python", code);
+        assert_eq!(first, fresh(code));
+        // The second `x = 1` lies inside a string: it is not the first one replayed.
+        let Highlighted::Code(html) = &first else {
+            panic!("python unknown")
+        };
+        let in_string = "<span class=\"hs\">&quot;&quot;&quot;\nx = 1\n";
+        assert!(html.contains(in_string), "{html}");
+        assert_eq!(h.highlight("python", code), first);
+        let again = "x = 1\ny = 2\n";
+        assert_eq!(h.highlight("python", again), fresh(again));
     }
 
     #[test]

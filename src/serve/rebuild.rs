@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::Output;
 use crate::pipeline::{self, BuildOptions, BuildResult, Engine, Sources};
-use crate::term::Term;
+use crate::term::{RebuildCounts, Term};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,6 +27,8 @@ struct Built {
     snapshot: Snapshot,
     /// Site paths whose bytes changed (`articles/a/` for pages).
     changed: Vec<String>,
+    /// Pages rendered through their templates.
+    rendered: usize,
 }
 
 impl Rebuilder {
@@ -76,8 +78,12 @@ impl Rebuilder {
         let message = serde_json::json!({"errors": failed, "changed": built.changed, "all": all});
         state.publish(built.snapshot);
         state.broadcast(&message.to_string());
-        self.term
-            .rebuilt(failed, started.elapsed(), paths.len(), built.changed.len());
+        let counts = RebuildCounts {
+            edited: paths.len(),
+            rendered: built.rendered,
+            changed: built.changed.len(),
+        };
+        self.term.rebuilt(failed, started.elapsed(), counts);
     }
 
     /// Builds once, printing diagnostics and (when asked) timings; on failure the snapshot
@@ -118,6 +124,7 @@ impl Rebuilder {
 
 /// The snapshot a build result leads to, and what changed since `previous`.
 fn settle(result: BuildResult, previous: Option<&Snapshot>) -> Built {
+    let rendered = result.stats.rendered;
     match result.output {
         Some(output) => Built {
             changed: previous.map_or_else(Vec::new, |p| changed_paths(&p.output, &output)),
@@ -125,6 +132,7 @@ fn settle(result: BuildResult, previous: Option<&Snapshot>) -> Built {
                 output,
                 errors: Vec::new(),
             },
+            rendered,
         },
         None => Built {
             snapshot: Snapshot {
@@ -137,6 +145,7 @@ fn settle(result: BuildResult, previous: Option<&Snapshot>) -> Built {
                     .collect(),
             },
             changed: Vec::new(),
+            rendered,
         },
     }
 }

@@ -65,12 +65,31 @@ struct Server {
 
 impl Server {
     fn start(site: &TempSite, extra: &[&str]) -> Server {
+        Self::start_with_stderr(site, extra, Stdio::null())
+    }
+
+    /// Starts the server with its terminal lines sent, one by one, to the returned channel.
+    fn start_logged(site: &TempSite) -> (Server, std::sync::mpsc::Receiver<String>) {
+        let mut server = Self::start_with_stderr(site, &[], Stdio::piped());
+        let stderr = server.child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        (server, rx)
+    }
+
+    fn start_with_stderr(site: &TempSite, extra: &[&str], stderr: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_srm-docs"))
             .args(["serve", "--port", "0", "--root"])
             .arg(&site.0)
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -206,6 +225,66 @@ fn edits_show_up_and_update_dependent_pages() {
     server.wait_for("/articles/beta/", "the atomic save", |b| {
         b.contains("Saved atomically.")
     });
+}
+
+/// The number of pages the next rebuild rendered, from its `rebuilt in …` line.
+fn next_rebuild_renders(log: &std::sync::mpsc::Receiver<String>) -> usize {
+    loop {
+        let line = log
+            .recv_timeout(Duration::from_secs(60))
+            .expect("a `rebuilt in` line within 60 s");
+        if let Some(rest) = line.split("rebuilt in ").nth(1) {
+            let counts = rest.split(": ").nth(1).expect("counts after the time");
+            let rendered = counts.split(", ").nth(1).expect("rendered count");
+            return rendered
+                .strip_suffix(" page(s) rendered")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("unexpected line: {line}"));
+        }
+    }
+}
+
+/// One edit to the text of one article of a 2,000-article site renders that article and the
+/// few pages that show it, not a number of pages that grows with the site. (A title edit
+/// still renders every page: titles are part of the link environment every article's
+/// Markdown is keyed by, since wikilinks resolve by title.)
+#[test]
+fn one_edit_in_a_large_site_renders_only_the_pages_that_show_it() {
+    let site = TempSite::new("large");
+    for i in 0..2000 {
+        let tag = format!("tag-{}", i % 50);
+        site.write(
+            &format!("content/articles/a{i:04}.md"),
+            &format!(
+                "---\ntitle: Article {i}\ndate: 2026-01-01\ntags: [{tag}]\n---\n\n\
+                 Text of {i}, see [the next](a{:04}.md).\n\n```bash\necho {i}\n```\n",
+                (i + 1) % 2000
+            ),
+        );
+    }
+    let (server, log) = Server::start_logged(&site);
+    let (status, _) = server.get("/articles/a0500/");
+    assert_eq!(status, 200);
+    for (n, body) in [
+        "A new body, alone.",
+        "Another body, see [the next](a0501.md).",
+    ]
+    .iter()
+    .enumerate()
+    {
+        site.write(
+            "content/articles/a0500.md",
+            &format!("---\ntitle: Article 500\ndate: 2026-01-01\ntags: [tag-0]\n---\n\n{body}\n"),
+        );
+        let rendered = next_rebuild_renders(&log);
+        let text = body.split(',').next().unwrap();
+        server.wait_for("/articles/a0500/", "the edit", |b| b.contains(text));
+        // The article and the lists that show its summary (home, index, its tag).
+        assert!(
+            (1..=8).contains(&rendered),
+            "edit {n}: {rendered} pages rendered"
+        );
+    }
 }
 
 #[test]
