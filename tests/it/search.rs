@@ -249,6 +249,29 @@ fn the_header_box_searches_as_you_type() {
 }
 
 #[test]
+fn search_works_in_a_site_opened_from_disk() {
+    let site = SiteTest::fixture("search");
+    site.run(["build", "--for-file"]).succeeds();
+    let Some(browser) = chromium_or_skip(site.temp()) else {
+        return;
+    };
+    let tab = browser.new_tab().expect("tab");
+    let page = site.public().join("articles/short/index.html");
+    open(&tab, &format!("file://{}", page.display()));
+    let text = type_query(&tab, "quokkaphone");
+    assert!(text.contains("The long runbook"), "{text}");
+    let href = wait_for(
+        &tab,
+        "document.querySelector('#site-search-list a').href",
+        "a result link",
+    );
+    let runbook = site.public().join("articles/runbook/index.html");
+    assert_eq!(href, format!("file://{}#rotation", runbook.display()));
+    let text = type_query(&tab, "who patches RDS");
+    assert!(text.contains("Guest OS patching"), "{text}");
+}
+
+#[test]
 fn the_search_page_lists_results_for_its_query() {
     let site = SiteTest::fixture("search");
     site.run(["build"]).succeeds();

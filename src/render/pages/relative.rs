@@ -2,7 +2,8 @@
 //! `action`, `poster` and `data-root` attributes that start with the site's base path) is
 //! rewritten relative to the page, so that the built folder works wherever it is put,
 //! `file://` included. With `explicit_index`, a URL naming a folder names its `index.html`
-//! (a folder opened from a zip or a shared drive has no server to find it).
+//! (a folder opened from a zip or a shared drive has no server to find it) — except in
+//! `data-root`, which names the root folder itself for scripts to build on.
 //!
 //! One pass over the finished HTML, so templates, Markdown and dataset text are all covered
 //! alike; links are checked before, on their absolute form.
@@ -29,8 +30,8 @@ impl Relative<'_> {
         let up = "../".repeat(own.matches('/').count());
         let mut out = String::with_capacity(html.len() + html.len() / 16);
         let mut copied = 0;
-        for (start, end) in url_values(html) {
-            if let Some(url) = self.relative(&html[start..end], &up) {
+        for (start, end, names_page) in url_values(html) {
+            if let Some(url) = self.relative(&html[start..end], &up, names_page) {
                 out.push_str(&html[copied..start]);
                 out.push_str(&url);
                 copied = end;
@@ -42,7 +43,7 @@ impl Relative<'_> {
 
     /// The relative form of one attribute value, or `None` when it stays as it is (another
     /// site, a `#fragment`, a URL outside the base path).
-    fn relative(&self, value: &str, up: &str) -> Option<String> {
+    fn relative(&self, value: &str, up: &str, names_page: bool) -> Option<String> {
         let rest = value.strip_prefix(self.base)?;
         if value.starts_with("//") {
             return None;
@@ -50,7 +51,7 @@ impl Relative<'_> {
         let split = rest.find(['?', '#']).unwrap_or(rest.len());
         let (path, tail) = rest.split_at(split);
         let mut url = format!("{up}{path}");
-        if self.explicit_index && (path.is_empty() || path.ends_with('/')) {
+        if names_page && self.explicit_index && (path.is_empty() || path.ends_with('/')) {
             url.push_str("index.html");
         }
         if url.is_empty() {
@@ -62,8 +63,9 @@ impl Relative<'_> {
 }
 
 /// The byte ranges of the quoted values of [`URL_ATTRIBUTES`] in the tags of `html`
-/// (text, comments and the insides of `<script>` and `<style>` are skipped).
-fn url_values(html: &str) -> Vec<(usize, usize)> {
+/// (text, comments and the insides of `<script>` and `<style>` are skipped), each with
+/// whether it names a page (every attribute but `data-root`).
+fn url_values(html: &str) -> Vec<(usize, usize, bool)> {
     let bytes = html.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -91,7 +93,7 @@ fn url_values(html: &str) -> Vec<(usize, usize)> {
 
 /// Reads the attributes of a tag from `at` to its `>`, recording URL values; returns the
 /// offset after the tag.
-fn scan_attributes(html: &str, mut at: usize, found: &mut Vec<(usize, usize)>) -> usize {
+fn scan_attributes(html: &str, mut at: usize, found: &mut Vec<(usize, usize, bool)>) -> usize {
     let bytes = html.as_bytes();
     loop {
         while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b'/') {
@@ -124,7 +126,7 @@ fn scan_attributes(html: &str, mut at: usize, found: &mut Vec<(usize, usize)>) -
             }
         };
         if URL_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
-            found.push((start, end));
+            found.push((start, end, !name.eq_ignore_ascii_case("data-root")));
         }
         at = next;
     }
@@ -184,6 +186,11 @@ mod tests {
         assert_eq!(
             r.rewrite(r##"<a href="/#x">h</a>"##, "/"),
             r##"<a href="index.html#x">h</a>"##
+        );
+        assert_eq!(
+            r.rewrite(r#"<html data-root="/">"#, "/articles/x/"),
+            r#"<html data-root="../../">"#,
+            "the root is a folder for scripts, not a page"
         );
     }
 

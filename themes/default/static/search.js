@@ -29,6 +29,17 @@
   }
   var ROOT = siteRoot();
 
+  /* A page's URL from the site root. Opened from disk, a folder does not open its
+     index.html by itself, so the link names it. */
+  function pageHref(url) {
+    var parts = url.split("#");
+    var path = parts[0];
+    if (location.protocol === "file:" && (path === "" || path.slice(-1) === "/")) {
+      path += "index.html";
+    }
+    return ROOT + path + (parts.length > 1 ? "#" + parts.slice(1).join("#") : "");
+  }
+
   /* ---- loading shards ---- */
   var waiting = {};
   var decoded = {};
@@ -485,7 +496,7 @@
     var section = best ? doc.sections[best.index] : null;
     var li = el("li", "search-result");
     var a = el("a", "result-title", doc.title || doc.url || "Home");
-    a.href = ROOT + doc.url + (section && section[0] ? "#" + section[0] : "");
+    a.href = pageHref(doc.url + (section && section[0] ? "#" + section[0] : ""));
     li.appendChild(a);
     if (section && section[1]) {
       li.appendChild(el("span", "result-section", " › " + section[1]));
@@ -503,7 +514,7 @@
   function answerItem(ans) {
     var li = el("li", "search-result search-answer");
     var a = el("a", "result-title", "Who is responsible for " + ans.control[1] + " on " + ans.service[1] + "?");
-    a.href = ROOT + ans.url;
+    a.href = pageHref(ans.url);
     li.appendChild(a);
     var owner = el("p", "answer-owner");
     owner.appendChild(el("span", "owner owner-" + ans.cell[0].replace("/", ""), ans.owner));
@@ -525,7 +536,7 @@
     if (ans.scenario) {
       var sp = el("p", "answer-scenario", "Scenario: ");
       var sa = el("a", null, ans.scenario[0]);
-      sa.href = ROOT + ans.scenario[1];
+      sa.href = pageHref(ans.scenario[1]);
       sp.appendChild(sa);
       li.appendChild(sp);
     }
