@@ -32,6 +32,9 @@ pub(crate) struct NavGroup {
     overview: String,
     /// Its own page (the section's or family's index).
     url: String,
+    /// The folder above it: the group is listed on the pages inside that folder (a nested
+    /// section appears once the reader is in its parent, as in a pruned tree).
+    parent: String,
     /// Its first pages.
     items: Vec<Link>,
     /// How many pages it has.
@@ -156,9 +159,14 @@ impl Navigation {
         for (i, p) in pages.iter().enumerate() {
             self.position.entry(p.url.clone()).or_insert((index, i));
         }
+        let parent = match url.trim_end_matches('/').rfind('/') {
+            Some(slash) if url.len() > self.home.len() => url[..=slash].to_string(),
+            _ => self.home.clone(),
+        };
         self.sidebar.push(NavGroup {
             title: title.to_string(),
             overview: overview.to_string(),
+            parent,
             url,
             items: pages.iter().take(GROUP_LIMIT).cloned().collect(),
             total: pages.len(),
@@ -242,6 +250,19 @@ mod tests {
             .collect();
         nav.add("Services", "All services", "/docs/services/".into(), pages);
         nav
+    }
+
+    #[test]
+    fn a_nested_group_hangs_under_its_parent_folder() {
+        let mut nav = Navigation {
+            home: "/docs/".into(),
+            ..Navigation::default()
+        };
+        nav.add("A", "Overview", "/docs/a/".into(), Vec::new());
+        nav.add("B", "Overview", "/docs/a/b/".into(), Vec::new());
+        nav.add("Pages", "Overview", "/docs/".into(), Vec::new());
+        let parents: Vec<&str> = nav.sidebar.iter().map(|g| g.parent.as_str()).collect();
+        assert_eq!(parents, ["/docs/", "/docs/a/", "/docs/"]);
     }
 
     #[test]
