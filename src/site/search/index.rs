@@ -15,6 +15,7 @@
 use super::extract::PageDoc;
 use super::tokens;
 use serde_json::json;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
@@ -54,12 +55,29 @@ impl DocTerms {
         t
     }
 
+    /// Counts the indexed words of `text` in `field`; a word seen before in this page is
+    /// not stemmed again.
     fn add(&mut self, text: &str, field: u8) {
-        for (word, stem) in tokens::terms(text) {
-            let entry = self.stems.entry(stem.clone()).or_default();
-            entry.0 |= field;
-            entry.1 += 1;
-            self.words.entry(word).or_insert(stem);
+        for word in tokens::words(text) {
+            if tokens::is_stop_word(&word) {
+                continue;
+            }
+            let stem: &str = match self.words.entry(word) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => {
+                    let stem = tokens::stem(new.key());
+                    new.insert(stem)
+                }
+            };
+            match self.stems.get_mut(stem) {
+                Some(entry) => {
+                    entry.0 |= field;
+                    entry.1 += 1;
+                }
+                None => {
+                    self.stems.insert(stem.to_string(), (field, 1));
+                }
+            }
         }
     }
 }
@@ -84,40 +102,59 @@ pub(crate) fn vocab_key(word: &str) -> String {
     word.chars().take(2).collect()
 }
 
-/// Merges the pages' terms into vocabulary and posting shards plus the root, which also
-/// carries `extra` (the number of pages and whether there are answers).
-pub(crate) fn shards(terms: &[&DocTerms], extra: serde_json::Value) -> Vec<Shard> {
-    let mut postings: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
-    let mut words: BTreeMap<&str, &str> = BTreeMap::new();
-    for (n, t) in terms.iter().enumerate() {
-        for (stem, &(fields, count)) in &t.stems {
-            postings
-                .entry(stem)
-                .or_default()
-                .push((n as u32, weight(fields, count)));
+/// The index being merged, one page at a time in page order: per stem the pages that
+/// contain it with their weights, per written word its stem. Pages' [`DocTerms`] can be
+/// dropped once added, so a build never holds every page's terms at once.
+#[derive(Default)]
+pub(crate) struct Merged {
+    postings: BTreeMap<String, Vec<(u32, u8)>>,
+    words: BTreeMap<String, String>,
+    pages: u32,
+}
+
+impl Merged {
+    /// Adds the next page's terms.
+    pub(crate) fn add(&mut self, terms: &DocTerms) {
+        let page = self.pages;
+        self.pages += 1;
+        for (stem, &(fields, count)) in &terms.stems {
+            let posting = (page, weight(fields, count));
+            match self.postings.get_mut(stem.as_str()) {
+                Some(list) => list.push(posting),
+                None => {
+                    self.postings.insert(stem.clone(), vec![posting]);
+                }
+            }
         }
-        for (word, stem) in &t.words {
-            words.entry(word).or_insert(stem);
+        for (word, stem) in &terms.words {
+            if !self.words.contains_key(word.as_str()) {
+                self.words.insert(word.clone(), stem.clone());
+            }
         }
     }
-    let (mut out, post_starts) = posting_shards(&postings);
-    let df = |stem: &str| postings.get(stem).map_or(0, Vec::len);
-    let (vocab, vocab_starts) = vocab_shards(&words, &df);
-    out.extend(vocab);
-    let mut root = json!({"version": 1, "vocab": vocab_starts, "postings": post_starts});
-    if let (Some(root), serde_json::Value::Object(extra)) = (root.as_object_mut(), extra) {
-        root.extend(extra);
+
+    /// The vocabulary and posting shards plus the root, which also carries `extra` (the
+    /// number of pages and whether there are answers).
+    pub(crate) fn shards(self, extra: serde_json::Value) -> Vec<Shard> {
+        let (mut out, post_starts) = posting_shards(&self.postings);
+        let df = |stem: &str| self.postings.get(stem).map_or(0, Vec::len);
+        let (vocab, vocab_starts) = vocab_shards(&self.words, &df);
+        out.extend(vocab);
+        let mut root = json!({"version": 1, "vocab": vocab_starts, "postings": post_starts});
+        if let (Some(root), serde_json::Value::Object(extra)) = (root.as_object_mut(), extra) {
+            root.extend(extra);
+        }
+        out.push(Shard {
+            name: "index".into(),
+            json: root.to_string(),
+        });
+        out
     }
-    out.push(Shard {
-        name: "index".into(),
-        json: root.to_string(),
-    });
-    out
 }
 
 /// Posting shards in stem order, each closed once past [`POSTING_SHARD`] bytes, and the
 /// first stem of each.
-fn posting_shards(postings: &BTreeMap<&str, Vec<(u32, u8)>>) -> (Vec<Shard>, Vec<String>) {
+fn posting_shards(postings: &BTreeMap<String, Vec<(u32, u8)>>) -> (Vec<Shard>, Vec<String>) {
     let mut shards = Vec::new();
     let mut starts = Vec::new();
     let mut body = String::new();
@@ -127,7 +164,7 @@ fn posting_shards(postings: &BTreeMap<&str, Vec<(u32, u8)>>) -> (Vec<Shard>, Vec
         } else {
             body.push(',');
         }
-        let _ = write!(body, "{}:[", serde_json::Value::from(*stem));
+        let _ = write!(body, "{}:[", serde_json::Value::from(stem.as_str()));
         let mut last = 0;
         for (i, &(doc, w)) in list.iter().enumerate() {
             let sep = if i == 0 { "" } else { "," };
@@ -148,7 +185,7 @@ fn posting_shards(postings: &BTreeMap<&str, Vec<(u32, u8)>>) -> (Vec<Shard>, Vec
 /// Vocabulary shards of `[word, stem or "" when the same, pages with the stem]`, whole
 /// two-letter groups each, and the first group key of each.
 fn vocab_shards(
-    words: &BTreeMap<&str, &str>,
+    words: &BTreeMap<String, String>,
     df: &dyn Fn(&str) -> usize,
 ) -> (Vec<Shard>, Vec<String>) {
     let mut shards = Vec::new();
@@ -193,25 +230,25 @@ fn close(shards: &mut Vec<Shard>, kind: char, body: &mut String) {
 /// the bytes they take alone).
 pub(crate) const DOCS_PER_FILE: usize = 4;
 
-/// A page's entry in a document file: its site-relative URL, title, kind and sections.
-pub(crate) fn doc_json(url: &str, doc: &PageDoc) -> serde_json::Value {
-    let sections: Vec<[&str; 3]> = doc
-        .sections
+/// A document file: the entries (site-relative URL, title, kind and sections) of up to
+/// [`DOCS_PER_FILE`] consecutive pages; page `n` is entry `n % DOCS_PER_FILE` of file
+/// `d/<n / DOCS_PER_FILE>`.
+pub(crate) fn doc_shard(file: usize, pages: &[(String, &PageDoc)]) -> Shard {
+    let entries: Vec<serde_json::Value> = pages
         .iter()
-        .map(|s| [s.id.as_str(), s.heading.as_str(), s.text.as_str()])
-        .collect();
-    json!({"url": url, "title": doc.title, "kind": doc.kind, "sections": sections})
-}
-
-/// The document files: page `n` is entry `n % DOCS_PER_FILE` of file `d/<n / DOCS_PER_FILE>`.
-pub(crate) fn doc_shards(docs: Vec<serde_json::Value>) -> Vec<Shard> {
-    docs.chunks(DOCS_PER_FILE)
-        .enumerate()
-        .map(|(n, chunk)| Shard {
-            name: format!("d/{n}"),
-            json: serde_json::Value::from(chunk.to_vec()).to_string(),
+        .map(|(url, doc)| {
+            let sections: Vec<[&str; 3]> = doc
+                .sections
+                .iter()
+                .map(|s| [s.id.as_str(), s.heading.as_str(), s.text.as_str()])
+                .collect();
+            json!({"url": url, "title": doc.title, "kind": doc.kind, "sections": sections})
         })
-        .collect()
+        .collect();
+    Shard {
+        name: format!("d/{file}"),
+        json: serde_json::Value::from(entries).to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -232,6 +269,14 @@ mod tests {
         }
     }
 
+    fn merged(terms: &[&DocTerms], extra: serde_json::Value) -> Vec<Shard> {
+        let mut index = Merged::default();
+        for t in terms {
+            index.add(t);
+        }
+        index.shards(extra)
+    }
+
     #[test]
     fn terms_record_their_fields_counts_and_written_forms() {
         let t = DocTerms::new(
@@ -248,7 +293,7 @@ mod tests {
     fn postings_are_delta_coded_with_weights_and_the_root_lists_shard_starts() {
         let a = DocTerms::new(&page("Alpha", "", "beta"), &[]);
         let b = DocTerms::new(&page("Other", "", "beta beta"), &[]);
-        let shards = shards(&[&a, &b, &a], json!({"pages": 3}));
+        let shards = merged(&[&a, &b, &a], json!({"pages": 3}));
         let by_name = |n: &str| &shards.iter().find(|s| s.name == n).unwrap().json;
         let p0 = by_name("p0");
         assert!(p0.contains("\"beta\":[0,17,1,18,1,17]"), "{p0}");
@@ -268,7 +313,7 @@ mod tests {
             .map(|n| DocTerms::new(&page("", "", &format!("w{n}x common{n} zz{n}")), &[]))
             .collect();
         let refs: Vec<&DocTerms> = docs.iter().collect();
-        let shards = shards(&refs, json!({}));
+        let shards = merged(&refs, json!({}));
         let root: serde_json::Value =
             serde_json::from_str(&shards.iter().find(|s| s.name == "index").unwrap().json).unwrap();
         let vocab = root["vocab"].as_array().unwrap();

@@ -33,6 +33,9 @@ use std::sync::Arc;
 /// The folder of the index, under the site root.
 pub(crate) const FOLDER: &str = "search";
 
+/// Pages whose terms are counted at once (in parallel) before they are merged and dropped.
+const TERMS_AT_ONCE: usize = 256;
+
 /// Every file of the search index: (output path, bytes).
 pub(crate) fn files(
     site: &Site<'_>,
@@ -45,22 +48,16 @@ pub(crate) fn files(
         .filter(|p| p.in_sitemap)
         .filter_map(|p| Some((p, p.artifacts.search.as_ref()?)))
         .collect();
-    let terms: Vec<Arc<DocTerms>> = indexed
-        .par_iter()
-        .map(|(page, doc)| {
-            let names = entities
-                .get(page.path.as_str())
-                .map_or(&[][..], Vec::as_slice);
-            let mut key = KeyBuilder::new("search terms");
-            key.key(&page.key);
-            for n in names {
-                key.str(n);
-            }
-            cache
-                .search_terms
-                .get_or(key.finish(), || Arc::new(DocTerms::new(doc, names)))
-        })
-        .collect();
+    let mut merged = index::Merged::default();
+    for chunk in indexed.chunks(TERMS_AT_ONCE) {
+        let terms: Vec<Arc<DocTerms>> = chunk
+            .par_iter()
+            .map(|(page, doc)| page_terms(page, doc, &entities, cache))
+            .collect();
+        for t in &terms {
+            merged.add(t);
+        }
+    }
     let answers = answers::answers(site);
     let extra = serde_json::json!({
         "pages": indexed.len(),
@@ -68,30 +65,58 @@ pub(crate) fn files(
         "docs_per_file": index::DOCS_PER_FILE,
         "stop": tokens::STOP_WORDS,
     });
-    let refs: Vec<&DocTerms> = terms.iter().map(Arc::as_ref).collect();
-    let mut shards = index::shards(&refs, extra);
-    let docs = indexed
-        .iter()
-        .map(|(page, doc)| index::doc_json(&answers::relative(site, &page.url), doc))
-        .collect();
-    shards.extend(index::doc_shards(docs));
+    let mut shards = merged.shards(extra);
     if let Some(json) = answers {
         shards.push(Shard {
             name: "answers".into(),
             json,
         });
     }
-    shards
-        .par_iter()
-        .map(|s| {
-            let key = KeyBuilder::new("search shard")
-                .str(&s.name)
-                .str(&s.json)
-                .finish();
-            let blob = cache.extras.get_or(key, || Arc::new(encode(s)));
-            (format!("{FOLDER}/{}.js", s.name), blob as Blob)
+    let mut files: Vec<(String, Blob)> = shards.par_iter().map(|s| encoded(s, cache)).collect();
+    let docs: Vec<(String, Blob)> = indexed
+        .par_chunks(index::DOCS_PER_FILE)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let entries: Vec<(String, &PageDoc)> = chunk
+                .iter()
+                .map(|(page, doc)| (answers::relative(site, &page.url), *doc))
+                .collect();
+            encoded(&index::doc_shard(n, &entries), cache)
         })
-        .collect()
+        .collect();
+    files.extend(docs);
+    files
+}
+
+/// A page's terms, memoised by its key and the dataset names it stands for.
+fn page_terms(
+    page: &RenderedPage,
+    doc: &PageDoc,
+    entities: &HashMap<String, Vec<String>>,
+    cache: &BuildCache,
+) -> Arc<DocTerms> {
+    let names = entities
+        .get(page.path.as_str())
+        .map_or(&[][..], Vec::as_slice);
+    let mut key = KeyBuilder::new("search terms");
+    key.key(&page.key);
+    for n in names {
+        key.str(n);
+    }
+    cache
+        .search_terms
+        .get_or(key.finish(), || Arc::new(DocTerms::new(doc, names)))
+}
+
+/// A shard's file: its output path and encoded bytes, re-encoded only when its payload
+/// changed.
+fn encoded(shard: &Shard, cache: &BuildCache) -> (String, Blob) {
+    let key = KeyBuilder::new("search shard")
+        .str(&shard.name)
+        .str(&shard.json)
+        .finish();
+    let blob = cache.extras.get_or(key, || Arc::new(encode(shard)));
+    (format!("{FOLDER}/{}.js", shard.name), blob as Blob)
 }
 
 /// The dataset names each entity page stands for (output path → names and aliases), so
@@ -131,7 +156,7 @@ fn encode(shard: &Shard) -> Vec<u8> {
     if shard.name == "index" {
         return format!("srmSearchShard({name},{});\n", shard.json).into_bytes();
     }
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(shard.json.as_bytes()).expect("in memory");
     let packed = z.finish().expect("in memory");
     let b64 = base64::engine::general_purpose::STANDARD.encode(packed);

@@ -4,6 +4,8 @@
 //! vocabulary shard maps the words as written to their stems (see [`super::index`]).
 
 use rust_stemmers::{Algorithm, Stemmer};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Words too common to index (they still appear in snippets).
@@ -20,9 +22,12 @@ pub(crate) const STOP_WORDS: &[&str] = &[
 /// Longest word indexed (longer runs are hashes, base64 and the like).
 const MAX_WORD: usize = 32;
 
+/// The longest stop word's length in bytes.
+const LONGEST_STOP_WORD: usize = 7;
+
 /// True for a word (already lower case) that is not indexed.
 pub(crate) fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
+    word.len() <= LONGEST_STOP_WORD && STOP_WORDS.binary_search(&word).is_ok()
 }
 
 /// The lower-case words of `text`, in order: runs of letters and digits (`s3`, `ec2`), with
@@ -35,16 +40,37 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
                 .strip_suffix("'s")
                 .or_else(|| w.strip_suffix("’s"))
                 .unwrap_or(w);
-            w.to_lowercase().replace(['\'', '’'], "")
+            if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                w.to_ascii_lowercase()
+            } else {
+                w.to_lowercase().replace(['\'', '’'], "")
+            }
         })
         .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
+}
+
+/// Words whose stems each thread remembers (pages share most of their words).
+const REMEMBERED_STEMS: usize = 100_000;
+
+thread_local! {
+    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
 }
 
 /// The English stem of a lower-case word.
 pub(crate) fn stem(word: &str) -> String {
     static STEMMER: OnceLock<Stemmer> = OnceLock::new();
-    let stemmer = STEMMER.get_or_init(|| Stemmer::create(Algorithm::English));
-    stemmer.stem(word).into_owned()
+    STEMS.with_borrow_mut(|known| {
+        if let Some(stem) = known.get(word) {
+            return stem.clone();
+        }
+        let stemmer = STEMMER.get_or_init(|| Stemmer::create(Algorithm::English));
+        let stem = stemmer.stem(word).into_owned();
+        if known.len() >= REMEMBERED_STEMS {
+            known.clear();
+        }
+        known.insert(word.to_string(), stem.clone());
+        stem
+    })
 }
 
 /// The indexed (word, stem) pairs of `text`: stop words dropped.
@@ -62,6 +88,8 @@ mod tests {
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= LONGEST_STOP_WORD));
+        assert!(STOP_WORDS.iter().any(|w| w.len() == LONGEST_STOP_WORD));
     }
 
     #[test]
