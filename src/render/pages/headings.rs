@@ -28,7 +28,8 @@ pub(crate) fn decorate(html: &str) -> String {
         (Some(s), Some(e)) if s < e => (s, e),
         _ => return place_toc(html.to_string(), &[]),
     };
-    let mut ids = ids_in(html);
+    // The page's ids, collected only when a heading needs one made up.
+    let mut ids = None;
     let mut out = String::with_capacity(html.len() + 2048);
     out.push_str(&html[..start]);
     let mut headings = Vec::new();
@@ -46,7 +47,10 @@ pub(crate) fn decorate(html: &str) -> String {
         let text = strip_tags(inner.split(" <a class=\"anchor\"").next().unwrap_or(inner));
         let id = match attribute(tag, "id") {
             Some(id) => id.to_string(),
-            None => unique(&mut ids, &slugify(&unescape_html(&text))),
+            None => unique(
+                ids.get_or_insert_with(|| ids_in(html)),
+                &slugify(&unescape_html(&text)),
+            ),
         };
         out.push_str(&html[at..open + 3]);
         if attribute(tag, "id").is_none() {

@@ -9,7 +9,8 @@ use crate::site::links::ids_in;
 
 /// `html` with focusable code blocks and tables and zoomable diagrams.
 pub(crate) fn decorate(html: &str) -> String {
-    let mut ids = ids_in(html);
+    // The page's ids, collected only when a diagram needs one made up.
+    let mut ids = None;
     let mut out = String::with_capacity(html.len() + 512);
     let mut at = 0;
     let mut figures = 0;
@@ -31,6 +32,7 @@ pub(crate) fn decorate(html: &str) -> String {
                 let Some(close) = html[end..].find("</figure>").map(|p| end + p + 9) else {
                     break;
                 };
+                let ids = ids.get_or_insert_with(|| ids_in(html));
                 let id = loop {
                     figures += 1;
                     let id = format!("diagram-{figures}");
