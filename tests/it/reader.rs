@@ -8,7 +8,7 @@ use crate::common::{
 };
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::{Emulation, Page as Cdp};
-use headless_chrome::Tab;
+use headless_chrome::{Browser, Tab};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -125,6 +125,9 @@ fn log_errors(tab: &Tab) -> Arc<Mutex<Vec<String>>> {
     errors
 }
 
+/// Tabs that share the pages of one colour scheme: pages are checked in parallel.
+const TABS_PER_SCHEME: usize = 2;
+
 #[test]
 fn every_page_passes_axe_fits_a_phone_and_stays_inside_the_site() {
     let (dir, out) = build_with("reader", &[]);
@@ -140,53 +143,79 @@ fn every_page_passes_axe_fits_a_phone_and_stays_inside_the_site() {
         }
     };
     let server = StaticServer::start(&out);
-    let tab = browser.new_tab().expect("tab");
-    tab.call_method(Cdp::AddScriptToEvaluateOnNewDocument {
-        source: ERROR_TRAP.into(),
-        world_name: None,
-        include_command_line_api: None,
-        run_immediately: None,
-    })
-    .expect("error trap");
-    let logged = log_errors(&tab);
     let pages = page_paths(&out);
     assert!(pages.len() > 50, "{pages:?}");
-    let mut failures = Vec::new();
-    for scheme in ["light", "dark"] {
-        emulate(&tab, scheme);
-        for path in &pages {
-            tab.navigate_to(&server.url(path))
-                .expect("navigate")
-                .wait_until_navigated()
-                .expect("page loads");
-            let report = evaluate(&tab, PAGE_REPORT);
-            let width = report["width"].as_u64().unwrap();
-            if width > 375 {
-                failures.push(format!("{path}: {width} px wide at 375 px"));
-            }
-            for key in ["outside", "errors"] {
-                if report[key] != serde_json::json!([]) {
-                    failures.push(format!("{path}: {key}: {}", report[key]));
-                }
-            }
-            for text in logged.lock().unwrap().drain(..) {
-                failures.push(format!("{path}: console error: {text}"));
-            }
-            if let Some(axe) = &axe {
-                tab.evaluate(axe, false).expect("load axe");
-                let found = evaluate(&tab, AXE_RUN);
-                for v in found.as_array().unwrap() {
-                    failures.push(format!("{path} ({scheme}): axe: {}", v.as_str().unwrap()));
-                }
-            }
-        }
-    }
+    let share = pages.len().div_ceil(TABS_PER_SCHEME);
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let tabs: Vec<_> = ["light", "dark"]
+            .into_iter()
+            .flat_map(|scheme| pages.chunks(share).map(move |part| (scheme, part)))
+            .map(|(scheme, part)| {
+                let (browser, server, axe) = (&browser, &server, axe.as_deref());
+                scope.spawn(move || check_pages(browser, server, axe, scheme, part))
+            })
+            .collect();
+        tabs.into_iter()
+            .flat_map(|tab| tab.join().expect("a tab's thread"))
+            .collect()
+    });
     assert!(
         failures.is_empty(),
         "{} problem(s):\n{}",
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Checks `pages` in one new tab showing `scheme` on a phone screen: width, requests outside
+/// the site, script and console errors, and (with `axe`, loaded into every document as it
+/// starts) serious or critical axe violations. Returns the problems found.
+fn check_pages(
+    browser: &Browser,
+    server: &StaticServer,
+    axe: Option<&str>,
+    scheme: &str,
+    pages: &[String],
+) -> Vec<String> {
+    let tab = browser.new_tab().expect("tab");
+    for source in [Some(ERROR_TRAP), axe].into_iter().flatten() {
+        tab.call_method(Cdp::AddScriptToEvaluateOnNewDocument {
+            source: source.into(),
+            world_name: None,
+            include_command_line_api: None,
+            run_immediately: None,
+        })
+        .expect("script for every document");
+    }
+    let logged = log_errors(&tab);
+    emulate(&tab, scheme);
+    let mut failures = Vec::new();
+    for path in pages {
+        tab.navigate_to(&server.url(path))
+            .expect("navigate")
+            .wait_until_navigated()
+            .expect("page loads");
+        let report = evaluate(&tab, PAGE_REPORT);
+        let width = report["width"].as_u64().unwrap();
+        if width > 375 {
+            failures.push(format!("{path}: {width} px wide at 375 px"));
+        }
+        for key in ["outside", "errors"] {
+            if report[key] != serde_json::json!([]) {
+                failures.push(format!("{path}: {key}: {}", report[key]));
+            }
+        }
+        for text in logged.lock().unwrap().drain(..) {
+            failures.push(format!("{path}: console error: {text}"));
+        }
+        if axe.is_some() {
+            let found = evaluate(&tab, AXE_RUN);
+            for v in found.as_array().unwrap() {
+                failures.push(format!("{path} ({scheme}): axe: {}", v.as_str().unwrap()));
+            }
+        }
+    }
+    failures
 }
 
 #[test]
