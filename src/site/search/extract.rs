@@ -4,6 +4,7 @@
 //! and text hidden from sight (`visually-hidden`, `aria-hidden="true"`) are left out.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The searchable text of one page (cached with the page, so `serve` re-reads only pages
 /// that changed).
@@ -118,7 +119,7 @@ impl Scanner {
         let name_end = inner
             .find(|c: char| c.is_whitespace() || c == '/')
             .unwrap_or(inner.len());
-        let name = inner[..name_end].to_ascii_lowercase();
+        let name = ascii_lowercase(&inner[..name_end]);
         let attrs = &inner[name_end..];
         if let Some((skipped, depth)) = &mut self.skip {
             if *skipped == name {
@@ -133,11 +134,11 @@ impl Scanner {
             }
             return;
         }
-        if !closing && !VOID.contains(&name.as_str()) && hidden(&name, attrs) {
-            self.skip = Some((name, 1));
+        if !closing && !VOID.contains(&&*name) && hidden(&name, attrs) {
+            self.skip = Some((name.into_owned(), 1));
             return;
         }
-        if !INLINE.contains(&name.as_str()) {
+        if !INLINE.contains(&&*name) {
             self.push_text(" ");
         }
         if name == "pre" {
@@ -151,7 +152,11 @@ impl Scanner {
             if closing {
                 self.end_heading(level);
             } else {
-                self.heading = Some((level, attr(attrs, "id").unwrap_or_default(), String::new()));
+                self.heading = Some((
+                    level,
+                    attr(attrs, "id").unwrap_or_default().into_owned(),
+                    String::new(),
+                ));
             }
         }
     }
@@ -191,6 +196,15 @@ impl Scanner {
     }
 }
 
+/// `name` in lower case, copied only when it has upper-case letters.
+fn ascii_lowercase(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
 /// True for an element whose content readers do not see as text.
 fn hidden(name: &str, attrs: &str) -> bool {
     SKIPPED.contains(&name)
@@ -207,7 +221,7 @@ fn heading_level(name: &str) -> Option<u8> {
 }
 
 /// The value of attribute `name` in a start tag's attribute text (quoted or bare).
-fn attr(attrs: &str, name: &str) -> Option<String> {
+fn attr<'a>(attrs: &'a str, name: &str) -> Option<Cow<'a, str>> {
     let mut rest = attrs;
     while let Some(i) = rest.find(name) {
         let before_ok = rest[..i].ends_with(|c: char| c.is_whitespace());
@@ -243,9 +257,9 @@ fn push_collapsed(out: &mut String, text: &str) {
 }
 
 /// Decodes character references: the named ones templates and Markdown emit, and numeric.
-fn decode_entities(text: &str) -> String {
+fn decode_entities(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -283,7 +297,7 @@ fn decode_entities(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
