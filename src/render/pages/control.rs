@@ -7,6 +7,7 @@ use super::parts::{
     ArticleSummary, CategoryRef, CellView, GroupHeading, ListGroup, ListItem, OwnerView, PageMeta,
     ScenarioRef, ServiceRef, SourceRef,
 };
+use super::providers::Comparison;
 use super::{Page, PageContext};
 use crate::dataset::{Control, Kind, Layer, Row, Spread, Vocabulary};
 use serde::Serialize;
@@ -26,6 +27,8 @@ pub(crate) struct ControlContext<'b> {
     overrides: Vec<ServiceCell<'b>>,
     /// Every service, with its owner of the control.
     services: Vec<ServiceOwner<'b>>,
+    /// The control on each provider, by category (datasets with several providers).
+    compare: Option<Comparison<'b, CategoryRef<'b>>>,
     /// Services that help the customer hold it.
     tools: Vec<ServiceRef<'b>>,
     misconceptions: Vec<MythRef<'b>>,
@@ -188,6 +191,7 @@ impl PageBuilder<'_, '_> {
             by_category,
             overrides,
             services,
+            compare: self.control_comparison(c),
             tools: (ds.services.iter())
                 .filter(|s| s.helps_with.contains(&c.id))
                 .map(|s| self.service_ref(&s.id))

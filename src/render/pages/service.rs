@@ -7,6 +7,7 @@ use super::parts::{
     ArticleSummary, CategoryRef, CellView, ConflictRef, ControlRef, GroupHeading, ListGroup,
     ListItem, PageMeta, ScenarioRef, SourceRef, UpdateView,
 };
+use super::providers::ProviderRef;
 use super::{Page, PageContext};
 use crate::dataset::{Compute, Kind, Service, ServiceKind, Status};
 use crate::site::stack::service_stack;
@@ -26,6 +27,8 @@ pub(crate) struct ServiceContext<'b> {
     rows: Vec<ServiceRow<'b>>,
     /// Articles that cover it.
     articles: Vec<&'b ArticleSummary>,
+    /// Its cloud provider, when the dataset covers several.
+    provider: Option<ProviderRef<'b>>,
 }
 
 /// `service`: the service itself.
@@ -83,10 +86,12 @@ impl PageBuilder<'_, '_> {
                         title: &s.name,
                         url: self.site.entity_url(Kind::Service, &s.id),
                         summary: self.md(&s.summary),
-                        meta: if s.status == Status::Retired {
-                            "retired".into()
-                        } else {
-                            s.kind.id().replace('-', " ").into()
+                        meta: match (s.status, self.provider_of(s)) {
+                            (Status::Retired, _) => "retired".into(),
+                            (_, Some(p)) => {
+                                format!("{} · {}", p.label, s.kind.id().replace('-', " ")).into()
+                            }
+                            _ => s.kind.id().replace('-', " ").into(),
                         },
                     })
                     .collect(),
@@ -137,6 +142,7 @@ impl PageBuilder<'_, '_> {
             }
         }
         ServiceContext {
+            provider: self.provider_of(s),
             page: PageMeta::new(&s.name, &s.summary.md),
             service: ServiceView {
                 id: &s.id,
