@@ -25,6 +25,8 @@ pub(crate) struct ServiceContext<'b> {
     scenarios: Vec<ScenarioRef<'b>>,
     /// Its cell of every control.
     rows: Vec<ServiceRow<'b>>,
+    /// The labels of the part columns of `rows`.
+    part_columns: Vec<&'b str>,
     /// Articles that cover it.
     articles: Vec<&'b ArticleSummary>,
     /// Its cloud provider, when the dataset covers several.
@@ -112,13 +114,14 @@ impl PageBuilder<'_, '_> {
 
     fn service_context<'b>(&'b self, s: &'b Service) -> ServiceContext<'b> {
         let ds = self.site.dataset;
+        let columns = self.part_columns(ds.controls.iter().filter_map(|c| ds.cell(&c.id, s)));
         let rows = ds
             .controls
             .iter()
             .filter_map(|c| {
                 let cell = ds.cell(&c.id, s)?;
                 Some(ServiceRow {
-                    cell: self.cell(cell),
+                    cell: columns.fit(self.cell(cell)),
                     control: self.control_ref(&c.id),
                     overridden: ds
                         .matrix
@@ -142,6 +145,7 @@ impl PageBuilder<'_, '_> {
             }
         }
         ServiceContext {
+            part_columns: columns.labels,
             provider: self.provider_of(s),
             page: PageMeta::new(&s.name, &s.summary.md),
             service: ServiceView {

@@ -37,8 +37,6 @@ pub(crate) struct SiteContext<'s> {
     pub navigation: Navigation,
     /// The dataset's parties (and its shared state), for legends.
     pub parties: Vec<PartyBadge<'s>>,
-    /// The labels of the parties that have a column of parts in responsibility tables.
-    pub part_columns: Vec<&'s str>,
     /// The provider's label.
     pub provider: Option<&'s str>,
     /// How a sentence names the provider party (`AWS`, `the cloud provider`).
@@ -114,7 +112,6 @@ pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
                 abbr: &p.abbr,
             })
             .collect(),
-        part_columns: ds.part_parties().map(|p| p.label.as_str()).collect(),
         provider: ds.with_role(Role::Provider).map(|p| p.label.as_str()),
         provider_text: ds
             .with_role(Role::Provider)
