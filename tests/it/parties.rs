@@ -337,4 +337,11 @@ fn the_platform_example_builds_clean_with_its_four_parties() {
     let page = std::fs::read_to_string(site.join("public/services/managed-kubernetes/index.html"))
         .unwrap();
     assert!(page.contains("moves the node pools onto the updated images"));
+    // A party beyond the provider and the customer has a column of parts only where it has
+    // a part: on Kubernetes (shared guest OS patching), not on virtual machines.
+    let column = "<th scope=\"col\">Platform team</th>";
+    assert!(page.contains(column));
+    let vms =
+        std::fs::read_to_string(site.join("public/services/virtual-machines/index.html")).unwrap();
+    assert!(!vms.contains(column) && vms.contains("<th scope=\"col\">Product teams</th>"));
 }

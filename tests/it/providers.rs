@@ -241,3 +241,79 @@ fn naming_the_only_provider_changes_nothing_in_the_bundled_output() {
         .page("data/matrix.csv")
         .starts_with("service,service_name,provider"));
 }
+
+/// What the matrix shows: the visible service columns and each category heading's span.
+const MATRIX_STATE: &str = "JSON.stringify({
+  services: [...document.querySelectorAll('th[data-service]:not(.is-filtered)')]
+    .map(th => th.dataset.service),
+  cells: document.querySelectorAll('td.cell:not(.is-filtered)').length,
+  spans: [...document.querySelectorAll('th[scope=colgroup]')]
+    .map(th => th.hidden ? 0 : th.colSpan),
+})";
+
+#[test]
+fn the_matrix_filters_by_provider_and_the_comparisons_pass_axe() {
+    let site = providers_site("providers-browser");
+    site.run(["build"]).succeeds();
+    let Some(browser) = crate::common::chromium_or_skip(site.temp()) else {
+        return;
+    };
+    let server = crate::common::StaticServer::start(&site.public());
+    let tab = browser.new_tab().expect("tab");
+    tab.navigate_to(&server.url("/matrix/?provider=azure&category=paas"))
+        .and_then(|t| t.wait_until_navigated())
+        .expect("matrix loads");
+    let state = crate::reader::evaluate(&tab, MATRIX_STATE);
+    assert_eq!(
+        state["services"],
+        serde_json::json!(["azure-sql"]),
+        "{state}"
+    );
+    assert_eq!(state["spans"], serde_json::json!([0, 1]), "{state}");
+    tab.evaluate("const p = document.getElementById('matrix-provider'); p.value = 'google-cloud'; p.dispatchEvent(new Event('change'))", false)
+        .expect("choose Google Cloud");
+    let state = crate::reader::evaluate(&tab, MATRIX_STATE);
+    assert_eq!(
+        state["services"],
+        serde_json::json!(["cloud-sql"]),
+        "{state}"
+    );
+    tab.evaluate("for (const id of ['matrix-provider', 'matrix-filter']) { const s = document.getElementById(id); s.value = ''; s.dispatchEvent(new Event('change')) }", false)
+        .expect("show all");
+    let state = crate::reader::evaluate(&tab, MATRIX_STATE);
+    assert_eq!(state["services"].as_array().unwrap().len(), 6, "{state}");
+    assert_eq!(
+        (state["cells"].as_u64(), &state["spans"]),
+        (Some(30), &serde_json::json!([3, 3]))
+    );
+
+    let axe = std::env::var_os("SRM_AXE_JS").filter(|p| std::path::Path::new(p).is_file());
+    let Some(axe) = axe.map(|p| std::fs::read_to_string(p).expect("read axe")) else {
+        crate::common::tool_available(false, "SRM_AXE_JS not set (or not a file): axe not run");
+        return;
+    };
+    let mut failures = Vec::new();
+    for scheme in ["light", "dark"] {
+        crate::reader::emulate(&tab, scheme);
+        for path in [
+            "/controls/db-engine-patching/",
+            "/matrix/",
+            "/services/rds/",
+            "/quick-reference/",
+        ] {
+            tab.navigate_to(&server.url(path))
+                .and_then(|t| t.wait_until_navigated())
+                .expect("page loads");
+            let report = crate::reader::evaluate(&tab, crate::reader::PAGE_REPORT);
+            if report["width"].as_u64().unwrap() > 375 {
+                failures.push(format!("{path}: {} px wide at 375 px", report["width"]));
+            }
+            tab.evaluate(&axe, false).expect("load axe");
+            let found = crate::reader::evaluate(&tab, crate::reader::AXE_RUN);
+            for v in found.as_array().unwrap() {
+                failures.push(format!("{path} ({scheme}): axe: {}", v.as_str().unwrap()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
