@@ -73,20 +73,28 @@ pub(super) fn read(path: &str, text: &str, drop: bool, diags: &mut Diagnostics) 
     }
     kept.footer = pending.into_iter().map(|c| c.text).collect();
     kept.rows.retain(|(_, c)| !c.is_empty());
-    if let (Some(first), false) = (lost.first(), drop) {
-        let at = Location {
-            path: path.into(),
-            line_col: Some((first.line, first.col)),
-            line_text: None,
-        };
-        let msg = format!(
-            "the import would drop this comment of the file it replaces: `{}`",
-            crate::render::html_policy::abbreviate(&first.text, 60)
-        );
-        let help = format!("{} comment(s) in all sit inside a row or after a value; move them onto their own line before a `- control:` row, or pass --drop-comments", lost.len());
-        diags.push(Diagnostic::error(at, msg).with_help(Some(help)));
+    if !drop {
+        report_lost(path, &lost, diags);
     }
     kept
+}
+
+/// Reports the first comment that cannot be kept, saying how many there are.
+fn report_lost(path: &str, lost: &[Comment], diags: &mut Diagnostics) {
+    let Some(first) = lost.first() else {
+        return;
+    };
+    let at = Location {
+        path: path.into(),
+        line_col: Some((first.line, first.col)),
+        line_text: None,
+    };
+    let msg = format!(
+        "the import would drop this comment of the file it replaces: `{}`",
+        crate::render::html_policy::abbreviate(&first.text, 60)
+    );
+    let help = format!("{} comment(s) in all sit inside a row or after a value; move them onto their own line before a `- control:` row, or pass --drop-comments", lost.len());
+    diags.push(Diagnostic::error(at, msg).with_help(Some(help)));
 }
 
 /// The line without its trailing comment, and the 1-based column of that comment: a `#`

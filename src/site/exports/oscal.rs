@@ -119,18 +119,27 @@ fn component(
         "title": s.name,
         "description": s.summary.md,
     });
-    let role = ds.with_role(crate::dataset::Role::Provider);
-    if let (true, Some(role)) = (ds.several_providers(), role) {
-        props.push(
-            json!({"name": "srm-provider-id", "ns": ns_url(site), "value": s.provider.as_str()}),
-        );
-        let party = uuid(&format!("provider/{}", s.provider));
-        component["responsible-roles"] =
-            json!([{"role-id": role.id.as_str(), "party-uuids": [party]}]);
+    if let Some((prop, roles)) = provider(site, s, uuid) {
+        props.push(prop);
+        component["responsible-roles"] = roles;
     }
     component["props"] = Value::Array(props);
     component["control-implementations"] = Value::Array(implementations);
     component
+}
+
+/// A component's provider, when the dataset covers several: its `srm-provider-id` property
+/// and the provider party's role held by the provider's OSCAL party.
+fn provider(site: &Site<'_>, s: &Service, uuid: &dyn Fn(&str) -> String) -> Option<(Value, Value)> {
+    let ds = site.dataset;
+    let role = ds.with_role(crate::dataset::Role::Provider)?;
+    ds.several_providers().then(|| {
+        let party = uuid(&format!("provider/{}", s.provider));
+        (
+            json!({"name": "srm-provider-id", "ns": ns_url(site), "value": s.provider.as_str()}),
+            json!([{"role-id": role.id.as_str(), "party-uuids": [party]}]),
+        )
+    })
 }
 
 /// One implemented requirement: the parties responsible across `rows`, each with what it
