@@ -81,6 +81,10 @@ pub enum MatrixCommand {
         /// content/data/matrix.yaml) instead of printing it.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Write the output even where its comments inside a row or after a value cannot be
+        /// kept (comments on their own line before a row are always kept).
+        #[arg(long)]
+        drop_comments: bool,
     },
 }
 
@@ -171,11 +175,17 @@ pub fn run(cli: Cli) -> i32 {
         Command::Build(args) => build(args, &term),
         Command::Check(args) => commands::check(&args.root, args.drafts, &term).map(|_| ()),
         Command::Serve(args) => crate::serve::run(args.into_options(), term),
-        Command::Matrix(MatrixCommand::Import { root, file, output }) => {
+        Command::Matrix(MatrixCommand::Import {
+            root,
+            file,
+            output,
+            drop_comments,
+        }) => {
             let req = commands::ImportRequest {
                 root,
                 csv: file,
                 output,
+                drop_comments,
             };
             commands::import_matrix(&req, &term).map(|r| match &req.output {
                 Some(out) => term.summary(format_args!(

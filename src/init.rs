@@ -1,13 +1,43 @@
 //! `srm-docs init DIR [--example NAME]`: scaffolds a site that `build` accepts as is. The
 //! examples: `small` (the default: a config, two articles and a minimal dataset with one
-//! service, two controls and one scenario, on the built-in parties) and `platform` (an
-//! organisation's own handbook: the cloud provider, a platform team and product teams).
+//! service, two controls and one scenario, on the built-in parties), `platform` (an
+//! organisation's own handbook: the cloud provider, a platform team and product teams) and
+//! `providers` (one dataset comparing AWS, Azure and Google Cloud).
 
 use crate::error::Error;
 use std::path::Path;
 
 /// The examples `init` offers, by name, each a list of (path, text).
-pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[("small", SMALL), ("platform", PLATFORM)];
+pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
+    ("small", SMALL),
+    ("platform", PLATFORM),
+    ("providers", PROVIDERS),
+];
+
+/// One dataset covering three providers (AWS, Azure, Google Cloud), compared control by
+/// control.
+const PROVIDERS: &[(&str, &str)] = &[
+    (
+        "srm-docs.toml",
+        include_str!("init/providers/srm-docs.toml"),
+    ),
+    (
+        "content/articles/comparing-providers.md",
+        include_str!("init/providers/content/articles/comparing-providers.md"),
+    ),
+    (
+        "content/data/parties.yaml",
+        include_str!("init/providers/content/data/parties.yaml"),
+    ),
+    (
+        "content/data/dataset.yaml",
+        include_str!("init/providers/content/data/dataset.yaml"),
+    ),
+    (
+        "content/data/matrix.yaml",
+        include_str!("init/providers/content/data/matrix.yaml"),
+    ),
+];
 
 /// An organisation-internal handbook with four parties.
 const PLATFORM: &[(&str, &str)] = &[
@@ -145,7 +175,7 @@ mod tests {
         let err = init_example(&tmp.path().join("x"), "huge").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "error: unknown example `huge` (one of: small, platform)"
+            "error: unknown example `huge` (one of: small, platform, providers)"
         );
         assert!(!tmp.path().join("x").exists());
     }

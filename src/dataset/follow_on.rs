@@ -20,6 +20,7 @@ pub(crate) enum Section {
 const SECTIONS: &[(&str, Section)] = &[
     ("sources", Section::Ids(Kind::Source)),
     ("owners", Section::Ids(Kind::Owner)),
+    ("providers", Section::Ids(Kind::Provider)),
     ("categories", Section::Ids(Kind::Category)),
     ("services", Section::Ids(Kind::Service)),
     ("controls", Section::Ids(Kind::Control)),

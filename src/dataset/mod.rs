@@ -15,8 +15,8 @@ mod vocab;
 
 pub(crate) use id::Id;
 pub(crate) use model::{
-    Category, Cell, Conflict, Control, Dataset, Kind, Owner, Party, Row, Scenario, Service, Source,
-    SpectrumStep, Spread, Text, Update,
+    Category, Cell, Conflict, Control, Dataset, Kind, Owner, Party, Provider, Row, Scenario,
+    Service, Source, SpectrumStep, Spread, Text, Update,
 };
 pub(crate) use validate::{article_references, check_article_references};
 pub(crate) use vocab::{Compute, DefaultState, Layer, Role, ServiceKind, Status, Vocabulary};

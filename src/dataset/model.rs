@@ -87,6 +87,20 @@ pub(crate) struct Category {
     pub sources: Vec<Id<Source>>,
 }
 
+/// A cloud provider whose services the dataset covers. A dataset that declares none has
+/// one: its party with the role `provider` (same id and label).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Provider {
+    /// The id (lowercase letters, digits and single hyphens; unique in the dataset).
+    pub id: Id<Provider>,
+    /// Name shown on pages.
+    pub label: String,
+    /// What the dataset says about it.
+    pub description: Option<Text>,
+    /// Ids of the sources this comes from.
+    pub sources: Vec<Id<Source>>,
+}
+
 /// A cloud service.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Service {
@@ -98,6 +112,8 @@ pub(crate) struct Service {
     pub aliases: Vec<String>,
     /// Category id.
     pub category: Id<Category>,
+    /// Provider id (the dataset's only provider when the service names none).
+    pub provider: Id<Provider>,
     /// One-paragraph summary.
     pub summary: Text,
     /// What the service is for.
@@ -280,6 +296,8 @@ pub(crate) struct Dataset {
     pub sources: Vec<Source>,
     /// The parties as declared (`owners:`), or the built-in three when none is.
     pub owners: Vec<Party>,
+    /// The cloud providers, as declared (`providers:`), or the provider party alone.
+    pub providers: Vec<Provider>,
     /// Service categories, by rank.
     pub categories: Vec<Category>,
     /// Cloud services.
@@ -376,6 +394,16 @@ impl Dataset {
         self.owners.iter().find(|p| p.role == role)
     }
 
+    /// Looks up a provider by id.
+    pub(crate) fn provider(&self, id: &str) -> Option<&Provider> {
+        self.providers.iter().find(|p| p.id == id)
+    }
+
+    /// Whether the dataset covers more than one provider (then pages compare them).
+    pub(crate) fn several_providers(&self) -> bool {
+        self.providers.len() > 1
+    }
+
     /// Looks up a service by id.
     pub(crate) fn service(&self, id: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)
@@ -425,6 +453,7 @@ impl Dataset {
         match kind {
             Kind::Source => ids(&self.sources, |x| &x.id),
             Kind::Owner => ids(&self.owners, |x| &x.id),
+            Kind::Provider => ids(&self.providers, |x| &x.id),
             Kind::Category => ids(&self.categories, |x| &x.id),
             Kind::Service => ids(&self.services, |x| &x.id),
             Kind::Control => ids(&self.controls, |x| &x.id),
@@ -454,6 +483,7 @@ macro_rules! entities {
 
 entities!(
     Party => Owner,
+    Provider => Provider,
     Source => Source,
     Category => Category,
     Service => Service,
@@ -473,6 +503,8 @@ pub(crate) enum Kind {
     Source,
     /// A party (or the shared state).
     Owner,
+    /// A cloud provider.
+    Provider,
     /// A service category.
     Category,
     /// A cloud service.
@@ -495,9 +527,10 @@ pub(crate) enum Kind {
 
 impl Kind {
     /// Every kind.
-    pub(crate) const ALL: [Kind; 11] = [
+    pub(crate) const ALL: [Kind; 12] = [
         Kind::Source,
         Kind::Owner,
+        Kind::Provider,
         Kind::Category,
         Kind::Service,
         Kind::Control,
@@ -530,6 +563,7 @@ impl Kind {
         match self {
             Kind::Source => "source",
             Kind::Owner => "owner",
+            Kind::Provider => "provider",
             Kind::Category => "category",
             Kind::Service => "service",
             Kind::Control => "control",

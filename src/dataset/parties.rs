@@ -45,11 +45,21 @@ impl Party {
         }
     }
 
-    /// Its part's heading (`AWS's part`, `The customer's part`).
+    /// Its part's heading (`AWS's part`, `The customer's part`, `The product teams' part`).
     pub(crate) fn part_label(&self) -> String {
-        let mut chars = self.in_text.chars();
+        let own = self.possessive();
+        let mut chars = own.chars();
         let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
-        format!("{}{}'s part", first.unwrap_or_default(), chars.as_str())
+        format!("{}{} part", first.unwrap_or_default(), chars.as_str())
+    }
+
+    /// How a sentence says what is the party's (`AWS's`, `the product teams'`): a plural
+    /// ending in a lower-case `s` takes the apostrophe alone.
+    pub(crate) fn possessive(&self) -> String {
+        match self.in_text.ends_with('s') {
+            true => format!("{}'", self.in_text),
+            false => format!("{}'s", self.in_text),
+        }
     }
 }
 

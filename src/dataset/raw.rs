@@ -19,6 +19,8 @@ pub(crate) struct RawFile {
     #[serde(default)]
     pub owners: Vec<RawOwner>,
     #[serde(default)]
+    pub providers: Vec<RawProvider>,
+    #[serde(default)]
     pub categories: Vec<RawCategory>,
     #[serde(default)]
     pub services: Vec<RawService>,
@@ -68,6 +70,16 @@ pub(crate) struct RawOwner {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(crate) struct RawProvider {
+    pub id: S,
+    pub label: String,
+    pub description: Option<S>,
+    #[serde(default)]
+    pub sources: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RawCategory {
     pub id: S,
     pub label: String,
@@ -97,6 +109,7 @@ pub(crate) struct RawService {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub category: S,
+    pub provider: Option<S>,
     pub summary: S,
     pub kind: Option<S>,
     #[serde(default)]

@@ -9,6 +9,7 @@ mod articles;
 mod entities;
 mod matrix;
 mod parties;
+mod providers;
 
 pub(crate) use articles::{article_references, check_article_references};
 
@@ -88,6 +89,7 @@ impl<'a> Validator<'a> {
             }
         }
         self.parties(&mut ds);
+        self.providers(&mut ds);
         for (file, raw) in files {
             self.entities(file, raw, &mut ds);
         }
@@ -266,6 +268,7 @@ fn declared_ids(raw: &RawFile) -> Vec<(Kind, &S)> {
     let mut all: Vec<(Kind, &S)> = Vec::new();
     all.extend(raw.sources.iter().map(|x| (Kind::Source, &x.id)));
     all.extend(raw.owners.iter().map(|x| (Kind::Owner, &x.id)));
+    all.extend(raw.providers.iter().map(|x| (Kind::Provider, &x.id)));
     all.extend(raw.categories.iter().map(|x| (Kind::Category, &x.id)));
     all.extend(raw.services.iter().map(|x| (Kind::Service, &x.id)));
     all.extend(raw.controls.iter().map(|x| (Kind::Control, &x.id)));

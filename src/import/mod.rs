@@ -3,8 +3,10 @@
 //! each CSV row says the owner, the parts, the note and the default state of one service ×
 //! control ([`read`]); a row that differs from the dataset becomes (or updates) that
 //! service's override, everything else — ids, categories' defaults, notes, sources, updates
-//! and conflicts — stays as it was. The whole matrix is then written as YAML ([`write`]).
+//! and conflicts — stays as it was. The whole matrix is then written as YAML ([`write`]),
+//! with the comments of the file it replaces kept ([`comments`]).
 
+mod comments;
 mod read;
 mod write;
 
@@ -22,6 +24,8 @@ pub struct ImportRequest {
     pub csv: PathBuf,
     /// Where the YAML goes (`None`: returned to be printed).
     pub output: Option<PathBuf>,
+    /// Drop the comments of the output file that cannot be kept (else they are an error).
+    pub drop_comments: bool,
 }
 
 /// What an import did.
@@ -52,9 +56,17 @@ pub(crate) fn run(
         return Ok(None);
     }
     let changed = read::apply(&mut ds, edits);
-    let yaml = write::matrix_yaml(&ds);
+    let mut yaml = write::matrix_yaml(&ds);
     if let Some(out) = &req.output {
         refuse_mixed_file(out)?;
+        if let Ok(old) = std::fs::read_to_string(out) {
+            let shown = out.display().to_string();
+            let kept = comments::read(&shown, &old, req.drop_comments, diags);
+            if diags.has_errors() {
+                return Ok(None);
+            }
+            yaml = comments::apply(&yaml, &kept);
+        }
         std::fs::write(out, &yaml).map_err(|source| Error::Write {
             path: out.clone(),
             source,

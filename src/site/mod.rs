@@ -140,7 +140,7 @@ impl<'a> Site<'a> {
             Kind::Tip => self.url(&format!("misconceptions/#{id}")),
             Kind::Program => self.url(&format!("sources/#{id}")),
             Kind::Spectrum => self.url(&format!("categories/#{id}")),
-            Kind::Owner => self.url("matrix/"),
+            Kind::Owner | Kind::Provider => self.url("matrix/"),
         }
     }
 }

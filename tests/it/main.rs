@@ -14,6 +14,7 @@ mod notes;
 mod output_safety;
 mod parties;
 mod preview_http;
+mod providers;
 mod reader;
 mod search;
 mod serve;

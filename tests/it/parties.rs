@@ -167,17 +167,43 @@ fn an_unknown_party_is_one_located_error_with_a_hint() {
     run.stderr_has("did you mean `platform-team`?");
 }
 
-#[test]
-fn the_oscal_export_validates_with_compliance_trestle() {
-    let python = match std::env::var("SRM_TRESTLE_PYTHON") {
-        Ok(p) if Path::new(&p).is_file() => p,
+/// The Python with compliance-trestle (`SRM_TRESTLE_PYTHON`), or `None` (the test skips)
+/// unless `SRM_REQUIRE_TRESTLE=1`.
+pub(crate) fn trestle_python() -> Option<String> {
+    match std::env::var("SRM_TRESTLE_PYTHON") {
+        Ok(p) if Path::new(&p).is_file() => Some(p),
         _ if std::env::var("SRM_REQUIRE_TRESTLE").is_ok_and(|v| v == "1") => {
             panic!("SRM_REQUIRE_TRESTLE=1 but SRM_TRESTLE_PYTHON names no Python")
         }
         _ => {
             eprintln!("skipped: set SRM_TRESTLE_PYTHON to a Python with compliance-trestle");
-            return;
+            None
         }
+    }
+}
+
+/// Reads an OSCAL component definition with trestle's `ComponentDefinition.oscal_read`
+/// (which validates it) and returns its number of components.
+pub(crate) fn trestle_components(python: &str, file: &Path) -> usize {
+    let script = "import pathlib, sys\nfrom trestle.oscal.component import ComponentDefinition\nc = ComponentDefinition.oscal_read(pathlib.Path(sys.argv[1]))\nprint(len(c.components))\n";
+    let run = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(file)
+        .output()
+        .expect("run python");
+    assert!(
+        run.status.success(),
+        "{}: {}",
+        file.display(),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    String::from_utf8_lossy(&run.stdout).trim().parse().unwrap()
+}
+
+#[test]
+fn the_oscal_export_validates_with_compliance_trestle() {
+    let Some(python) = trestle_python() else {
+        return;
     };
     let (_dir, out) = crate::common::build_bundled("oscal-bundled");
     let four = four_parties();
@@ -186,25 +212,13 @@ fn the_oscal_export_validates_with_compliance_trestle() {
         out.join("data/oscal/component-definition.json"),
         four.public().join("data/oscal/component-definition.json"),
     ] {
-        let script = "import pathlib, sys\nfrom trestle.oscal.component import ComponentDefinition\nc = ComponentDefinition.oscal_read(pathlib.Path(sys.argv[1]))\nprint(len(c.components))\n";
-        let run = std::process::Command::new(&python)
-            .args(["-c", script])
-            .arg(&file)
-            .output()
-            .expect("run python");
-        assert!(
-            run.status.success(),
-            "{}: {}",
-            file.display(),
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let count: usize = String::from_utf8_lossy(&run.stdout).trim().parse().unwrap();
+        let count = trestle_components(&python, &file);
         assert!(count >= 4, "{count} components");
     }
 }
 
 /// Runs `srm-docs matrix import --root <site> <csv> --output <matrix.yaml>`.
-fn import(site: &SiteTest, csv: &Path) -> crate::common::Run {
+pub(crate) fn import(site: &SiteTest, csv: &Path) -> crate::common::Run {
     let out = site.path("content/data/matrix.yaml");
     let args: Vec<std::ffi::OsString> = vec![
         "matrix".into(),
@@ -323,4 +337,11 @@ fn the_platform_example_builds_clean_with_its_four_parties() {
     let page = std::fs::read_to_string(site.join("public/services/managed-kubernetes/index.html"))
         .unwrap();
     assert!(page.contains("moves the node pools onto the updated images"));
+    // A party beyond the provider and the customer has a column of parts only where it has
+    // a part: on Kubernetes (shared guest OS patching), not on virtual machines.
+    let column = "<th scope=\"col\">Platform team</th>";
+    assert!(page.contains(column));
+    let vms =
+        std::fs::read_to_string(site.join("public/services/virtual-machines/index.html")).unwrap();
+    assert!(!vms.contains(column) && vms.contains("<th scope=\"col\">Product teams</th>"));
 }

@@ -19,7 +19,7 @@ addEventListener('error', e => window.__srmErrors.push(
   e.message || ('failed to load ' + (e.target && (e.target.src || e.target.href)))), true);";
 
 /// What one page reports: its width at 375 px, requests outside the site, script errors.
-const PAGE_REPORT: &str = "document.fonts.ready.then(() => JSON.stringify({
+pub(crate) const PAGE_REPORT: &str = "document.fonts.ready.then(() => JSON.stringify({
   width: document.documentElement.scrollWidth,
   outside: performance.getEntriesByType('resource').map(e => e.name)
     .filter(n => !n.startsWith(location.origin + '/')),
@@ -27,7 +27,8 @@ const PAGE_REPORT: &str = "document.fonts.ready.then(() => JSON.stringify({
 }))";
 
 /// Runs axe and reports its serious and critical violations.
-const AXE_RUN: &str = "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(
+pub(crate) const AXE_RUN: &str =
+    "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(
   r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 3)
       .map(n => n.target.join(' ')).join(' | '))))";
@@ -70,7 +71,7 @@ fn page_paths(out: &Path) -> Vec<String> {
 }
 
 /// The text of a JSON string a page script returned.
-fn evaluate(tab: &Tab, script: &str) -> serde_json::Value {
+pub(crate) fn evaluate(tab: &Tab, script: &str) -> serde_json::Value {
     let text = tab
         .evaluate(script, true)
         .expect("evaluate")
@@ -80,7 +81,7 @@ fn evaluate(tab: &Tab, script: &str) -> serde_json::Value {
     serde_json::from_str(&text).expect("JSON")
 }
 
-fn emulate(tab: &Tab, scheme: &str) {
+pub(crate) fn emulate(tab: &Tab, scheme: &str) {
     tab.call_method(Emulation::SetDeviceMetricsOverride {
         width: 375,
         height: 812,

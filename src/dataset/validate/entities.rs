@@ -71,6 +71,7 @@ impl Validator<'_> {
             name: s.name.clone(),
             aliases: s.aliases.clone(),
             category,
+            provider: self.service_provider(file, s),
             summary: Self::text(file, &s.summary),
             kind: kind.unwrap_or_default(),
             helps_with: self.refs::<Control>(file, &s.helps_with),

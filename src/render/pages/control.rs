@@ -7,6 +7,7 @@ use super::parts::{
     ArticleSummary, CategoryRef, CellView, GroupHeading, ListGroup, ListItem, OwnerView, PageMeta,
     ScenarioRef, ServiceRef, SourceRef,
 };
+use super::providers::Comparison;
 use super::{Page, PageContext};
 use crate::dataset::{Control, Kind, Layer, Row, Spread, Vocabulary};
 use serde::Serialize;
@@ -20,12 +21,16 @@ pub(crate) struct ControlContext<'b> {
     spread: String,
     /// True when the owner differs between services.
     varies: bool,
+    /// The labels of the part columns of `by_category` and `overrides`.
+    part_columns: Vec<&'b str>,
     /// The default cell of each category.
     by_category: Vec<CategoryCell<'b>>,
     /// The cells of services that differ from their category.
     overrides: Vec<ServiceCell<'b>>,
     /// Every service, with its owner of the control.
     services: Vec<ServiceOwner<'b>>,
+    /// The control on each provider, by category (datasets with several providers).
+    compare: Option<Comparison<'b, CategoryRef<'b>>>,
     /// Services that help the customer hold it.
     tools: Vec<ServiceRef<'b>>,
     misconceptions: Vec<MythRef<'b>>,
@@ -134,12 +139,13 @@ impl PageBuilder<'_, '_> {
     fn control_context<'b>(&'b self, c: &'b Control, row: &'b Row) -> ControlContext<'b> {
         let ds = self.site.dataset;
         let spread = ds.spread(&c.id);
+        let columns = self.part_columns(row.defaults.values().chain(row.overrides.values()));
         let by_category = ds
             .categories
             .iter()
             .filter_map(|cat| {
                 Some(CategoryCell {
-                    cell: self.cell(row.defaults.get(&cat.id)?),
+                    cell: columns.fit(self.cell(row.defaults.get(&cat.id)?)),
                     category: self.category_ref(&cat.id),
                 })
             })
@@ -148,7 +154,7 @@ impl PageBuilder<'_, '_> {
             .overrides
             .iter()
             .map(|(sid, cell)| ServiceCell {
-                cell: self.cell(cell),
+                cell: columns.fit(self.cell(cell)),
                 service: self.service_ref(sid),
             })
             .collect();
@@ -185,9 +191,11 @@ impl PageBuilder<'_, '_> {
             },
             spread: self.spread_label(&spread),
             varies: spread == Spread::Varies,
+            part_columns: columns.labels,
             by_category,
             overrides,
             services,
+            compare: self.control_comparison(c),
             tools: (ds.services.iter())
                 .filter(|s| s.helps_with.contains(&c.id))
                 .map(|s| self.service_ref(&s.id))

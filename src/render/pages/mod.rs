@@ -13,6 +13,7 @@ mod keys;
 mod lists;
 mod navigation;
 mod parts;
+mod providers;
 mod reference;
 mod relative;
 mod render;

@@ -7,7 +7,7 @@ use super::builder::PageBuilder;
 use crate::cache::Key;
 use crate::content::{slugify, Article};
 use crate::dataset::{
-    Cell, Conflict, DefaultState, Id, Kind, Owner, Party, Source, Spread, Text, Update,
+    Cell, Conflict, DefaultState, Id, Kind, Owner, Party, Role, Source, Spread, Text, Update,
 };
 use crate::render::escape::escape_html;
 use crate::site::Site;
@@ -185,6 +185,25 @@ pub(super) struct CellView<'b> {
     pub conflicts: Vec<ConflictRef<'b>>,
     /// Its sources.
     pub sources: Vec<SourceRef<'b>>,
+}
+
+/// The part columns of one responsibility table: the provider's and the customer's always,
+/// another party's only when a cell of the table gives it a part (so a table is no wider
+/// than what it says).
+pub(super) struct PartColumns<'b> {
+    /// The labels of the columns shown, in the dataset's order.
+    pub labels: Vec<&'b str>,
+    /// For each party of [`crate::dataset::Dataset::part_parties`], whether it has a column.
+    keep: Vec<bool>,
+}
+
+impl PartColumns<'_> {
+    /// Drops from `cell` the parts of the parties without a column.
+    pub(super) fn fit<'c>(&self, mut cell: CellView<'c>) -> CellView<'c> {
+        let mut keep = self.keep.iter();
+        cell.parts.retain(|_| *keep.next().unwrap_or(&true));
+        cell
+    }
 }
 
 /// A tag and its page.
@@ -396,6 +415,28 @@ impl PageBuilder<'_, '_> {
             label: c.map_or(id, |c| c.label.as_str()),
             aliases: c.map(|c| c.aliases.as_slice()),
             url: self.site.entity_url(Kind::Category, id),
+        }
+    }
+
+    /// The part columns of a table of `cells`.
+    pub(super) fn part_columns<'c>(
+        &self,
+        cells: impl Iterator<Item = &'c Cell>,
+    ) -> PartColumns<'_> {
+        let cells: Vec<&Cell> = cells.collect();
+        let parties: Vec<&Party> = self.site.dataset.part_parties().collect();
+        let keep: Vec<bool> = (parties.iter())
+            .map(|p| {
+                matches!(p.role, Role::Provider | Role::Customer)
+                    || (cells.iter()).any(|c| c.parts.iter().any(|(id, _)| *id == p.id))
+            })
+            .collect();
+        PartColumns {
+            labels: (parties.iter().zip(&keep))
+                .filter(|(_, k)| **k)
+                .map(|(p, _)| p.label.as_str())
+                .collect(),
+            keep,
         }
     }
 

@@ -7,6 +7,7 @@ use super::parts::{
     CategoryRef, ConflictRef, ControlRef, OwnerBadge, OwnerView, PageMeta, ServiceRef, SourceRef,
     UpdateView,
 };
+use super::providers::{Comparison, ProviderRef};
 use super::{Page, PageContext};
 use crate::dataset::{Control, Kind, Layer, Owner, Service, Spread, Vocabulary};
 use serde::Serialize;
@@ -20,6 +21,10 @@ pub(crate) struct MatrixContext<'b> {
     services: Vec<MatrixService<'b>>,
     /// One row per control, from the top layer down.
     rows: Vec<MatrixRow<'b>>,
+    /// The cloud providers, when the dataset covers several (for the provider filter).
+    providers: Vec<ProviderRef<'b>>,
+    /// Every control on every provider (datasets with several providers).
+    compare: Option<Comparison<'b, ControlRef<'b>>>,
 }
 
 /// A column of the matrix.
@@ -28,6 +33,8 @@ struct MatrixService<'b> {
     #[serde(flatten)]
     service: ServiceRef<'b>,
     category: &'b str,
+    /// Its provider's id, when the dataset covers several.
+    provider: Option<&'b str>,
 }
 
 /// A row of the matrix.
@@ -46,6 +53,8 @@ struct MatrixCell<'b> {
     /// The owner's abbreviation (`A`).
     abbr: &'b str,
     category: &'b str,
+    /// The service's provider id, when the dataset covers several.
+    provider: Option<&'b str>,
     /// The service's name.
     service: &'b str,
     /// The answer: the control's row on the service's page (the page itself when the
@@ -94,6 +103,8 @@ struct AliasOwner<'b> {
 #[derive(Serialize)]
 struct Exception<'b> {
     service: &'b str,
+    /// The service's provider, when the dataset covers several.
+    provider: Option<&'b str>,
     owner_label: &'b str,
 }
 
@@ -205,10 +216,15 @@ impl PageBuilder<'_, '_> {
         ]
     }
 
-    fn matrix(&self) -> PageContext<'_> {
+    fn matrix<'b>(&'b self) -> PageContext<'b> {
         let ds = self.site.dataset;
+        let several = ds.several_providers();
+        let provider = |s: &'b Service| several.then_some(s.provider.as_str());
         let order: Vec<&Service> = (ds.categories.iter())
-            .flat_map(|cat| ds.services.iter().filter(move |s| s.category == cat.id))
+            .flat_map(|cat| ds.providers.iter().map(move |p| (cat, p)))
+            .flat_map(|(cat, p)| {
+                (ds.services.iter()).filter(move |s| s.category == cat.id && s.provider == p.id)
+            })
             .collect();
         let rows = Layer::ALL
             .iter()
@@ -229,6 +245,7 @@ impl PageBuilder<'_, '_> {
                             owner: self.owner_badge(owner),
                             abbr: ds.owner_party(owner).map_or("–", |p| p.abbr.as_str()),
                             category: &s.category,
+                            provider: provider(s),
                             service: &s.name,
                         }
                     })
@@ -250,9 +267,12 @@ impl PageBuilder<'_, '_> {
                 .map(|s| MatrixService {
                     service: self.service_ref(&s.id),
                     category: &s.category,
+                    provider: provider(s),
                 })
                 .collect(),
             rows,
+            providers: self.provider_refs(),
+            compare: self.matrix_comparison(),
         })
     }
 
@@ -313,6 +333,7 @@ impl PageBuilder<'_, '_> {
                     let default = r.defaults.get(&svc.category)?;
                     (default.owner != cell.owner).then(|| Exception {
                         service: svc.aliases.first().unwrap_or(&svc.name),
+                        provider: self.provider_of(svc).map(|p| p.label),
                         owner_label: ds.owner_label(&cell.owner),
                     })
                 })

@@ -7,6 +7,7 @@ use super::parts::{
     ArticleSummary, CategoryRef, CellView, ConflictRef, ControlRef, GroupHeading, ListGroup,
     ListItem, PageMeta, ScenarioRef, SourceRef, UpdateView,
 };
+use super::providers::ProviderRef;
 use super::{Page, PageContext};
 use crate::dataset::{Compute, Kind, Service, ServiceKind, Status};
 use crate::site::stack::service_stack;
@@ -24,8 +25,12 @@ pub(crate) struct ServiceContext<'b> {
     scenarios: Vec<ScenarioRef<'b>>,
     /// Its cell of every control.
     rows: Vec<ServiceRow<'b>>,
+    /// The labels of the part columns of `rows`.
+    part_columns: Vec<&'b str>,
     /// Articles that cover it.
     articles: Vec<&'b ArticleSummary>,
+    /// Its cloud provider, when the dataset covers several.
+    provider: Option<ProviderRef<'b>>,
 }
 
 /// `service`: the service itself.
@@ -83,10 +88,12 @@ impl PageBuilder<'_, '_> {
                         title: &s.name,
                         url: self.site.entity_url(Kind::Service, &s.id),
                         summary: self.md(&s.summary),
-                        meta: if s.status == Status::Retired {
-                            "retired".into()
-                        } else {
-                            s.kind.id().replace('-', " ").into()
+                        meta: match (s.status, self.provider_of(s)) {
+                            (Status::Retired, _) => "retired".into(),
+                            (_, Some(p)) => {
+                                format!("{} · {}", p.label, s.kind.id().replace('-', " ")).into()
+                            }
+                            _ => s.kind.id().replace('-', " ").into(),
                         },
                     })
                     .collect(),
@@ -107,13 +114,14 @@ impl PageBuilder<'_, '_> {
 
     fn service_context<'b>(&'b self, s: &'b Service) -> ServiceContext<'b> {
         let ds = self.site.dataset;
+        let columns = self.part_columns(ds.controls.iter().filter_map(|c| ds.cell(&c.id, s)));
         let rows = ds
             .controls
             .iter()
             .filter_map(|c| {
                 let cell = ds.cell(&c.id, s)?;
                 Some(ServiceRow {
-                    cell: self.cell(cell),
+                    cell: columns.fit(self.cell(cell)),
                     control: self.control_ref(&c.id),
                     overridden: ds
                         .matrix
@@ -137,6 +145,8 @@ impl PageBuilder<'_, '_> {
             }
         }
         ServiceContext {
+            part_columns: columns.labels,
+            provider: self.provider_of(s),
             page: PageMeta::new(&s.name, &s.summary.md),
             service: ServiceView {
                 id: &s.id,

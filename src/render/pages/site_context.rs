@@ -37,10 +37,16 @@ pub(crate) struct SiteContext<'s> {
     pub navigation: Navigation,
     /// The dataset's parties (and its shared state), for legends.
     pub parties: Vec<PartyBadge<'s>>,
-    /// The labels of the parties that have a column of parts in responsibility tables.
-    pub part_columns: Vec<&'s str>,
     /// The provider's label.
     pub provider: Option<&'s str>,
+    /// How a sentence names the provider party (`AWS`, `the cloud provider`).
+    pub provider_text: &'s str,
+    /// How a sentence names the customer (`the customer`).
+    pub customer_text: &'s str,
+    /// The customer's label (`Customer`).
+    pub customer_label: &'s str,
+    /// The label of the dataset's only cloud provider (`None` when it covers several).
+    pub only_provider: Option<&'s str>,
 }
 
 /// A party as legends show it.
@@ -89,6 +95,7 @@ pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
     nav.push(link("Tags", "tags/"));
     let config = site.config;
     let mut navigation = Navigation::new(site);
+    let customer = ds.with_role(Role::Customer);
     SiteContext {
         title: &config.title,
         description: &config.description,
@@ -105,8 +112,16 @@ pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
                 abbr: &p.abbr,
             })
             .collect(),
-        part_columns: ds.part_parties().map(|p| p.label.as_str()).collect(),
         provider: ds.with_role(Role::Provider).map(|p| p.label.as_str()),
+        provider_text: ds
+            .with_role(Role::Provider)
+            .map_or("the provider", |p| p.in_text.as_str()),
+        customer_text: customer.map_or("the customer", |p| p.in_text.as_str()),
+        customer_label: customer.map_or("Customer", |p| p.label.as_str()),
+        only_provider: match ds.providers.as_slice() {
+            [only] => Some(only.label.as_str()),
+            _ => None,
+        },
         explicit_index: config.explicit_index,
         edit_url: config.edit_url.as_deref(),
         sidebar: std::mem::take(&mut navigation.sidebar),

@@ -1,6 +1,7 @@
 //! `data/crm.csv`: a customer responsibility matrix in the shape auditors use (FedRAMP
 //! style): one row per control × service with its NIST SP 800-53 ids, the owner, what the
-//! provider does, what the customer does and the sources the answer comes from.
+//! provider does, what the customer does and the sources the answer comes from. A dataset
+//! that covers several cloud providers adds a `provider` column after `service_name`.
 
 use super::{rows, write_csv, ExportRow};
 use crate::dataset::{Dataset, Owner, Role};
@@ -60,6 +61,13 @@ pub(crate) fn csv(site: &Site<'_>) -> String {
             ]
         })
         .collect();
-    let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let mut header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let mut records = records;
+    if ds.several_providers() {
+        header.insert(5, "provider".into());
+        for (record, r) in records.iter_mut().zip(&rows) {
+            record.insert(5, r.service.provider.to_string());
+        }
+    }
     write_csv(&header, &records)
 }

@@ -1,7 +1,8 @@
 //! `data/matrix.csv` and `data/matrix.json`: one row per service × control with its owner,
 //! where the cell comes from, what each party does (one `<party>_part` column per party that
 //! holds controls, in the dataset's order), the note, the default state and whether the
-//! control varies. `srm-docs matrix import` reads the CSV back.
+//! control varies; a dataset that covers several cloud providers adds a `provider` column
+//! after `service_name`. `srm-docs matrix import` reads the CSV back.
 
 use super::{rows, write_csv, ExportRow};
 use crate::dataset::Dataset;
@@ -26,10 +27,17 @@ pub(crate) const TAIL: &[&str] = &["note", "default_state", "control_varies"];
 /// The suffix of a part column (`aws_part`).
 pub(crate) const PART_SUFFIX: &str = "_part";
 
+/// The column naming the service's provider (datasets with several providers only).
+pub(crate) const PROVIDER: &str = "provider";
+
 /// Column names, in order.
 pub(crate) fn columns(ds: &Dataset) -> Vec<String> {
     let parts = ds.part_parties().map(|p| format!("{}{PART_SUFFIX}", p.id));
-    (LEAD.iter().map(|c| c.to_string()))
+    let mut lead: Vec<String> = LEAD.iter().map(|c| c.to_string()).collect();
+    if ds.several_providers() {
+        lead.insert(2, PROVIDER.into());
+    }
+    (lead.into_iter())
         .chain(parts)
         .chain(TAIL.iter().map(|c| c.to_string()))
         .collect()
@@ -47,6 +55,9 @@ fn fields<'a>(ds: &'a Dataset, r: &'a ExportRow<'a>) -> Vec<&'a str> {
         r.cell.owner.id(),
         r.resolved_from,
     ];
+    if ds.several_providers() {
+        out.insert(2, &r.service.provider);
+    }
     out.extend(ds.part_parties().map(|p| r.part(&p.id)));
     out.push(r.note());
     out.push(r.cell.default_state.map_or("", |d| d.id()));

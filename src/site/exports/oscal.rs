@@ -4,7 +4,9 @@
 //! parts as each role's remarks). Two control implementations per component: the dataset's
 //! own controls (source: the site's controls index) and, where a control carries them, the
 //! NIST SP 800-53 rev. 5 controls it maps to. UUIDs are version 5, derived from the site's
-//! URL and the ids, so the file only changes when the data does.
+//! URL and the ids, so the file only changes when the data does. A dataset that covers
+//! several cloud providers also lists each as an OSCAL party (an organisation), and each
+//! component names its provider through the provider party's role and a property.
 
 use super::{rows, ExportRow};
 use crate::dataset::{Dataset, Owner, Service};
@@ -34,15 +36,22 @@ pub(crate) fn component_definition(site: &Site<'_>) -> String {
     let roles: Vec<Value> = (ds.part_parties())
         .map(|p| json!({"id": p.id.as_str(), "title": p.label}))
         .collect();
+    let mut metadata = json!({
+        "title": format!("{}: shared responsibility", site.config.title),
+        "last-modified": modified,
+        "version": last_date(ds),
+        "oscal-version": OSCAL_VERSION,
+        "roles": roles,
+    });
+    if ds.several_providers() {
+        let parties: Vec<Value> = (ds.providers.iter())
+            .map(|p| json!({"uuid": uuid(&format!("provider/{}", p.id)), "type": "organization", "name": p.label}))
+            .collect();
+        metadata["parties"] = Value::Array(parties);
+    }
     let doc = json!({"component-definition": {
         "uuid": uuid("component-definition"),
-        "metadata": {
-            "title": format!("{}: shared responsibility", site.config.title),
-            "last-modified": modified,
-            "version": last_date(ds),
-            "oscal-version": OSCAL_VERSION,
-            "roles": roles,
-        },
+        "metadata": metadata,
         "components": components,
     }});
     serde_json::to_string_pretty(&doc).expect("json") + "\n"
@@ -102,13 +111,34 @@ fn component(
             "implemented-requirements": mapped,
         }));
     }
-    json!({
+    let mut props =
+        vec![json!({"name": "srm-service-id", "ns": ns_url(site), "value": s.id.as_str()})];
+    let mut component = json!({
         "uuid": uuid(&format!("service/{}", s.id)),
         "type": "service",
         "title": s.name,
         "description": s.summary.md,
-        "props": [{"name": "srm-service-id", "ns": ns_url(site), "value": s.id.as_str()}],
-        "control-implementations": implementations,
+    });
+    if let Some((prop, roles)) = provider(site, s, uuid) {
+        props.push(prop);
+        component["responsible-roles"] = roles;
+    }
+    component["props"] = Value::Array(props);
+    component["control-implementations"] = Value::Array(implementations);
+    component
+}
+
+/// A component's provider, when the dataset covers several: its `srm-provider-id` property
+/// and the provider party's role held by the provider's OSCAL party.
+fn provider(site: &Site<'_>, s: &Service, uuid: &dyn Fn(&str) -> String) -> Option<(Value, Value)> {
+    let ds = site.dataset;
+    let role = ds.with_role(crate::dataset::Role::Provider)?;
+    ds.several_providers().then(|| {
+        let party = uuid(&format!("provider/{}", s.provider));
+        (
+            json!({"name": "srm-provider-id", "ns": ns_url(site), "value": s.provider.as_str()}),
+            json!([{"role-id": role.id.as_str(), "party-uuids": [party]}]),
+        )
     })
 }
 
