@@ -13,74 +13,15 @@
 //! The root (`index`) lists the first key of every vocabulary and posting shard.
 
 use super::extract::PageDoc;
-use super::tokens;
+pub(crate) use super::terms::DocTerms;
 use serde_json::json;
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
-
-/// Where a term occurs in a page: the bits of a posting's weight, above the term count.
-const TITLE: u8 = 8;
-const HEADING: u8 = 4;
-const ENTITY: u8 = 2;
-const BODY: u8 = 1;
 
 /// Raw JSON bytes at which a posting shard is closed (one stem is never split).
 const POSTING_SHARD: usize = 48 * 1024;
 /// Raw JSON bytes at which a vocabulary shard is closed (one two-letter group is never split).
 const VOCAB_SHARD: usize = 16 * 1024;
-
-/// The terms of one page: per stem, where it occurs and how often, and the words seen.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct DocTerms {
-    /// Stem → (field bits, occurrences).
-    pub stems: HashMap<String, (u8, u32)>,
-    /// Word as written (lower case) → its stem.
-    pub words: HashMap<String, String>,
-}
-
-impl DocTerms {
-    /// Counts the terms of a page and of the dataset names it stands for (`entity`).
-    pub(crate) fn new(doc: &PageDoc, entity: &[String]) -> Self {
-        let mut t = DocTerms::default();
-        t.add(&doc.title, TITLE);
-        for name in entity {
-            t.add(name, ENTITY);
-        }
-        for s in &doc.sections {
-            t.add(&s.heading, HEADING);
-            t.add(&s.text, BODY);
-        }
-        t.add(&doc.code, BODY);
-        t
-    }
-
-    /// Counts the indexed words of `text` in `field`; a word seen before in this page is
-    /// not stemmed again.
-    fn add(&mut self, text: &str, field: u8) {
-        for word in tokens::words(text) {
-            if tokens::is_stop_word(&word) {
-                continue;
-            }
-            let stem: &str = match self.words.entry(word) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(new) => {
-                    let stem = tokens::stem(new.key());
-                    new.insert(stem)
-                }
-            };
-            match self.stems.get_mut(stem) {
-                Some(entry) => {
-                    entry.0 |= field;
-                    entry.1 += 1;
-                }
-                None => {
-                    self.stems.insert(stem.to_string(), (field, 1));
-                }
-            }
-        }
-    }
-}
 
 /// One file of the index before encoding: its name under `search/` (without `.js`) and its
 /// JSON payload.
@@ -117,18 +58,18 @@ impl Merged {
     pub(crate) fn add(&mut self, terms: &DocTerms) {
         let page = self.pages;
         self.pages += 1;
-        for (stem, &(fields, count)) in &terms.stems {
+        for (stem, fields, count) in terms.stems() {
             let posting = (page, weight(fields, count));
-            match self.postings.get_mut(stem.as_str()) {
+            match self.postings.get_mut(stem) {
                 Some(list) => list.push(posting),
                 None => {
-                    self.postings.insert(stem.clone(), vec![posting]);
+                    self.postings.insert(stem.to_string(), vec![posting]);
                 }
             }
         }
-        for (word, stem) in &terms.words {
-            if !self.words.contains_key(word.as_str()) {
-                self.words.insert(word.clone(), stem.clone());
+        for (word, stem) in terms.words() {
+            if !self.words.contains_key(word) {
+                self.words.insert(word.to_string(), stem.to_string());
             }
         }
     }
@@ -275,18 +216,6 @@ mod tests {
             index.add(t);
         }
         index.shards(extra)
-    }
-
-    #[test]
-    fn terms_record_their_fields_counts_and_written_forms() {
-        let t = DocTerms::new(
-            &page("Patching", "Patches", "patched and patched"),
-            &["RDS".into()],
-        );
-        assert_eq!(t.stems["patch"], (TITLE | HEADING | BODY, 4));
-        assert_eq!(t.stems["rds"], (ENTITY, 1));
-        assert_eq!(t.words["patches"], "patch");
-        assert!(!t.stems.contains_key("and"));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 mod answers;
 mod extract;
 mod index;
+mod terms;
 mod tokens;
 
 pub(crate) use extract::{page_doc, PageDoc};

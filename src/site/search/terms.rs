@@ -1,0 +1,246 @@
+//! The terms of one page, counted once per page version and kept compact: `serve` keeps the
+//! terms of every page between rebuilds (10,000 pages of about 800 stems and 900 written
+//! forms each), so they are stored as one string of all stems and forms with small fixed-size
+//! entries pointing into it, rather than as maps of separately allocated strings.
+
+use super::extract::PageDoc;
+use super::tokens;
+use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
+/// Where a term occurs in a page: the bits of a posting's weight, above the term count.
+pub(crate) const TITLE: u8 = 8;
+pub(crate) const HEADING: u8 = 4;
+pub(crate) const ENTITY: u8 = 2;
+pub(crate) const BODY: u8 = 1;
+
+/// One stem of a page: where its text ends in [`DocTerms::text`], where it occurs (field
+/// bits) and how often.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StemEntry {
+    end: u32,
+    fields: u8,
+    count: u32,
+}
+
+/// One written form of a page: where its text ends, and the index of its stem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct WordEntry {
+    end: u32,
+    stem: u32,
+}
+
+/// The terms of one page: its stems (in order) with where they occur and how often, and the
+/// written forms seen (in order) with their stems.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct DocTerms {
+    /// Every stem, then every written form, back to back.
+    text: Box<str>,
+    stems: Box<[StemEntry]>,
+    words: Box<[WordEntry]>,
+}
+
+impl DocTerms {
+    /// Counts the terms of a page and of the dataset names it stands for (`entity`).
+    pub(crate) fn new(doc: &PageDoc, entity: &[String]) -> Self {
+        let mut counter = Counter::default();
+        counter.add(&doc.title, TITLE);
+        for name in entity {
+            counter.add(name, ENTITY);
+        }
+        for s in &doc.sections {
+            counter.add(&s.heading, HEADING);
+            counter.add(&s.text, BODY);
+        }
+        counter.add(&doc.code, BODY);
+        counter.finish()
+    }
+
+    /// The stems with their field bits and counts, in stem order.
+    pub(crate) fn stems(&self) -> impl Iterator<Item = (&str, u8, u32)> + '_ {
+        (0..self.stems.len()).map(|i| {
+            let e = self.stems[i];
+            (self.stem_text(i), e.fields, e.count)
+        })
+    }
+
+    /// The written forms with their stems, in order of the forms.
+    pub(crate) fn words(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        (0..self.words.len()).map(|i| {
+            (
+                self.word_text(i),
+                self.stem_text(self.words[i].stem as usize),
+            )
+        })
+    }
+
+    /// The field bits and count of `stem`, if the page has it.
+    pub(crate) fn stem(&self, stem: &str) -> Option<(u8, u32)> {
+        let i = find(self.stems.len(), |i| self.stem_text(i).cmp(stem))?;
+        let e = self.stems[i];
+        Some((e.fields, e.count))
+    }
+
+    /// True when the page has the written form `word`.
+    pub(crate) fn has_word(&self, word: &str) -> bool {
+        find(self.words.len(), |i| self.word_text(i).cmp(word)).is_some()
+    }
+
+    fn stem_text(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.stems[i - 1].end };
+        &self.text[start as usize..self.stems[i].end as usize]
+    }
+
+    fn word_text(&self, i: usize) -> &str {
+        let start = match i {
+            0 => self.stems.last().map_or(0, |s| s.end),
+            _ => self.words[i - 1].end,
+        };
+        &self.text[start as usize..self.words[i].end as usize]
+    }
+}
+
+/// Counts a page's terms in maps, then packs them into [`DocTerms`].
+#[derive(Default)]
+struct Counter {
+    /// Stem → (field bits, occurrences).
+    stems: HashMap<String, (u8, u32)>,
+    /// Written form → its stem.
+    words: HashMap<String, String>,
+}
+
+impl Counter {
+    /// Counts the indexed words of `text` in `field`; a word seen before in this page is
+    /// not stemmed again.
+    fn add(&mut self, text: &str, field: u8) {
+        for word in tokens::words(text) {
+            if tokens::is_stop_word(&word) {
+                continue;
+            }
+            let stem: &str = match self.words.entry(word) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => {
+                    let stem = tokens::stem(new.key());
+                    new.insert(stem)
+                }
+            };
+            match self.stems.get_mut(stem) {
+                Some(entry) => {
+                    entry.0 |= field;
+                    entry.1 += 1;
+                }
+                None => {
+                    self.stems.insert(stem.to_string(), (field, 1));
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> DocTerms {
+        let mut stems: Vec<(String, (u8, u32))> = self.stems.into_iter().collect();
+        stems.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut words: Vec<(String, String)> = self.words.into_iter().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut text = String::new();
+        let stem_entries = stems
+            .iter()
+            .map(|(stem, (fields, count))| {
+                text.push_str(stem);
+                StemEntry {
+                    end: offset(&text),
+                    fields: *fields,
+                    count: *count,
+                }
+            })
+            .collect();
+        let word_entries = words
+            .iter()
+            .map(|(word, stem)| {
+                text.push_str(word);
+                let stem = stems
+                    .binary_search_by(|(s, _)| s.as_str().cmp(stem))
+                    .expect("every form's stem is counted");
+                WordEntry {
+                    end: offset(&text),
+                    stem: stem as u32,
+                }
+            })
+            .collect();
+        DocTerms {
+            text: text.into_boxed_str(),
+            stems: stem_entries,
+            words: word_entries,
+        }
+    }
+}
+
+/// Binary search over indexes `0..len` ordered by `cmp` (which compares entry `i` with the
+/// sought value).
+fn find(len: usize, cmp: impl Fn(usize) -> Ordering) -> Option<usize> {
+    let (mut low, mut high) = (0, len);
+    while low < high {
+        let mid = (low + high) / 2;
+        match cmp(mid) {
+            Ordering::Less => low = mid + 1,
+            Ordering::Greater => high = mid,
+            Ordering::Equal => return Some(mid),
+        }
+    }
+    None
+}
+
+/// The length of `text` as an offset (a page's terms are far below 4 GiB).
+fn offset(text: &str) -> u32 {
+    u32::try_from(text.len()).expect("a page's terms fit in 4 GiB")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::search::extract::Section;
+
+    fn page(title: &str, heading: &str, text: &str) -> PageDoc {
+        PageDoc {
+            title: title.into(),
+            kind: "articles".into(),
+            sections: vec![Section {
+                id: "s".into(),
+                heading: heading.into(),
+                text: text.into(),
+            }],
+            code: String::new(),
+        }
+    }
+
+    #[test]
+    fn terms_record_their_fields_counts_and_written_forms() {
+        let t = DocTerms::new(
+            &page("Patching", "Patches", "patched and patched"),
+            &["RDS".into()],
+        );
+        assert_eq!(t.stem("patch"), Some((TITLE | HEADING | BODY, 4)));
+        assert_eq!(t.stem("rds"), Some((ENTITY, 1)));
+        assert_eq!(t.stem("and"), None);
+        let words: Vec<(&str, &str)> = t.words().collect();
+        assert_eq!(
+            words,
+            [
+                ("patched", "patch"),
+                ("patches", "patch"),
+                ("patching", "patch"),
+                ("rds", "rds")
+            ]
+        );
+        assert!(t.has_word("patches") && !t.has_word("patch"));
+        let stems: Vec<&str> = t.stems().map(|(s, _, _)| s).collect();
+        assert_eq!(stems, ["patch", "rds"]);
+    }
+
+    #[test]
+    fn a_page_without_words_has_no_terms() {
+        let t = DocTerms::new(&page("", "", "the and of"), &[]);
+        assert_eq!(t.stems().count() + t.words().count(), 0);
+        assert!(!t.has_word("the"));
+    }
+}
