@@ -14,8 +14,8 @@
 
 use super::extract::PageDoc;
 pub(crate) use super::terms::DocTerms;
+use rustc_hash::FxHashMap;
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Raw JSON bytes at which a posting shard is closed (one stem is never split).
@@ -45,11 +45,12 @@ pub(crate) fn vocab_key(word: &str) -> String {
 
 /// The index being merged, one page at a time in page order: per stem the pages that
 /// contain it with their weights, per written word its stem. Pages' [`DocTerms`] can be
-/// dropped once added, so a build never holds every page's terms at once.
+/// dropped once added, so a build never holds every page's terms at once. Hash maps while
+/// merging (a page adds hundreds of stems), sorted once at the end.
 #[derive(Default)]
 pub(crate) struct Merged {
-    postings: BTreeMap<String, Vec<(u32, u8)>>,
-    words: BTreeMap<String, String>,
+    postings: FxHashMap<Box<str>, Vec<(u32, u8)>>,
+    words: FxHashMap<Box<str>, Box<str>>,
     pages: u32,
 }
 
@@ -63,13 +64,13 @@ impl Merged {
             match self.postings.get_mut(stem) {
                 Some(list) => list.push(posting),
                 None => {
-                    self.postings.insert(stem.to_string(), vec![posting]);
+                    self.postings.insert(stem.into(), vec![posting]);
                 }
             }
         }
         for (word, stem) in terms.words() {
             if !self.words.contains_key(word) {
-                self.words.insert(word.to_string(), stem.to_string());
+                self.words.insert(word.into(), stem.into());
             }
         }
     }
@@ -77,9 +78,17 @@ impl Merged {
     /// The vocabulary and posting shards plus the root, which also carries `extra` (the
     /// number of pages and whether there are answers).
     pub(crate) fn shards(self, extra: serde_json::Value) -> Vec<Shard> {
-        let (mut out, post_starts) = posting_shards(&self.postings);
+        let mut postings: Vec<(&str, &[(u32, u8)])> = (self.postings.iter())
+            .map(|(stem, list)| (&**stem, list.as_slice()))
+            .collect();
+        postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut words: Vec<(&str, &str)> = (self.words.iter())
+            .map(|(word, stem)| (&**word, &**stem))
+            .collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let (mut out, post_starts) = posting_shards(&postings);
         let df = |stem: &str| self.postings.get(stem).map_or(0, Vec::len);
-        let (vocab, vocab_starts) = vocab_shards(&self.words, &df);
+        let (vocab, vocab_starts) = vocab_shards(&words, &df);
         out.extend(vocab);
         let mut root = json!({"version": 1, "vocab": vocab_starts, "postings": post_starts});
         if let (Some(root), serde_json::Value::Object(extra)) = (root.as_object_mut(), extra) {
@@ -95,7 +104,7 @@ impl Merged {
 
 /// Posting shards in stem order, each closed once past [`POSTING_SHARD`] bytes, and the
 /// first stem of each.
-fn posting_shards(postings: &BTreeMap<String, Vec<(u32, u8)>>) -> (Vec<Shard>, Vec<String>) {
+fn posting_shards(postings: &[(&str, &[(u32, u8)])]) -> (Vec<Shard>, Vec<String>) {
     let mut shards = Vec::new();
     let mut starts = Vec::new();
     let mut body = String::new();
@@ -105,7 +114,7 @@ fn posting_shards(postings: &BTreeMap<String, Vec<(u32, u8)>>) -> (Vec<Shard>, V
         } else {
             body.push(',');
         }
-        let _ = write!(body, "{}:[", serde_json::Value::from(stem.as_str()));
+        let _ = write!(body, "{}:[", serde_json::Value::from(*stem));
         let mut last = 0;
         for (i, &(doc, w)) in list.iter().enumerate() {
             let sep = if i == 0 { "" } else { "," };
@@ -125,10 +134,7 @@ fn posting_shards(postings: &BTreeMap<String, Vec<(u32, u8)>>) -> (Vec<Shard>, V
 
 /// Vocabulary shards of `[word, stem or "" when the same, pages with the stem]`, whole
 /// two-letter groups each, and the first group key of each.
-fn vocab_shards(
-    words: &BTreeMap<String, String>,
-    df: &dyn Fn(&str) -> usize,
-) -> (Vec<Shard>, Vec<String>) {
+fn vocab_shards(words: &[(&str, &str)], df: &dyn Fn(&str) -> usize) -> (Vec<Shard>, Vec<String>) {
     let mut shards = Vec::new();
     let mut starts = Vec::new();
     let mut body = String::new();

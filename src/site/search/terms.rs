@@ -5,9 +5,9 @@
 
 use super::extract::PageDoc;
 use super::tokens;
+use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 
 /// Where a term occurs in a page: the bits of a posting's weight, above the term count.
 pub(crate) const TITLE: u8 = 8;
@@ -105,9 +105,9 @@ impl DocTerms {
 #[derive(Default)]
 struct Counter {
     /// Stem → (field bits, occurrences).
-    stems: HashMap<String, (u8, u32)>,
+    stems: FxHashMap<String, (u8, u32)>,
     /// Written form → its stem.
-    words: HashMap<String, String>,
+    words: FxHashMap<String, String>,
 }
 
 impl Counter {

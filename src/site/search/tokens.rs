@@ -4,8 +4,8 @@
 //! vocabulary shard maps the words as written to their stems (see [`super::index`]).
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Words too common to index (they still appear in snippets).
@@ -27,7 +27,11 @@ const LONGEST_STOP_WORD: usize = 7;
 
 /// True for a word (already lower case) that is not indexed.
 pub(crate) fn is_stop_word(word: &str) -> bool {
-    word.len() <= LONGEST_STOP_WORD && STOP_WORDS.binary_search(&word).is_ok()
+    static SET: OnceLock<FxHashSet<&str>> = OnceLock::new();
+    word.len() <= LONGEST_STOP_WORD
+        && SET
+            .get_or_init(|| STOP_WORDS.iter().copied().collect())
+            .contains(word)
 }
 
 /// The lower-case words of `text`, in order: runs of letters and digits (`s3`, `ec2`), with
@@ -53,7 +57,7 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 const REMEMBERED_STEMS: usize = 100_000;
 
 thread_local! {
-    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static STEMS: RefCell<FxHashMap<String, String>> = RefCell::new(FxHashMap::default());
 }
 
 /// The English stem of a lower-case word.
