@@ -190,6 +190,8 @@ pub(crate) struct BuildCache {
     pub extras: Memo<Key, Arc<Vec<u8>>>,
     /// (page key, dataset names) → the page's search terms.
     pub search_terms: Memo<Key, Arc<crate::site::search::DocTerms>>,
+    /// The search index's merged postings of the last build, patched by the next.
+    pub search_index: std::sync::Mutex<crate::site::search::Merged>,
     /// Inputs of a group of pages (lists, dataset pages) → the pages it produced.
     pub groups: Memo<Key, Arc<Vec<PageStub>>>,
     /// Template sources → compiled Tera (or the template errors).

@@ -26,6 +26,10 @@ pub(crate) struct Rebuilder {
     term: Term,
 }
 
+/// Highlighted blocks the preview keeps between builds (the block cache is emptied when it
+/// holds more).
+const BLOCKS_KEPT: usize = 2_000;
+
 /// One build's outcome for the server.
 struct Built {
     snapshot: Snapshot,
@@ -77,7 +81,6 @@ impl Rebuilder {
             }
         };
         state.set_base_path(config.base_path.to_string());
-        self.engine.highlighter.clear_cache_if_larger_than(50_000);
         let paths: Vec<PathBuf> = batch.iter().map(|(p, _)| p.clone()).collect();
         let articles_only = batch.iter().all(|(_, c)| *c == Change::Article);
         let built = self.build(&config, Some(&previous), &paths, articles_only);
@@ -152,6 +155,13 @@ impl Rebuilder {
             self.engine = Engine::default();
         }
         self.kept = result.build.kept.take();
+        // Rendered Markdown is memoised whole: highlighted lines and blocks only help the
+        // few articles edited next, so they are bounded (at 10,000 articles both held
+        // hundreds of megabytes after the first build).
+        crate::render::highlight::Highlighter::forget_lines();
+        self.engine
+            .highlighter
+            .clear_cache_if_larger_than(BLOCKS_KEPT);
         result.build
     }
 

@@ -13,10 +13,12 @@
 mod answers;
 mod extract;
 mod index;
+mod merged;
 mod tokens;
 
 pub(crate) use extract::{page_doc, PageDoc};
 pub(crate) use index::DocTerms;
+pub(crate) use merged::Merged;
 
 use crate::cache::{BuildCache, KeyBuilder};
 use crate::dataset::Kind;
@@ -68,20 +70,18 @@ pub(crate) fn files(
         "docs_per_file": index::DOCS_PER_FILE,
         "stop": tokens::STOP_WORDS,
     });
-    let refs: Vec<&DocTerms> = terms.iter().map(Arc::as_ref).collect();
-    let mut shards = index::shards(&refs, extra);
-    let docs = indexed
-        .iter()
-        .map(|(page, doc)| index::doc_json(&answers::relative(site, &page.url), doc))
-        .collect();
-    shards.extend(index::doc_shards(docs));
+    let mut shards = {
+        let mut merged = cache.search_index.lock().expect("search index");
+        merged.update(&terms);
+        index::shards(&merged, extra)
+    };
     if let Some(json) = answers {
         shards.push(Shard {
             name: "answers".into(),
             json,
         });
     }
-    shards
+    let mut files: Vec<(String, Blob)> = shards
         .par_iter()
         .map(|s| {
             let key = KeyBuilder::new("search shard")
@@ -90,6 +90,38 @@ pub(crate) fn files(
                 .finish();
             let blob = cache.extras.get_or(key, || Arc::new(encode(s)));
             (format!("{FOLDER}/{}.js", s.name), blob as Blob)
+        })
+        .collect();
+    files.extend(doc_files(site, &indexed, cache));
+    files
+}
+
+/// The document shards ([`index::DOCS_PER_FILE`] pages each), each memoised by the URLs
+/// and keys of its pages: an edit re-encodes the one shard of the edited page.
+fn doc_files(
+    site: &Site<'_>,
+    indexed: &[(&RenderedPage, &PageDoc)],
+    cache: &BuildCache,
+) -> Vec<(String, Blob)> {
+    let chunks: Vec<_> = indexed.chunks(index::DOCS_PER_FILE).enumerate().collect();
+    chunks
+        .par_iter()
+        .map(|(n, chunk)| {
+            let urls: Vec<String> = (chunk.iter())
+                .map(|(page, _)| answers::relative(site, &page.url))
+                .collect();
+            let mut key = KeyBuilder::new("search documents");
+            key.u64(*n as u64);
+            for ((page, _), url) in chunk.iter().zip(&urls) {
+                key.key(&page.key).str(url);
+            }
+            let blob = cache.extras.get_or(key.finish(), || {
+                let docs = (chunk.iter().zip(&urls))
+                    .map(|((_, doc), url)| index::doc_json(url, doc))
+                    .collect();
+                Arc::new(encode(&index::doc_shard(*n, docs)))
+            });
+            (format!("{FOLDER}/d/{n}.js"), blob as Blob)
         })
         .collect()
 }
