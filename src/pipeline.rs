@@ -85,6 +85,24 @@ pub(crate) struct BuildResult {
     pub diagnostics: Diagnostics,
     /// Counts and timings.
     pub stats: Stats,
+    /// What `serve`'s next incremental rebuild starts from (a good build without a sink).
+    pub kept: Option<Kept>,
+}
+
+/// A good build's pieces that an incremental rebuild reuses (see `serve::incremental`).
+pub(crate) struct Kept {
+    /// Every parsed article, by path relative to `content/`, in source order.
+    pub articles: Vec<(String, SharedArticle)>,
+    /// Every page, in build order (the HTML is shared with the output).
+    pub pages: Vec<pages::RenderedPage>,
+    /// URLs of the files that are not pages (link targets).
+    pub file_urls: Vec<String>,
+    /// The key of the templates.
+    pub templates_key: Key,
+    /// The templates.
+    pub theme: Arc<Result<templates::Theme, Vec<Diagnostic>>>,
+    /// The dataset and its key.
+    pub data: (Key, Arc<(Dataset, Diagnostics)>),
 }
 
 /// A parsed article shared with the cache (never `None` once returned by [`parse_articles`]).
@@ -104,15 +122,7 @@ pub(crate) fn parse_articles(
         .markdown
         .par_iter()
         .map(|(path, bytes)| {
-            let key = stamp_key(sources, path, bytes);
-            let entry = cache.articles.get_or(key, || {
-                let mut d = Diagnostics::new();
-                let mut a = parse_article(path, bytes, &mut d);
-                if let Some(a) = a.as_mut() {
-                    a.source_key = key;
-                }
-                Arc::new((a, d))
-            });
+            let entry = parse_one(sources, path, bytes, cache);
             progress.inc(1);
             (path, entry)
         })
@@ -148,6 +158,24 @@ pub(crate) fn parse_articles(
         diags.push(d);
     }
     out
+}
+
+/// Parses one Markdown file (`path` relative to the site root), memoised by its path and bytes.
+pub(crate) fn parse_one(
+    sources: &Sources,
+    path: &str,
+    bytes: &[u8],
+    cache: &BuildCache,
+) -> SharedArticle {
+    let key = stamp_key(sources, path, bytes);
+    cache.articles.get_or(key, || {
+        let mut d = Diagnostics::new();
+        let mut a = parse_article(path, bytes, &mut d);
+        if let Some(a) = a.as_mut() {
+            a.source_key = key;
+        }
+        Arc::new((a, d))
+    })
 }
 
 /// Files under `content/` that would take the place of a generated page or file (same path)
@@ -342,7 +370,7 @@ pub(crate) fn build_into_with_progress(
     let mut diags = sources.warnings.clone();
     let mut laps = Laps::start();
     let renders_before = engine.cache.pages.misses();
-    let (templates_key, tera) = load_templates(&sources, engine, &mut diags);
+    let (templates_key, theme) = load_templates(&sources, engine, &mut diags);
     progress.stage("parse", sources.markdown.len() as u64);
     let articles = parse_articles(&sources, opts, &engine.cache, &mut diags, progress);
     if let Cow::Owned(owned) = &mut sources {
@@ -366,7 +394,7 @@ pub(crate) fn build_into_with_progress(
     let salt = pages::render_salt(templates_key, &site_ctx);
     let builder = pages::PageBuilder::new(&site, &engine.highlighter, &engine.cache, salt);
     laps.lap("site");
-    let tera = tera.as_ref().as_ref().ok();
+    let tera = theme.as_ref().as_ref().ok();
     let mut renderer = Renderer::new(tera, &site_ctx, engine, sink, site.articles.len());
     renderer.articles(&builder, site.articles.len(), progress, &mut diags);
     laps.lap("articles");
@@ -379,6 +407,7 @@ pub(crate) fn build_into_with_progress(
             output: None,
             diagnostics: diags,
             stats: laps.stats,
+            kept: None,
         };
     }
     let rendered = renderer.rendered;
@@ -397,16 +426,27 @@ pub(crate) fn build_into_with_progress(
     // With a dataset file unreadable, its pages are missing and every link to them would
     // fail: that file's error is the one to fix first, links are checked once it loads.
     if site.dataset.partial.is_empty() {
-        check_links(&site, &rendered, &generated.urls, &mut diags);
+        check_links(&site, &rendered, &rendered, &generated.urls, &mut diags);
     }
     laps.lap("links");
     let mut output = generated.output;
     laps.stats.articles = site.articles.len();
     laps.stats.pages = rendered.len();
     let sunk_pages = if sink.is_some() { rendered.len() } else { 0 };
+    let mut kept = None;
     if sink.is_none() {
-        for p in rendered {
-            output.insert_shared(p.path, p.artifacts);
+        for p in &rendered {
+            output.insert_shared(p.path.clone(), p.artifacts.clone());
+        }
+        if !diags.has_errors() {
+            kept = Some(Kept {
+                articles: articles.clone(),
+                pages: rendered,
+                file_urls: generated.urls,
+                templates_key,
+                theme: Arc::clone(&theme),
+                data: (data_key, Arc::clone(&data)),
+            });
         }
     }
     engine.cache.prune();
@@ -420,6 +460,7 @@ pub(crate) fn build_into_with_progress(
         output,
         diagnostics: diags,
         stats,
+        kept,
     }
 }
 
@@ -721,10 +762,12 @@ impl Generated {
     }
 }
 
-/// Checks every link of every page against the pages and files of the site.
-fn check_links(
+/// Checks every link of the `checked` pages against the pages (`targets`) and files of the
+/// site.
+pub(crate) fn check_links(
     site: &Site<'_>,
-    rendered: &[pages::RenderedPage],
+    targets: &[pages::RenderedPage],
+    checked: &[pages::RenderedPage],
     file_urls: &[String],
     diags: &mut Diagnostics,
 ) {
@@ -739,7 +782,7 @@ fn check_links(
             .map(|f| f.line_text(line).to_string())
     };
     let severity = crate::render::markdown::LinkResolver::broken_link_severity(site);
-    links::check(rendered, file_urls, &line_text, severity, diags);
+    links::check(targets, checked, file_urls, &line_text, severity, diags);
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub(crate) struct RebuildCounts {
     pub rendered: usize,
     /// Output files whose bytes changed.
     pub changed: usize,
+    /// Whether only the edited articles were rebuilt (see `serve::incremental`).
+    pub incremental: bool,
 }
 
 /// The terminal (standard error) as the commands see it.
@@ -165,16 +167,19 @@ impl Term {
             edited,
             rendered,
             changed,
+            incremental,
         } = counts;
+        let how = if incremental { " (incremental)" } else { "" };
         if failed {
             self.failure(format_args!(
                 "rebuild failed in {elapsed:.1?}: {edited} source file(s) edited, {rendered} \
-                 page(s) rendered, {changed} output file(s) changed; serving the last good site"
+                 page(s) rendered, {changed} output file(s) changed{how}; serving the last good \
+                 site"
             ));
         } else {
             self.summary(format_args!(
                 "rebuilt in {elapsed:.1?}: {edited} source file(s) edited, {rendered} page(s) \
-                 rendered, {changed} output file(s) changed"
+                 rendered, {changed} output file(s) changed{how}"
             ));
         }
     }

@@ -48,6 +48,11 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
         }
     }
 
+    /// True when values are stored (not a [`Memo::passthrough`]).
+    pub(crate) fn keeps(&self) -> bool {
+        self.keeps
+    }
+
     /// Turns storing on or off (see [`Memo::passthrough`]); seeded entries stay.
     pub(crate) fn set_keeps(&mut self, keeps: bool) {
         self.keeps = keeps;
@@ -190,6 +195,8 @@ pub(crate) struct BuildCache {
     pub extras: Memo<Key, Arc<Vec<u8>>>,
     /// (page key, dataset names) → the page's search terms.
     pub search_terms: Memo<Key, Arc<crate::site::search::DocTerms>>,
+    /// The search index's merged postings of the last build, patched by the next.
+    pub search_index: std::sync::Mutex<crate::site::search::Merged>,
     /// Inputs of a group of pages (lists, dataset pages) → the pages it produced.
     pub groups: Memo<Key, Arc<Vec<PageStub>>>,
     /// Template sources → compiled Tera (or the template errors).

@@ -192,6 +192,15 @@ impl Highlighter {
         }
     }
 
+    /// Empties the line memo of every thread of the pool (and of this one). The preview
+    /// server calls it after each full build: its next builds render a few articles, and
+    /// the memo of a large first build would otherwise stay for the whole session.
+    pub(crate) fn forget_lines() {
+        let forget = || LINES.with(|memo| *memo.borrow_mut() = LineMemo::default());
+        rayon::broadcast(|_| forget());
+        forget();
+    }
+
     /// Empties the block cache (the preview server calls it when it grows past a bound).
     pub(crate) fn clear_cache_if_larger_than(&self, entries: usize) {
         let mut cache = self.cache.lock().expect("cache lock");

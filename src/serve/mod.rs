@@ -7,6 +7,7 @@
 //! [`start`] runs a preview in the calling process (tests use it); [`run`] is the command.
 
 mod http;
+mod incremental;
 mod listener;
 mod rebuild;
 mod respond;

@@ -1,13 +1,15 @@
-//! The preview's builds: the first one, and one per batch of file changes, each run with the
-//! same memoised pipeline as `build`. A failed or panicking build keeps the last good site
-//! and publishes its errors; browsers learn which pages changed.
+//! The preview's builds: the first one, and one per batch of file changes. A batch that
+//! edits only articles is tried incrementally first (see [`super::incremental`]); anything
+//! else runs the same memoised pipeline as `build`. A failed or panicking build keeps the
+//! last good site and publishes its errors; browsers learn which pages changed.
 
+use super::incremental;
 use super::state::{Snapshot, State};
 use super::watch::{Change, SiteWatcher};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::Output;
-use crate::pipeline::{self, BuildOptions, BuildResult, Engine, Sources};
+use crate::pipeline::{self, BuildOptions, BuildResult, Engine, Kept, Sources};
 use crate::term::{RebuildCounts, Term};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,8 +21,14 @@ pub(crate) struct Rebuilder {
     engine: Engine,
     opts: BuildOptions,
     sources: Option<Sources>,
+    /// What the last good build leaves for an incremental rebuild (`None` after a failure).
+    kept: Option<Kept>,
     term: Term,
 }
+
+/// Highlighted blocks the preview keeps between builds (the block cache is emptied when it
+/// holds more).
+const BLOCKS_KEPT: usize = 2_000;
 
 /// One build's outcome for the server.
 struct Built {
@@ -29,6 +37,8 @@ struct Built {
     changed: Vec<String>,
     /// Pages rendered through their templates.
     rendered: usize,
+    /// Whether only the edited articles were rebuilt.
+    incremental: bool,
 }
 
 impl Rebuilder {
@@ -39,9 +49,10 @@ impl Rebuilder {
             engine: Engine::default(),
             opts,
             sources: None,
+            kept: None,
             term,
         };
-        let built = me.build(config, None, &[]);
+        let built = me.build(config, None, &[], false);
         (me, built.snapshot)
     }
 
@@ -70,9 +81,9 @@ impl Rebuilder {
             }
         };
         state.set_base_path(config.base_path.to_string());
-        self.engine.highlighter.clear_cache_if_larger_than(50_000);
         let paths: Vec<PathBuf> = batch.iter().map(|(p, _)| p.clone()).collect();
-        let built = self.build(&config, Some(&previous), &paths);
+        let articles_only = batch.iter().all(|(_, c)| *c == Change::Article);
+        let built = self.build(&config, Some(&previous), &paths, articles_only);
         let failed = !built.snapshot.errors.is_empty();
         let all = batch.iter().any(|(_, c)| *c == Change::Config);
         let message = serde_json::json!({"errors": failed, "changed": built.changed, "all": all});
@@ -82,6 +93,7 @@ impl Rebuilder {
             edited: paths.len(),
             rendered: built.rendered,
             changed: built.changed.len(),
+            incremental: built.incremental,
         };
         self.term.rebuilt(failed, started.elapsed(), counts);
     }
@@ -93,46 +105,123 @@ impl Rebuilder {
         config: &Config,
         previous: Option<&Snapshot>,
         changed: &[PathBuf],
+        articles_only: bool,
     ) -> Built {
         let started = Instant::now();
         let read = pipeline::read_sources_reusing(config, self.sources.take(), changed);
         let read_time = started.elapsed();
-        let result = match read {
+        let (result, paths) = match read {
             Ok(sources) => {
-                let engine = &self.engine;
-                let result = isolated(|| pipeline::build(config, &sources, engine, self.opts));
-                if result.panicked {
-                    self.engine = Engine::default();
-                } else {
-                    self.sources = Some(sources);
-                }
-                result.build
+                let misses = self.engine.cache.pages.misses();
+                let patch = match previous {
+                    Some(p) if articles_only => self.incremental(config, &sources, p, changed),
+                    _ => None,
+                };
+                let mut built = patch.unwrap_or_else(|| (self.full(config, &sources), None));
+                // Pages an incremental attempt rendered before falling back count too.
+                built.0.stats.rendered = self.engine.cache.pages.misses().saturating_sub(misses);
+                self.sources = Some(sources);
+                built
             }
-            Err(diagnostics) => BuildResult {
-                output: None,
-                diagnostics,
-                stats: Default::default(),
-            },
+            Err(diagnostics) => {
+                self.kept = None;
+                let stats = Default::default();
+                let kept = None;
+                (
+                    BuildResult {
+                        output: None,
+                        diagnostics,
+                        stats,
+                        kept,
+                    },
+                    None,
+                )
+            }
         };
         if !result.diagnostics.is_empty() {
             self.term.diagnostics(&result.diagnostics);
         }
         self.term.rebuild_timings(read_time, &result.stats);
-        settle(result, previous)
+        settle(result, previous, paths)
+    }
+
+    /// The memoised pipeline over the whole site; keeps what the next incremental rebuild
+    /// needs when it succeeds. After a panic nothing memoised is trusted any more.
+    fn full(&mut self, config: &Config, sources: &Sources) -> BuildResult {
+        self.kept = None;
+        let engine = &self.engine;
+        let mut result = isolated(|| pipeline::build(config, sources, engine, self.opts));
+        if result.panicked {
+            self.engine = Engine::default();
+        }
+        self.kept = result.build.kept.take();
+        // Rendered Markdown is memoised whole: highlighted lines and blocks only help the
+        // few articles edited next, so they are bounded (at 10,000 articles both held
+        // hundreds of megabytes after the first build).
+        crate::render::highlight::Highlighter::forget_lines();
+        self.engine
+            .highlighter
+            .clear_cache_if_larger_than(BLOCKS_KEPT);
+        result.build
+    }
+
+    /// The incremental rebuild of edited articles, when it applies (see
+    /// [`incremental::rebuild`]); a failure or a panic drops what it started from, so the
+    /// next rebuild is a full one.
+    fn incremental(
+        &mut self,
+        config: &Config,
+        sources: &Sources,
+        previous: &Snapshot,
+        changed: &[PathBuf],
+    ) -> Option<(BuildResult, Option<Vec<String>>)> {
+        let mut kept = self.kept.take()?;
+        let engine = &self.engine;
+        let mut patch = None;
+        let result = isolated(|| {
+            patch = incremental::rebuild(
+                config,
+                sources,
+                engine,
+                &mut kept,
+                &previous.output,
+                changed,
+            );
+            BuildResult {
+                output: None,
+                diagnostics: Diagnostics::new(),
+                stats: Default::default(),
+                kept: None,
+            }
+        });
+        if result.panicked {
+            self.engine = Engine::default();
+            return Some((result.build, None));
+        }
+        let patch = patch?;
+        if patch.result.output.is_some() {
+            self.kept = Some(kept);
+        }
+        Some((patch.result, Some(patch.changed)))
     }
 }
 
-/// The snapshot a build result leads to, and what changed since `previous`.
-fn settle(result: BuildResult, previous: Option<&Snapshot>) -> Built {
+/// The snapshot a build result leads to, and what changed since `previous` (`changed`, when
+/// the build knows it).
+fn settle(result: BuildResult, previous: Option<&Snapshot>, changed: Option<Vec<String>>) -> Built {
     let rendered = result.stats.rendered;
+    let incremental = changed.is_some();
     match result.output {
         Some(output) => Built {
-            changed: previous.map_or_else(Vec::new, |p| changed_paths(&p.output, &output)),
+            changed: changed.unwrap_or_else(|| {
+                previous.map_or_else(Vec::new, |p| changed_paths(&p.output, &output))
+            }),
             snapshot: Snapshot {
                 output,
                 errors: Vec::new(),
             },
             rendered,
+            incremental,
         },
         None => Built {
             snapshot: Snapshot {
@@ -146,6 +235,7 @@ fn settle(result: BuildResult, previous: Option<&Snapshot>) -> Built {
             },
             changed: Vec::new(),
             rendered,
+            incremental,
         },
     }
 }
@@ -183,6 +273,7 @@ fn isolated(build: impl FnOnce() -> BuildResult) -> Isolated {
                     output: None,
                     diagnostics,
                     stats: Default::default(),
+                    kept: None,
                 },
                 panicked: true,
             }
@@ -221,6 +312,83 @@ pub(crate) fn absolute_root(root: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::term::Verbosity;
+
+    fn article(title: &str, body: &str) -> String {
+        format!("---\ntitle: {title}\ndate: 2026-01-02\ntags: [basics]\n---\n\n{body}\n")
+    }
+
+    /// The output of a one-shot `build` of the site at `root`.
+    fn full_build(config: &Config) -> Output {
+        let sources = pipeline::read_sources(config).expect("reads");
+        let engine = Engine::one_shot();
+        let built = pipeline::build(config, &sources, &engine, BuildOptions::default());
+        built.output.expect("builds")
+    }
+
+    #[test]
+    fn after_a_sequence_of_edits_the_served_site_equals_a_build_of_the_same_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = absolute_root(dir.path());
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        write(
+            "srm-docs.toml",
+            "title = \"T\"\nbase_url = \"http://localhost/\"\n",
+        );
+        write(
+            "content/articles/b.md",
+            &article("Beta", "## Part\n\nSee [a](a.md#intro)."),
+        );
+        let a = write(
+            "content/articles/a.md",
+            &article("Alpha", "## Intro\n\nFirst text."),
+        );
+        let config = Config::load(&root).unwrap();
+        let opts = BuildOptions::default();
+        let (mut me, first) = Rebuilder::first(&config, opts, Term::stderr(Verbosity::Quiet));
+        let mut served = first;
+        // (new text of a.md, pages rendered, incremental, errors)
+        let edits = [
+            ("## Intro\n\nA new body, [b](b.md#part).", 1, true, false),
+            ("## Intro\n\nA [broken](b.md#nowhere) link.", 1, true, true),
+            ("## Intro\n\nFixed.", 1, false, false),
+            ("## Intro\n\n## Added heading\n\nText.", 1, false, false),
+            ("## Intro\n\n## Added heading\n\nMore text.", 1, true, false),
+        ];
+        for (n, (body, renders, fast, errors)) in edits.into_iter().enumerate() {
+            write("content/articles/a.md", &article("Alpha", body));
+            let built = me.build(&config, Some(&served), std::slice::from_ref(&a), true);
+            assert_eq!(built.incremental, fast, "edit {n}: incremental");
+            assert_eq!(built.rendered, renders, "edit {n}: pages rendered");
+            assert_eq!(
+                !built.snapshot.errors.is_empty(),
+                errors,
+                "edit {n}: errors"
+            );
+            if !errors {
+                let expected = full_build(&config);
+                let got = &built.snapshot.output;
+                let keys = |o: &Output| o.files.keys().cloned().collect::<Vec<_>>();
+                assert_eq!(keys(got), keys(&expected), "edit {n}: files");
+                for (path, bytes) in &expected.files {
+                    let same = got.get(path) == Some((**bytes).as_ref());
+                    assert!(same, "edit {n}: {path} differs from a build");
+                }
+                assert!(
+                    built.changed.contains(&"articles/a/".to_string()),
+                    "edit {n}"
+                );
+            } else {
+                assert_eq!(built.snapshot.output.files.len(), served.output.files.len());
+            }
+            served = built.snapshot;
+        }
+    }
 
     #[test]
     fn a_panic_inside_a_rebuild_becomes_a_failed_build_with_its_message() {
@@ -235,6 +403,7 @@ mod tests {
             output: Some(Output::default()),
             diagnostics: Diagnostics::new(),
             stats: Default::default(),
+            kept: None,
         });
         assert!(!fine.panicked);
     }

@@ -41,7 +41,7 @@ fn attribute_value(rest: &str) -> Option<&str> {
     }
 }
 
-/// Checks every pending link of every page; extra URL paths (files such as feeds) count as
+/// Checks every pending link of the `checked` pages against `pages`; extra URL paths (files such as feeds) count as
 /// existing pages without anchors.
 ///
 /// `line_text(path, line)` recovers the text of a line for the caret display (link locations
@@ -49,13 +49,14 @@ fn attribute_value(rest: &str) -> Option<&str> {
 /// `severity` (`[links] internal`).
 pub(crate) fn check(
     pages: &[RenderedPage],
+    checked: &[RenderedPage],
     extra_paths: &[String],
     line_text: &dyn Fn(&std::path::Path, usize) -> Option<String>,
     severity: Severity,
     diags: &mut Diagnostics,
 ) {
     let mut found = Diagnostics::new();
-    check_links(pages, extra_paths, &mut found);
+    check_links(pages, checked, extra_paths, &mut found);
     for mut d in found.sorted() {
         d.severity = severity;
         if d.location.line_text.is_none() {
@@ -67,14 +68,19 @@ pub(crate) fn check(
     }
 }
 
-fn check_links(pages: &[RenderedPage], extra_paths: &[String], diags: &mut Diagnostics) {
+fn check_links(
+    pages: &[RenderedPage],
+    checked: &[RenderedPage],
+    extra_paths: &[String],
+    diags: &mut Diagnostics,
+) {
     use rayon::prelude::*;
     // Keyed without the trailing slash, so `/a/b` and `/a/b/` find the same page.
     let anchors: HashMap<&str, &HashSet<String>> = pages
         .iter()
         .map(|p| (p.url.strip_suffix('/').unwrap_or(&p.url), &p.artifacts.ids))
         .collect();
-    let found: Vec<Diagnostic> = pages
+    let found: Vec<Diagnostic> = checked
         .par_iter()
         .flat_map_iter(|page| {
             page.artifacts

@@ -228,7 +228,7 @@ fn edits_show_up_and_update_dependent_pages() {
 }
 
 /// The number of pages the next rebuild rendered, from its `rebuilt in …` line.
-fn next_rebuild_renders(log: &std::sync::mpsc::Receiver<String>) -> usize {
+fn next_rebuild_renders(log: &std::sync::mpsc::Receiver<String>) -> (usize, bool) {
     loop {
         let line = log
             .recv_timeout(Duration::from_secs(60))
@@ -236,18 +236,19 @@ fn next_rebuild_renders(log: &std::sync::mpsc::Receiver<String>) -> usize {
         if let Some(rest) = line.split("rebuilt in ").nth(1) {
             let counts = rest.split(": ").nth(1).expect("counts after the time");
             let rendered = counts.split(", ").nth(1).expect("rendered count");
-            return rendered
+            let rendered = rendered
                 .strip_suffix(" page(s) rendered")
                 .and_then(|n| n.parse().ok())
                 .unwrap_or_else(|| panic!("unexpected line: {line}"));
+            return (rendered, line.ends_with("(incremental)"));
         }
     }
 }
 
-/// One edit to the text of one article of a 2,000-article site renders that article and the
-/// few pages that show it, not a number of pages that grows with the site. (A title edit
-/// still renders every page: titles are part of the link environment every article's
-/// Markdown is keyed by, since wikilinks resolve by title.)
+/// One edit to the text of one article of a 2,000-article site renders that article only,
+/// through the incremental rebuild. (A title edit still renders every page: titles are part
+/// of the link environment every article's Markdown is keyed by, since wikilinks resolve by
+/// title, and of the pagers every page's key covers.)
 #[test]
 fn one_edit_in_a_large_site_renders_only_the_pages_that_show_it() {
     let site = TempSite::new("large");
@@ -276,15 +277,24 @@ fn one_edit_in_a_large_site_renders_only_the_pages_that_show_it() {
             "content/articles/a0500.md",
             &format!("---\ntitle: Article 500\ndate: 2026-01-01\ntags: [tag-0]\n---\n\n{body}\n"),
         );
-        let rendered = next_rebuild_renders(&log);
+        let (rendered, incremental) = next_rebuild_renders(&log);
         let text = body.split(',').next().unwrap();
         server.wait_for("/articles/a0500/", "the edit", |b| b.contains(text));
-        // The article and the lists that show its summary (home, index, its tag).
-        assert!(
-            (1..=8).contains(&rendered),
-            "edit {n}: {rendered} pages rendered"
-        );
+        // Only the article shows its body: one page, rebuilt without the rest of the site.
+        assert_eq!(rendered, 1, "edit {n}: pages rendered");
+        assert!(incremental, "edit {n}: not an incremental rebuild");
     }
+    // A new heading changes the page's anchors (other pages' links may point at them): the
+    // memoised full build runs, and still renders only that page.
+    site.write(
+        "content/articles/a0500.md",
+        "---\ntitle: Article 500\ndate: 2026-01-01\ntags: [tag-0]\n---\n\n## New part\n\nText.\n",
+    );
+    let (rendered, incremental) = next_rebuild_renders(&log);
+    server.wait_for("/articles/a0500/", "the heading", |b| {
+        b.contains("New part")
+    });
+    assert_eq!((rendered, incremental), (1, false));
 }
 
 #[test]

@@ -67,6 +67,28 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
         }
     }
 
+    /// A builder of article pages only (no list entries, no groups): for `serve`'s
+    /// incremental rebuild of a few articles, which must not touch every article.
+    pub(crate) fn for_articles(
+        site: &'s Site<'a>,
+        highlighter: &'s Highlighter,
+        cache: &'s BuildCache,
+        salt: Key,
+    ) -> Self {
+        let none = Key::from_bytes([0; 32]);
+        PageBuilder {
+            site,
+            salt,
+            summaries: Vec::new(),
+            summaries_key: none,
+            backlinks_key: none,
+            highlighter,
+            cache,
+            links: Mutex::new(Vec::new()),
+            diagnostics: Mutex::new(Diagnostics::new()),
+        }
+    }
+
     /// The list entry of article `i` (in site order).
     pub(super) fn summary(&self, i: usize) -> &ArticleSummary {
         &self.summaries[i].0

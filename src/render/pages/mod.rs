@@ -131,6 +131,7 @@ pub(crate) enum PageGroup {
 }
 
 /// A rendered HTML page.
+#[derive(Clone)]
 pub(crate) struct RenderedPage {
     /// Output file path.
     pub path: String,

@@ -13,8 +13,8 @@
 //! The root (`index`) lists the first key of every vocabulary and posting shard.
 
 use super::extract::PageDoc;
+use super::merged::Merged;
 pub(crate) use super::terms::DocTerms;
-use rustc_hash::FxHashMap;
 use serde_json::json;
 use std::fmt::Write as _;
 
@@ -34,7 +34,7 @@ pub(crate) struct Shard {
 }
 
 /// A posting's weight: field bits in the high nibble, occurrences (at most 15) in the low.
-fn weight(fields: u8, count: u32) -> u8 {
+pub(super) fn weight(fields: u8, count: u32) -> u8 {
     (fields << 4) | count.min(15) as u8
 }
 
@@ -43,85 +43,36 @@ pub(crate) fn vocab_key(word: &str) -> String {
     word.chars().take(2).collect()
 }
 
-/// The index being merged, one page at a time in page order: per stem the pages that
-/// contain it with their weights, per written word its stem. Pages' [`DocTerms`] can be
-/// dropped once added, so a build never holds every page's terms at once. Hash maps while
-/// merging (a page adds hundreds of stems), sorted once at the end.
-#[derive(Default)]
-pub(crate) struct Merged {
-    postings: FxHashMap<Box<str>, Vec<(u32, u8)>>,
-    words: FxHashMap<Box<str>, Box<str>>,
-    pages: u32,
+/// Merges the pages' terms into vocabulary and posting shards plus the root, which also
+/// carries `extra` (the number of pages and whether there are answers).
+pub(crate) fn shards(merged: &Merged, extra: serde_json::Value) -> Vec<Shard> {
+    let (mut out, post_starts) = posting_shards(merged);
+    let (vocab, vocab_starts) = vocab_shards(merged);
+    out.extend(vocab);
+    let mut root = json!({"version": 1, "vocab": vocab_starts, "postings": post_starts});
+    if let (Some(root), serde_json::Value::Object(extra)) = (root.as_object_mut(), extra) {
+        root.extend(extra);
+    }
+    out.push(Shard {
+        name: "index".into(),
+        json: root.to_string(),
+    });
+    out
 }
 
-impl Merged {
-    /// Adds the next page's terms.
-    pub(crate) fn add(&mut self, terms: &DocTerms) {
-        let page = self.pages;
-        self.pages += 1;
-        for (stem, fields, count) in terms.stems() {
-            let posting = (page, weight(fields, count));
-            match self.postings.get_mut(stem) {
-                Some(list) => list.push(posting),
-                None => {
-                    self.postings.insert(stem.into(), vec![posting]);
-                }
-            }
-        }
-        for (word, stem) in terms.words() {
-            if !self.words.contains_key(word) {
-                self.words.insert(word.into(), stem.into());
-            }
-        }
-    }
-
-    /// The vocabulary and posting shards plus the root, which also carries `extra` (the
-    /// number of pages and whether there are answers).
-    pub(crate) fn shards(self, extra: serde_json::Value) -> Vec<Shard> {
-        let mut postings: Vec<(&str, &[(u32, u8)])> = (self.postings.iter())
-            .map(|(stem, list)| (&**stem, list.as_slice()))
-            .collect();
-        postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut words: Vec<(&str, &str)> = (self.words.iter())
-            .map(|(word, stem)| (&**word, &**stem))
-            .collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let (mut out, post_starts) = posting_shards(&postings);
-        let df = |stem: &str| self.postings.get(stem).map_or(0, Vec::len);
-        let (vocab, vocab_starts) = vocab_shards(&words, &df);
-        out.extend(vocab);
-        let mut root = json!({"version": 1, "vocab": vocab_starts, "postings": post_starts});
-        if let (Some(root), serde_json::Value::Object(extra)) = (root.as_object_mut(), extra) {
-            root.extend(extra);
-        }
-        out.push(Shard {
-            name: "index".into(),
-            json: root.to_string(),
-        });
-        out
-    }
-}
-
-/// Posting shards in stem order, each closed once past [`POSTING_SHARD`] bytes, and the
-/// first stem of each.
-fn posting_shards(postings: &[(&str, &[(u32, u8)])]) -> (Vec<Shard>, Vec<String>) {
+/// Posting shards of about [`POSTING_SHARD`] bytes, never splitting a stem, and the first
+/// stem of each.
+fn posting_shards(merged: &Merged) -> (Vec<Shard>, Vec<String>) {
     let mut shards = Vec::new();
     let mut starts = Vec::new();
     let mut body = String::new();
-    for (stem, list) in postings {
+    for (stem, posting) in &merged.postings {
         if body.is_empty() {
             starts.push(stem.to_string());
         } else {
             body.push(',');
         }
-        let _ = write!(body, "{}:[", serde_json::Value::from(*stem));
-        let mut last = 0;
-        for (i, &(doc, w)) in list.iter().enumerate() {
-            let sep = if i == 0 { "" } else { "," };
-            let _ = write!(body, "{sep}{},{w}", doc - last);
-            last = doc;
-        }
-        body.push(']');
+        body.push_str(&posting.json);
         if body.len() >= POSTING_SHARD {
             close(&mut shards, 'p', &mut body);
         }
@@ -132,14 +83,14 @@ fn posting_shards(postings: &[(&str, &[(u32, u8)])]) -> (Vec<Shard>, Vec<String>
     (shards, starts)
 }
 
-/// Vocabulary shards of `[word, stem or "" when the same, pages with the stem]`, whole
-/// two-letter groups each, and the first group key of each.
-fn vocab_shards(words: &[(&str, &str)], df: &dyn Fn(&str) -> usize) -> (Vec<Shard>, Vec<String>) {
+/// Vocabulary shards of about [`VOCAB_SHARD`] bytes, never splitting a two-letter group, and
+/// the group each starts with.
+fn vocab_shards(merged: &Merged) -> (Vec<Shard>, Vec<String>) {
     let mut shards = Vec::new();
     let mut starts = Vec::new();
     let mut body = String::new();
     let mut group = String::new();
-    for (word, stem) in words {
+    for (word, entry) in &merged.words {
         let key = vocab_key(word);
         if key != group {
             if body.len() >= VOCAB_SHARD {
@@ -153,8 +104,8 @@ fn vocab_shards(words: &[(&str, &str)], df: &dyn Fn(&str) -> usize) -> (Vec<Shar
         if !body.is_empty() {
             body.push(',');
         }
-        let shown = if word == stem { "" } else { stem };
-        body.push_str(&json!([word, shown, df(stem)]).to_string());
+        body.push_str(&entry.prefix);
+        let _ = write!(body, "{}]", merged.df(&entry.stem));
     }
     if !body.is_empty() {
         close(&mut shards, 'v', &mut body);
@@ -177,24 +128,21 @@ fn close(shards: &mut Vec<Shard>, kind: char, body: &mut String) {
 /// the bytes they take alone).
 pub(crate) const DOCS_PER_FILE: usize = 4;
 
-/// A document file: the entries (site-relative URL, title, kind and sections) of up to
-/// [`DOCS_PER_FILE`] consecutive pages; page `n` is entry `n % DOCS_PER_FILE` of file
-/// `d/<n / DOCS_PER_FILE>`.
-pub(crate) fn doc_shard(file: usize, pages: &[(String, &PageDoc)]) -> Shard {
-    let entries: Vec<serde_json::Value> = pages
+/// A page's entry in a document file: its site-relative URL, title, kind and sections.
+pub(crate) fn doc_json(url: &str, doc: &PageDoc) -> serde_json::Value {
+    let sections: Vec<[&str; 3]> = doc
+        .sections
         .iter()
-        .map(|(url, doc)| {
-            let sections: Vec<[&str; 3]> = doc
-                .sections
-                .iter()
-                .map(|s| [s.id.as_str(), s.heading.as_str(), s.text.as_str()])
-                .collect();
-            json!({"url": url, "title": doc.title, "kind": doc.kind, "sections": sections})
-        })
+        .map(|s| [s.id.as_str(), s.heading.as_str(), s.text.as_str()])
         .collect();
+    json!({"url": url, "title": doc.title, "kind": doc.kind, "sections": sections})
+}
+
+/// Document shard `n`: its pages' entries as one JSON array.
+pub(crate) fn doc_shard(n: usize, docs: Vec<serde_json::Value>) -> Shard {
     Shard {
-        name: format!("d/{file}"),
-        json: serde_json::Value::from(entries).to_string(),
+        name: format!("d/{n}"),
+        json: serde_json::Value::from(docs).to_string(),
     }
 }
 
@@ -216,19 +164,44 @@ mod tests {
         }
     }
 
-    fn merged(terms: &[&DocTerms], extra: serde_json::Value) -> Vec<Shard> {
-        let mut index = Merged::default();
-        for t in terms {
-            index.add(t);
-        }
-        index.shards(extra)
+    /// The shards of pages `order` (indexes into `docs`), merged from scratch.
+    fn merged_shards(docs: &[DocTerms], order: &[usize], extra: serde_json::Value) -> Vec<Shard> {
+        let docs: Vec<std::sync::Arc<DocTerms>> = docs.iter().map(|d| d.clone().into()).collect();
+        let pages: Vec<_> = order.iter().map(|&i| docs[i].clone()).collect();
+        let mut merged = Merged::default();
+        merged.update(&pages);
+        shards(&merged, extra)
+    }
+
+    #[test]
+    fn a_patched_merge_equals_a_merge_from_scratch() {
+        let doc = |text: &str| std::sync::Arc::new(DocTerms::new(&page("T", "", text), &[]));
+        let mut pages: Vec<_> = (0..6)
+            .map(|n| doc(&format!("common word{n} shared")))
+            .collect();
+        let mut merged = Merged::default();
+        merged.update(&pages);
+        // Page 2 loses `shared` and `word2` and gains `fresh`; page 4 loses everything;
+        // both change the count of `common`.
+        pages[2] = doc("common common fresh");
+        pages[4] = doc("");
+        pages[5] = doc("common common fresh");
+        merged.update(&pages);
+        let mut scratch = Merged::default();
+        scratch.update(&pages);
+        assert_eq!(shards(&merged, json!({})), shards(&scratch, json!({})));
+        let p0 = &shards(&merged, json!({}))[0].json;
+        assert!(
+            p0.contains("\"fresh\":[2,17,3,17]") && !p0.contains("word2"),
+            "{p0}"
+        );
     }
 
     #[test]
     fn postings_are_delta_coded_with_weights_and_the_root_lists_shard_starts() {
         let a = DocTerms::new(&page("Alpha", "", "beta"), &[]);
         let b = DocTerms::new(&page("Other", "", "beta beta"), &[]);
-        let shards = merged(&[&a, &b, &a], json!({"pages": 3}));
+        let shards = merged_shards(&[a, b], &[0, 1, 0], json!({"pages": 3}));
         let by_name = |n: &str| &shards.iter().find(|s| s.name == n).unwrap().json;
         let p0 = by_name("p0");
         assert!(p0.contains("\"beta\":[0,17,1,18,1,17]"), "{p0}");
@@ -247,8 +220,8 @@ mod tests {
         let docs: Vec<DocTerms> = (0..400)
             .map(|n| DocTerms::new(&page("", "", &format!("w{n}x common{n} zz{n}")), &[]))
             .collect();
-        let refs: Vec<&DocTerms> = docs.iter().collect();
-        let shards = merged(&refs, json!({}));
+        let order: Vec<usize> = (0..400).collect();
+        let shards = merged_shards(&docs, &order, json!({}));
         let root: serde_json::Value =
             serde_json::from_str(&shards.iter().find(|s| s.name == "index").unwrap().json).unwrap();
         let vocab = root["vocab"].as_array().unwrap();

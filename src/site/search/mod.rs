@@ -5,19 +5,23 @@
 //! root are zlib-compressed and base64-encoded.
 //!
 //! Per page ([`extract`]): the title, the headings with their ids and the text of `<main>`,
-//! kept with the cached page. Per page version ([`index::DocTerms`], memoised by page key):
-//! the stems ([`tokens`]) and where they occur. Per build: the merge into vocabulary,
-//! posting and document shards ([`index`]) and the "who is responsible?" table
-//! ([`answers`]); each file is re-encoded only when its payload changed.
+//! kept with the cached page. Per page version ([`terms::DocTerms`], memoised by page key
+//! in `serve`): the stems ([`tokens`]) and where they occur. Per build: the merge
+//! ([`merged`]: patched in `serve`, from scratch in a one-shot build, which drops each
+//! page's terms once merged) into vocabulary, posting and document shards ([`index`]) and
+//! the "who is responsible?" table ([`answers`]); each file is re-encoded only when its
+//! payload changed.
 
 mod answers;
 mod extract;
 mod index;
+mod merged;
 mod terms;
 mod tokens;
 
 pub(crate) use extract::{page_doc, PageDoc};
 pub(crate) use index::DocTerms;
+pub(crate) use merged::Merged;
 
 use crate::cache::{BuildCache, KeyBuilder};
 use crate::dataset::Kind;
@@ -34,7 +38,8 @@ use std::sync::Arc;
 /// The folder of the index, under the site root.
 pub(crate) const FOLDER: &str = "search";
 
-/// Pages whose terms are counted at once (in parallel) before they are merged and dropped.
+/// Pages whose terms a one-shot build counts at once (in parallel) before it merges and
+/// drops them.
 const TERMS_AT_ONCE: usize = 256;
 
 /// Every file of the search index: (output path, bytes).
@@ -49,16 +54,6 @@ pub(crate) fn files(
         .filter(|p| p.in_sitemap)
         .filter_map(|p| Some((p, p.artifacts.search.as_ref()?)))
         .collect();
-    let mut merged = index::Merged::default();
-    for chunk in indexed.chunks(TERMS_AT_ONCE) {
-        let terms: Vec<Arc<DocTerms>> = chunk
-            .par_iter()
-            .map(|(page, doc)| page_terms(page, doc, &entities, cache))
-            .collect();
-        for t in &terms {
-            merged.add(t);
-        }
-    }
     let answers = answers::answers(site);
     let extra = serde_json::json!({
         "pages": indexed.len(),
@@ -66,7 +61,25 @@ pub(crate) fn files(
         "docs_per_file": index::DOCS_PER_FILE,
         "stop": tokens::STOP_WORDS,
     });
-    let mut shards = merged.shards(extra);
+    let mut shards = if cache.search_terms.keeps() {
+        let terms: Vec<Arc<DocTerms>> = (indexed.par_iter())
+            .map(|(page, doc)| page_terms(page, doc, &entities, cache))
+            .collect();
+        let mut merged = cache.search_index.lock().expect("search index");
+        merged.update(&terms);
+        index::shards(&merged, extra)
+    } else {
+        let mut merged = merged::Builder::default();
+        for chunk in indexed.chunks(TERMS_AT_ONCE) {
+            let terms: Vec<Arc<DocTerms>> = (chunk.par_iter())
+                .map(|(page, doc)| page_terms(page, doc, &entities, cache))
+                .collect();
+            for t in &terms {
+                merged.add(t);
+            }
+        }
+        index::shards(&merged.finish(), extra)
+    };
     if let Some(json) = answers {
         shards.push(Shard {
             name: "answers".into(),
@@ -74,18 +87,7 @@ pub(crate) fn files(
         });
     }
     let mut files: Vec<(String, Blob)> = shards.par_iter().map(|s| encoded(s, cache)).collect();
-    let docs: Vec<(String, Blob)> = indexed
-        .par_chunks(index::DOCS_PER_FILE)
-        .enumerate()
-        .map(|(n, chunk)| {
-            let entries: Vec<(String, &PageDoc)> = chunk
-                .iter()
-                .map(|(page, doc)| (answers::relative(site, &page.url), *doc))
-                .collect();
-            encoded(&index::doc_shard(n, &entries), cache)
-        })
-        .collect();
-    files.extend(docs);
+    files.extend(doc_files(site, &indexed, cache));
     files
 }
 
@@ -118,6 +120,36 @@ fn encoded(shard: &Shard, cache: &BuildCache) -> (String, Blob) {
         .finish();
     let blob = cache.extras.get_or(key, || Arc::new(encode(shard)));
     (format!("{FOLDER}/{}.js", shard.name), blob as Blob)
+}
+
+/// The document shards ([`index::DOCS_PER_FILE`] pages each), each memoised by the URLs
+/// and keys of its pages: an edit re-encodes the one shard of the edited page.
+fn doc_files(
+    site: &Site<'_>,
+    indexed: &[(&RenderedPage, &PageDoc)],
+    cache: &BuildCache,
+) -> Vec<(String, Blob)> {
+    let chunks: Vec<_> = indexed.chunks(index::DOCS_PER_FILE).enumerate().collect();
+    chunks
+        .par_iter()
+        .map(|(n, chunk)| {
+            let urls: Vec<String> = (chunk.iter())
+                .map(|(page, _)| answers::relative(site, &page.url))
+                .collect();
+            let mut key = KeyBuilder::new("search documents");
+            key.u64(*n as u64);
+            for ((page, _), url) in chunk.iter().zip(&urls) {
+                key.key(&page.key).str(url);
+            }
+            let blob = cache.extras.get_or(key.finish(), || {
+                let docs = (chunk.iter().zip(&urls))
+                    .map(|((_, doc), url)| index::doc_json(url, doc))
+                    .collect();
+                Arc::new(encode(&index::doc_shard(*n, docs)))
+            });
+            (format!("{FOLDER}/d/{n}.js"), blob as Blob)
+        })
+        .collect()
 }
 
 /// The dataset names each entity page stands for (output path → names and aliases), so

@@ -33,7 +33,7 @@ struct WordEntry {
 
 /// The terms of one page: its stems (in order) with where they occur and how often, and the
 /// written forms seen (in order) with their stems.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct DocTerms {
     /// Every stem, then every written form, back to back.
     text: Box<str>,

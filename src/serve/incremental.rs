@@ -1,0 +1,261 @@
+//! `serve`'s incremental rebuild. When a batch changes only Markdown articles that the last
+//! good build had, and none of them changes its *outward face* ([`face_key`]: what other
+//! pages show of it or depend on), only their pages are rendered, only the links from them
+//! are checked, the search index is merged again from the memoised terms of every page, and
+//! only their files are replaced in the served output. Whatever it cannot bound (a changed
+//! face, changed anchors, a new or deleted file, an error) it leaves to the full memoised
+//! build by returning `None`.
+
+use crate::cache::{Key, KeyBuilder};
+use crate::config::Config;
+use crate::content::Article;
+use crate::diagnostics::Diagnostics;
+use crate::output::{Blob, Output};
+use crate::pipeline::{self, BuildResult, Engine, Kept, Sources, StageTiming, Stats};
+use crate::render::pages::{self, RenderedPage};
+use crate::site::{search, Site};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The hash of everything about an article that pages other than its own show or depend
+/// on: its URL, title, summary, tags, dates, draft flag, weight, names, redirects, dataset
+/// references, other tools' keys and where its front matter says them. Its body is not in
+/// it (its headings are compared on the rendered page, see [`rebuild`]).
+pub(crate) fn face_key(a: &Article) -> Key {
+    let face = (
+        (&a.slug, &a.url_path, &a.title, a.title_from_heading),
+        (&a.date, &a.updated, &a.summary, &a.tags, &a.authors),
+        (a.draft, a.weight, &a.names, &a.redirects),
+        (&a.services, &a.controls, &a.scenarios),
+        (&a.unknown_keys, &a.extra, &a.slug_override),
+    );
+    KeyBuilder::new("article face")
+        .str(&format!("{face:?}"))
+        .finish()
+}
+
+/// An incremental rebuild's result, and the output paths it changed.
+pub(super) struct Patch {
+    /// As a full build's (its `kept` is always `None`: the caller's is updated in place).
+    pub(super) result: BuildResult,
+    /// Site paths whose bytes changed (`articles/a/` for pages).
+    pub(super) changed: Vec<String>,
+}
+
+/// Rebuilds after `changed` (absolute paths of edited articles) from `kept`, the last good
+/// build whose output is `previous`; `None` when the change needs a full build. On success
+/// `kept` describes the new output; after an error the caller must drop it (the failed
+/// article's page is stale in it).
+pub(super) fn rebuild(
+    config: &Config,
+    sources: &Sources,
+    engine: &Engine,
+    kept: &mut Kept,
+    previous: &Output,
+    changed: &[PathBuf],
+) -> Option<Patch> {
+    let mut laps = Laps(Instant::now(), Stats::default());
+    let mut diags = Diagnostics::new();
+    let mut articles = kept.articles.clone();
+    let mut edited = Vec::with_capacity(changed.len());
+    for path in changed {
+        let (content_rel, entry) = reparse(sources, engine, path)?;
+        let slot = articles.iter().position(|(p, _)| *p == content_rel)?;
+        let (old, new) = (articles[slot].1 .0.as_ref()?, entry.0.as_ref()?);
+        if entry.1.has_errors() || new.draft || face_key(old) != face_key(new) {
+            return None;
+        }
+        diags.extend(entry.1.clone());
+        articles[slot].1 = entry;
+        edited.push(content_rel);
+    }
+    laps.lap("parse");
+    let data = Arc::clone(&kept.data.1);
+    let mut site = Site::new(
+        config,
+        (articles.iter())
+            .filter_map(|(p, a)| a.0.as_ref().map(|a| (p.as_str(), a)))
+            .collect(),
+        &data.0,
+        sources.assets.iter().map(|(path, _)| path.clone()),
+    );
+    site.data_key = kept.data.0;
+    let site_ctx = pages::site_context(&site);
+    let salt = pages::render_salt(kept.templates_key, &site_ctx);
+    let builder = pages::PageBuilder::for_articles(&site, &engine.highlighter, &engine.cache, salt);
+    laps.lap("site");
+    let planned: Vec<pages::Page<'_>> = (edited.iter())
+        .map(|p| site.by_path[p.as_str()])
+        .flat_map(|i| builder.article_pages(i..i + 1))
+        .collect();
+    let theme = kept.theme.as_ref().as_ref().ok()?;
+    let renders_before = engine.cache.pages.misses();
+    let count = planned.len();
+    let fresh = pages::render_pages(theme, &site_ctx, planned, &engine.cache, &mut diags);
+    diags.extend(builder.diagnostics.into_inner().expect("diags"));
+    laps.1.rendered = engine.cache.pages.misses() - renders_before;
+    laps.lap("render");
+    // Same path and same anchors, or other pages' links to it may change: full build.
+    let slots = fresh
+        .iter()
+        .map(|p| {
+            let slot = kept.pages.iter().position(|k| k.path == p.path)?;
+            (kept.pages[slot].artifacts.ids == p.artifacts.ids).then_some(slot)
+        })
+        .collect::<Option<Vec<usize>>>()?;
+    if fresh.len() == count {
+        pipeline::check_links(&site, &kept.pages, &fresh, &kept.file_urls, &mut diags);
+    }
+    laps.lap("links");
+    if diags.has_errors() {
+        return Some(failed(diags, laps.1));
+    }
+    for (slot, page) in slots.into_iter().zip(fresh) {
+        kept.pages[slot] = page;
+    }
+    let index = search::files(&site, &kept.pages, &engine.cache);
+    laps.lap("search");
+    let (output, changed) = patch(previous, &kept.pages, &edited, &site, index, sources);
+    laps.lap("assemble");
+    drop(site);
+    kept.articles = articles;
+    let mut stats = laps.1;
+    (stats.articles, stats.pages, stats.files) = (edited.len(), count, output.files.len());
+    Some(Patch {
+        result: BuildResult {
+            output: Some(output),
+            diagnostics: diags,
+            stats,
+            kept: None,
+        },
+        changed,
+    })
+}
+
+/// The edited file's path relative to `content/` and its article, parsed again (memoised).
+fn reparse(
+    sources: &Sources,
+    engine: &Engine,
+    path: &Path,
+) -> Option<(String, pipeline::SharedArticle)> {
+    let rel = path.strip_prefix(&sources.root).ok()?;
+    let rel = rel.to_str()?.replace('\\', "/");
+    let bytes = &sources.markdown.iter().find(|(k, _)| *k == rel)?.1;
+    let entry = pipeline::parse_one(sources, &rel, bytes, &engine.cache);
+    Some((rel.strip_prefix("content/")?.to_string(), entry))
+}
+
+/// `previous` with the pages of the edited articles and the new search index in place, and
+/// the site paths whose bytes changed.
+fn patch(
+    previous: &Output,
+    pages: &[RenderedPage],
+    edited: &[String],
+    site: &Site<'_>,
+    index: Vec<(String, Blob)>,
+    sources: &Sources,
+) -> (Output, Vec<String>) {
+    let mut output = previous.clone();
+    let mut changed = Vec::new();
+    let put = |output: &mut Output, changed: &mut Vec<String>, path: String, blob: Blob| {
+        let same = (output.files.get(&path))
+            .is_some_and(|b| Arc::ptr_eq(b, &blob) || (**b).as_ref() == (*blob).as_ref());
+        if !same {
+            changed.push(path.trim_end_matches("index.html").to_string());
+            output.insert_shared(path, blob);
+        }
+    };
+    for rel in edited {
+        let a = site.articles[site.by_path[rel.as_str()]];
+        let path = format!("{}index.html", a.url_path);
+        if let Some(page) = pages.iter().find(|p| p.path == path) {
+            put(&mut output, &mut changed, path, page.artifacts.clone());
+        }
+    }
+    let folder = format!("{}/", search::FOLDER);
+    let stale: Vec<String> = (output.files.keys())
+        .filter(|k| k.starts_with(&folder) && k.ends_with(".js"))
+        .filter(|k| !index.iter().any(|(p, _)| p == *k))
+        .filter(|k| !sources.assets.iter().any(|(p, _)| p == *k))
+        .cloned()
+        .collect();
+    for k in stale {
+        output.files.remove(&k);
+        changed.push(k);
+    }
+    for (path, blob) in index {
+        put(&mut output, &mut changed, path, blob);
+    }
+    (output, changed)
+}
+
+/// A rebuild whose edited articles have errors: no output, the last good site stays.
+fn failed(diagnostics: Diagnostics, stats: Stats) -> Patch {
+    Patch {
+        result: BuildResult {
+            output: None,
+            diagnostics,
+            stats,
+            kept: None,
+        },
+        changed: Vec::new(),
+    }
+}
+
+/// Stage timings, as the full build's (`SRM_TIMINGS`).
+struct Laps(Instant, Stats);
+
+impl Laps {
+    fn lap(&mut self, stage: &'static str) {
+        self.1.timings.push(StageTiming {
+            stage,
+            elapsed: self.0.elapsed(),
+            rss_mib: pipeline::resident_mib(),
+        });
+        self.0 = Instant::now();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn face(text: &str) -> Key {
+        let mut d = Diagnostics::new();
+        let a = crate::content::parse_article("content/articles/a.md", text.as_bytes(), &mut d);
+        face_key(&a.expect("parses"))
+    }
+
+    const BASE: &str = "---\ntitle: A\ntags: [x]\nsummary: S.\n---\n# Intro\n\nBody.\n";
+
+    #[test]
+    fn a_body_edit_keeps_the_face() {
+        let edited = BASE.replace("Body.", "Another body, [a link](/x/).");
+        assert_eq!(face(BASE), face(&edited));
+    }
+
+    #[test]
+    fn what_other_pages_show_changes_the_face() {
+        for (from, to) in [
+            ("title: A", "title: B"),
+            ("tags: [x]", "tags: [x, y]"),
+            ("summary: S.", "summary: T."),
+            ("title: A", "title: A\ndate: 2026-01-01"),
+            ("title: A", "title: A\ndraft: true"),
+            ("title: A", "title: A\nslug: other"),
+            ("title: A", "title: A\nweight: 3"),
+            ("title: A", "title: A\nservices: [s3]"),
+            ("title: A", "title: A\naliases: [/old/]"),
+        ] {
+            assert_ne!(face(BASE), face(&BASE.replace(from, to)), "{to}");
+        }
+    }
+
+    #[test]
+    fn a_title_taken_from_the_first_heading_is_part_of_the_face() {
+        let text = "# First\n\nBody.\n";
+        assert_ne!(face(text), face(&text.replace("# First", "# Second")));
+        assert_eq!(face(text), face(&text.replace("Body.", "Other.")));
+    }
+}
