@@ -1,8 +1,8 @@
 //! `serve`'s incremental rebuild. When a batch changes only Markdown articles that the last
 //! good build had, and none of them changes its *outward face* ([`face_key`]: what other
 //! pages show of it or depend on), only their pages are rendered, only the links from them
-//! are checked, the search index is merged again from the memoised terms of every page, and
-//! only their files are replaced in the served output. Whatever it cannot bound (a changed
+//! are checked, the kept search merge is patched with their terms, and only their files
+//! are replaced in the served output. Whatever it cannot bound (a changed
 //! face, changed anchors, a new or deleted file, an error) it leaves to the full memoised
 //! build by returning `None`.
 
@@ -14,6 +14,7 @@ use crate::output::{Blob, Output};
 use crate::pipeline::{self, BuildResult, Engine, Kept, Sources, StageTiming, Stats};
 use crate::render::pages::{self, RenderedPage};
 use crate::site::{search, Site};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -174,10 +175,12 @@ fn patch(
         }
     }
     let folder = format!("{}/", search::FOLDER);
+    let current: HashSet<&str> = (index.iter().map(|(p, _)| p.as_str()))
+        .chain(sources.assets.iter().map(|(p, _)| p.as_str()))
+        .collect();
     let stale: Vec<String> = (output.files.keys())
         .filter(|k| k.starts_with(&folder) && k.ends_with(".js"))
-        .filter(|k| !index.iter().any(|(p, _)| p == *k))
-        .filter(|k| !sources.assets.iter().any(|(p, _)| p == *k))
+        .filter(|k| !current.contains(k.as_str()))
         .cloned()
         .collect();
     for k in stale {
