@@ -58,6 +58,7 @@ pub(crate) fn run(
     let changed = read::apply(&mut ds, edits);
     let mut yaml = write::matrix_yaml(&ds);
     if let Some(out) = &req.output {
+        refuse_second_matrix(&req.root, out, data)?;
         refuse_mixed_file(out)?;
         if let Ok(old) = std::fs::read_to_string(out) {
             let shown = out.display().to_string();
@@ -73,6 +74,30 @@ pub(crate) fn run(
         })?;
     }
     Ok(Some(ImportReport { yaml, changed }))
+}
+
+/// Refuses to write the matrix anywhere but the data file that holds it now (`data`: the
+/// site's data files by path under `root`): the site would then define every row twice.
+fn refuse_second_matrix(root: &Path, out: &Path, data: &[(String, Vec<u8>)]) -> Result<(), Error> {
+    let target = out.canonicalize().ok();
+    let holder = data
+        .iter()
+        .map(|(rel, bytes)| (root.join(rel), bytes))
+        .find(|(_, bytes)| {
+            String::from_utf8_lossy(bytes)
+                .lines()
+                .any(|l| l.starts_with("matrix:"))
+        });
+    match holder {
+        Some((file, _)) if target.is_none() || file.canonicalize().ok() != target => {
+            Err(Error::Refused(format!(
+                "the matrix is in {}: --output can only replace that file, once it holds \
+                 nothing but the matrix (writing it elsewhere would define every row twice)",
+                file.display()
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Refuses to replace a file that holds more than the matrix (its other keys would be lost).

@@ -315,6 +315,36 @@ fn an_unknown_owner_in_the_csv_is_located_and_nothing_is_written() {
 }
 
 #[test]
+fn an_import_written_beside_the_file_holding_the_matrix_is_refused() {
+    let dir = crate::common::TempDir::new("init-platform-import");
+    let site = dir.path().join("handbook");
+    let args: Vec<std::ffi::OsString> = vec![
+        "init".into(),
+        site.clone().into(),
+        "--example".into(),
+        "platform".into(),
+    ];
+    crate::common::run_bin(args, dir.path()).succeeds();
+    let args: Vec<std::ffi::OsString> = vec!["build".into(), "--root".into(), site.clone().into()];
+    crate::common::run_bin(args, dir.path()).succeeds();
+    let out = site.join("content/data/matrix.yaml");
+    let args: Vec<std::ffi::OsString> = vec![
+        "matrix".into(),
+        "import".into(),
+        "--root".into(),
+        site.clone().into(),
+        site.join("public/data/matrix.csv").into(),
+        "--output".into(),
+        out.clone().into(),
+    ];
+    crate::common::run_bin(args, dir.path())
+        .exit_code(2)
+        .stderr_has("the matrix is in ")
+        .stderr_has("dataset.yaml: --output can only replace that file");
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
 fn the_platform_example_builds_clean_with_its_four_parties() {
     let dir = crate::common::TempDir::new("init-platform");
     let site = dir.path().join("handbook");
