@@ -314,19 +314,27 @@ fn an_unknown_owner_in_the_csv_is_located_and_nothing_is_written() {
     );
 }
 
-#[test]
-fn an_import_written_beside_the_file_holding_the_matrix_is_refused() {
-    let dir = crate::common::TempDir::new("init-platform-import");
-    let site = dir.path().join("handbook");
+/// `init --example platform` into `dir/handbook`, then `build` it: the site's folder and
+/// the build's run.
+fn platform_example(dir: &Path) -> (std::path::PathBuf, crate::common::Run) {
+    let site = dir.join("handbook");
     let args: Vec<std::ffi::OsString> = vec![
         "init".into(),
         site.clone().into(),
         "--example".into(),
         "platform".into(),
     ];
-    crate::common::run_bin(args, dir.path()).succeeds();
+    crate::common::run_bin(args, dir).succeeds();
     let args: Vec<std::ffi::OsString> = vec!["build".into(), "--root".into(), site.clone().into()];
-    crate::common::run_bin(args, dir.path()).succeeds();
+    let build = crate::common::run_bin(args, dir);
+    (site, build)
+}
+
+#[test]
+fn an_import_written_beside_the_file_holding_the_matrix_is_refused() {
+    let dir = crate::common::TempDir::new("init-platform-import");
+    let (site, build) = platform_example(dir.path());
+    build.succeeds();
     let out = site.join("content/data/matrix.yaml");
     let args: Vec<std::ffi::OsString> = vec![
         "matrix".into(),
@@ -347,16 +355,8 @@ fn an_import_written_beside_the_file_holding_the_matrix_is_refused() {
 #[test]
 fn the_platform_example_builds_clean_with_its_four_parties() {
     let dir = crate::common::TempDir::new("init-platform");
-    let site = dir.path().join("handbook");
-    let args: Vec<std::ffi::OsString> = vec![
-        "init".into(),
-        site.clone().into(),
-        "--example".into(),
-        "platform".into(),
-    ];
-    crate::common::run_bin(args, dir.path()).succeeds();
-    let args: Vec<std::ffi::OsString> = vec!["build".into(), "--root".into(), site.clone().into()];
-    crate::common::run_bin(args, dir.path()).succeeds().clean();
+    let (site, build) = platform_example(dir.path());
+    build.succeeds().clean();
     let matrix = std::fs::read_to_string(site.join("public/matrix/index.html")).unwrap();
     for party in ["Cloud provider", "Platform team", "Product teams", "Shared"] {
         assert!(

@@ -149,20 +149,7 @@ pub(crate) fn doc_shard(n: usize, docs: Vec<serde_json::Value>) -> Shard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::search::extract::Section;
-
-    fn page(title: &str, heading: &str, text: &str) -> PageDoc {
-        PageDoc {
-            title: title.into(),
-            kind: "articles".into(),
-            sections: vec![Section {
-                id: "s".into(),
-                heading: heading.into(),
-                text: text.into(),
-            }],
-            code: String::new(),
-        }
-    }
+    use crate::site::search::terms::page;
 
     /// The shards of pages `order` (indexes into `docs`), merged from scratch.
     fn merged_shards(docs: &[DocTerms], order: &[usize], extra: serde_json::Value) -> Vec<Shard> {

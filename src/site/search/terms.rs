@@ -195,23 +195,24 @@ fn offset(text: &str) -> u32 {
     u32::try_from(text.len()).expect("a page's terms fit in 4 GiB")
 }
 
+/// A page with a title and one section, for tests of the index.
+#[cfg(test)]
+pub(super) fn page(title: &str, heading: &str, text: &str) -> PageDoc {
+    PageDoc {
+        title: title.into(),
+        kind: "articles".into(),
+        sections: vec![super::extract::Section {
+            id: "s".into(),
+            heading: heading.into(),
+            text: text.into(),
+        }],
+        code: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::search::extract::Section;
-
-    fn page(title: &str, heading: &str, text: &str) -> PageDoc {
-        PageDoc {
-            title: title.into(),
-            kind: "articles".into(),
-            sections: vec![Section {
-                id: "s".into(),
-                heading: heading.into(),
-                text: text.into(),
-            }],
-            code: String::new(),
-        }
-    }
 
     #[test]
     fn terms_record_their_fields_counts_and_written_forms() {
