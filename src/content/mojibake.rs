@@ -157,6 +157,20 @@ impl RunScan {
     }
 }
 
+/// True when two characters in a row could come from bytes 0x80..=0xFF: mojibake needs a
+/// lead byte and a second byte, so text with only lone ones (an em dash, a curly quote,
+/// `café`) is clean without the full scan.
+fn has_damaged_pair(input: &str) -> bool {
+    let mut previous = false;
+    input.chars().any(|c| {
+        // Every damaged character is outside ASCII: ASCII skips the table lookup.
+        let damaged = !c.is_ascii() && damaged_byte(c).is_some();
+        let pair = previous && damaged;
+        previous = damaged;
+        pair
+    })
+}
+
 /// Classifies the bytes behind one run.
 ///
 /// A sequence "looks like mojibake" once a lead byte is followed by a byte
@@ -223,7 +237,7 @@ fn redamages_to(repaired: &str, input: &str, decode: fn(u8) -> char) -> bool {
 /// The reported offset is that of the first sequence that looks like
 /// mojibake. Runs in linear time.
 pub(crate) fn repair(input: &str) -> Repair {
-    if !input.chars().any(|c| damaged_byte(c).is_some()) {
+    if !has_damaged_pair(input) {
         return Repair::Clean;
     }
 
@@ -322,6 +336,16 @@ mod tests {
         }
         let specials = CP1252_HIGH.iter().filter(|c| u32::from(**c) > 0xFF).count();
         assert_eq!(specials, 27);
+    }
+
+    #[test]
+    fn only_adjacent_damaged_characters_need_the_full_scan() {
+        for clean in ["Ship it — done", "“a” b", "café", "× ©"] {
+            assert!(!has_damaged_pair(clean), "{clean:?}");
+        }
+        for pair in ["Ã©", "â€™", "x Â£5"] {
+            assert!(has_damaged_pair(pair), "{pair:?}");
+        }
     }
 
     #[test]

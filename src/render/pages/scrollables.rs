@@ -70,28 +70,24 @@ enum Block {
     Figure,
 }
 
-/// The next `<pre` tag, bare `<table>` or diagram figure at or after `from`.
+/// The next `<pre` tag, bare `<table>` or diagram figure at or after `from`: one pass over
+/// the tags from there (searching for each kind separately rescanned the rest of the page
+/// for every block found).
 fn next_block(html: &str, from: usize) -> Option<(usize, Block)> {
-    let pre = find_tag(html, from, "<pre").map(|p| (p, Block::Focusable));
-    let table = html[from..]
-        .find("<table>")
-        .map(|p| (from + p, Block::Focusable));
-    let figure = html[from..]
-        .find("<figure class=\"diagram")
-        .map(|p| (from + p, Block::Figure));
-    [pre, table, figure]
-        .into_iter()
-        .flatten()
-        .min_by_key(|(p, _)| *p)
-}
-
-/// The offset of an opening tag `name` (followed by a space or `>`).
-fn find_tag(html: &str, mut from: usize, name: &str) -> Option<usize> {
-    while let Some(p) = html[from..].find(name).map(|p| from + p) {
-        if matches!(html.as_bytes().get(p + name.len()), Some(b' ' | b'>')) {
-            return Some(p);
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(p) = html[at..].find('<').map(|p| at + p) {
+        let tag = &html[p..];
+        if tag.starts_with("<pre") && matches!(bytes.get(p + 4), Some(b' ' | b'>')) {
+            return Some((p, Block::Focusable));
         }
-        from = p + name.len();
+        if tag.starts_with("<table>") {
+            return Some((p, Block::Focusable));
+        }
+        if tag.starts_with("<figure class=\"diagram") {
+            return Some((p, Block::Figure));
+        }
+        at = p + 1;
     }
     None
 }

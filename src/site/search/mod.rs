@@ -70,14 +70,20 @@ pub(crate) fn files(
         index::shards(&merged, extra)
     } else {
         let mut merged = merged::Builder::default();
+        let mut counted: Vec<Arc<DocTerms>> = Vec::new();
+        // Each chunk is merged (on one thread) while the next one is counted.
         for chunk in indexed.chunks(TERMS_AT_ONCE) {
-            let terms: Vec<Arc<DocTerms>> = (chunk.par_iter())
-                .map(|(page, doc)| page_terms(page, doc, &entities, cache))
-                .collect();
-            for t in &terms {
-                merged.add(t);
-            }
+            let merging = std::mem::take(&mut counted);
+            (counted, ()) = rayon::join(
+                || {
+                    (chunk.par_iter())
+                        .map(|(page, doc)| page_terms(page, doc, &entities, cache))
+                        .collect()
+                },
+                || merging.iter().for_each(|t| merged.add(t)),
+            );
         }
+        counted.iter().for_each(|t| merged.add(t));
         index::shards(&merged.finish(), extra)
     };
     if let Some(json) = answers {

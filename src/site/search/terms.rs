@@ -7,7 +7,6 @@ use super::extract::PageDoc;
 use super::tokens;
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
-use std::collections::hash_map::Entry;
 
 /// Where a term occurs in a page: the bits of a posting's weight, above the term count.
 pub(crate) const TITLE: u8 = 8;
@@ -114,27 +113,25 @@ impl Counter {
     /// Counts the indexed words of `text` in `field`; a word seen before in this page is
     /// not stemmed again.
     fn add(&mut self, text: &str, field: u8) {
-        for word in tokens::words(text) {
-            if tokens::is_stop_word(&word) {
-                continue;
+        let Self { stems, words } = self;
+        tokens::each_word(text, |word| {
+            if tokens::is_stop_word(word) {
+                return;
             }
-            let stem: &str = match self.words.entry(word) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(new) => {
-                    let stem = tokens::stem(new.key());
-                    new.insert(stem)
-                }
-            };
-            match self.stems.get_mut(stem) {
+            if !words.contains_key(word) {
+                words.insert(word.to_string(), tokens::stem(word));
+            }
+            let stem = words[word].as_str();
+            match stems.get_mut(stem) {
                 Some(entry) => {
                     entry.0 |= field;
                     entry.1 += 1;
                 }
                 None => {
-                    self.stems.insert(stem.to_string(), (field, 1));
+                    stems.insert(stem.to_string(), (field, 1));
                 }
             }
-        }
+        });
     }
 
     fn finish(self) -> DocTerms {

@@ -37,20 +37,45 @@ pub(crate) fn is_stop_word(word: &str) -> bool {
 /// The lower-case words of `text`, in order: runs of letters and digits (`s3`, `ec2`), with
 /// apostrophes inside a word dropped (`AWS's` → `awss` would be wrong, so the `'s` goes).
 pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    raw_words(text).filter_map(|w| {
+        let mut word = String::new();
+        lower_case(w, &mut word).then_some(word)
+    })
+}
+
+/// Calls `f` with each word of `text` as [`words`] gives it, through one reused buffer.
+pub(crate) fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    for w in raw_words(text) {
+        if lower_case(w, &mut word) {
+            f(&word);
+        }
+    }
+}
+
+/// The runs of letters, digits and apostrophes of `text`, without apostrophes at their ends
+/// or a possessive `'s`.
+fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .map(|w| {
             let w = w.trim_matches(['\'', '’']);
-            let w = w
-                .strip_suffix("'s")
+            (w.strip_suffix("'s"))
                 .or_else(|| w.strip_suffix("’s"))
-                .unwrap_or(w);
-            if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                w.to_ascii_lowercase()
-            } else {
-                w.to_lowercase().replace(['\'', '’'], "")
-            }
+                .unwrap_or(w)
         })
-        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
+}
+
+/// Puts the indexed form of the raw word `w` in `out`: lower case, apostrophes dropped;
+/// false when nothing is left or it is too long to index.
+fn lower_case(w: &str, out: &mut String) -> bool {
+    out.clear();
+    if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        out.push_str(w);
+        out.make_ascii_lowercase();
+    } else {
+        out.push_str(&w.to_lowercase().replace(['\'', '’'], ""));
+    }
+    !out.is_empty() && out.chars().count() <= MAX_WORD
 }
 
 /// Words whose stems each thread remembers (pages share most of their words).
