@@ -118,17 +118,12 @@ impl Counter {
             if tokens::is_stop_word(word) {
                 return;
             }
-            if !words.contains_key(word) {
-                words.insert(word.to_string(), tokens::stem(word));
-            }
-            let stem = words[word].as_str();
-            match stems.get_mut(stem) {
-                Some(entry) => {
-                    entry.0 |= field;
-                    entry.1 += 1;
-                }
+            match words.get(word) {
+                Some(stem) => count(stems, stem, field),
                 None => {
-                    stems.insert(stem.to_string(), (field, 1));
+                    let stem = tokens::stem(word);
+                    count(stems, &stem, field);
+                    words.insert(word.to_string(), stem);
                 }
             }
         });
@@ -151,16 +146,16 @@ impl Counter {
                 }
             })
             .collect();
+        let stem_index: FxHashMap<&str, u32> = (stems.iter().zip(0..))
+            .map(|((stem, _), i)| (stem.as_str(), i))
+            .collect();
         let word_entries = words
             .iter()
             .map(|(word, stem)| {
                 text.push_str(word);
-                let stem = stems
-                    .binary_search_by(|(s, _)| s.as_str().cmp(stem))
-                    .expect("every form's stem is counted");
                 WordEntry {
                     end: offset(&text),
-                    stem: stem as u32,
+                    stem: stem_index[stem.as_str()],
                 }
             })
             .collect();
@@ -168,6 +163,19 @@ impl Counter {
             text: text.into_boxed_str(),
             stems: stem_entries,
             words: word_entries,
+        }
+    }
+}
+
+/// Counts one occurrence of `stem` in `field`.
+fn count(stems: &mut FxHashMap<String, (u8, u32)>, stem: &str, field: u8) {
+    match stems.get_mut(stem) {
+        Some(entry) => {
+            entry.0 |= field;
+            entry.1 += 1;
+        }
+        None => {
+            stems.insert(stem.to_string(), (field, 1));
         }
     }
 }

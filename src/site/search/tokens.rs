@@ -54,15 +54,29 @@ pub(crate) fn each_word(text: &str, mut f: impl FnMut(&str)) {
 }
 
 /// The runs of letters, digits and apostrophes of `text`, without apostrophes at their ends
-/// or a possessive `'s`.
+/// or a possessive `'s`. ASCII is classified a byte at a time; other characters decoded.
 fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .map(|w| {
-            let w = w.trim_matches(['\'', '’']);
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + text[at..].find(is_word_char)?;
+        let end = (text[start..].find(|c| !is_word_char(c))).map_or(text.len(), |n| start + n);
+        at = end;
+        let w = text[start..end].trim_matches(['\'', '’']);
+        Some(
             (w.strip_suffix("'s"))
                 .or_else(|| w.strip_suffix("’s"))
-                .unwrap_or(w)
-        })
+                .unwrap_or(w),
+        )
+    })
+}
+
+/// True for a character that can be part of a word: a letter, a digit or an apostrophe.
+fn is_word_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '\'' => true,
+        '\0'..='\x7f' => false,
+        _ => c == '’' || c.is_alphanumeric(),
+    }
 }
 
 /// Puts the indexed form of the raw word `w` in `out`: lower case, apostrophes dropped;
@@ -75,7 +89,7 @@ fn lower_case(w: &str, out: &mut String) -> bool {
     } else {
         out.push_str(&w.to_lowercase().replace(['\'', '’'], ""));
     }
-    !out.is_empty() && out.chars().count() <= MAX_WORD
+    !out.is_empty() && (out.len() <= MAX_WORD || out.chars().count() <= MAX_WORD)
 }
 
 /// Words whose stems each thread remembers (pages share most of their words).
@@ -128,6 +142,36 @@ mod tests {
             got,
             ["aws", "s3", "bucket", "policy", "ec2", "dont", "überblick"]
         );
+    }
+
+    #[test]
+    fn words_are_the_runs_a_split_on_non_word_characters_gives() {
+        for text in [
+            "",
+            "'",
+            "’s",
+            "a'b'c",
+            "it’s O'Brien's",
+            "x--y__z",
+            "ÉTÉ naïve 東京 Δ1",
+            "tab\tnew\nline",
+            "'quoted' ’curly’ s3://bucket/key?x=1",
+            "ΣΑΣ ς",
+        ] {
+            let direct: Vec<String> = words(text).collect();
+            let reference: Vec<String> = (text
+                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')))
+            .filter_map(|w| {
+                let w = w.trim_matches(['\'', '’']);
+                let w = (w.strip_suffix("'s"))
+                    .or_else(|| w.strip_suffix("’s"))
+                    .unwrap_or(w);
+                let mut out = String::new();
+                lower_case(w, &mut out).then_some(out)
+            })
+            .collect();
+            assert_eq!(direct, reference, "{text:?}");
+        }
     }
 
     #[test]
