@@ -190,6 +190,34 @@ fn scan_run(bytes: &[u8]) -> RunScan {
     scan
 }
 
+/// Whether two adjacent characters of `input` map back to a UTF-8 lead byte and a valid
+/// second byte for it: without such a pair no run holds a sequence, so the text is clean.
+/// ASCII (most of any text) is skipped sixteen bytes at a time.
+fn may_hold_sequence(input: &str) -> bool {
+    let bytes = input.as_bytes();
+    let (mut i, mut lead) = (0, None);
+    while i < bytes.len() {
+        if bytes.get(i..i + 16).is_some_and(<[u8]>::is_ascii) {
+            (i, lead) = (i + 16, None);
+            continue;
+        }
+        if bytes[i].is_ascii() {
+            (i, lead) = (i + 1, None);
+            continue;
+        }
+        let c = input[i..].chars().next().expect("a character starts here");
+        let byte = damaged_byte(c);
+        if let (Some(l), Some(b)) = (lead, byte) {
+            if second_byte_ok(l, b) {
+                return true;
+            }
+        }
+        lead = byte.filter(|&b| sequence_len(b) > 0);
+        i += c.len_utf8();
+    }
+    false
+}
+
 /// Whether damaging `repaired` (UTF-8 bytes decoded one by one with
 /// `decode`) gives back exactly `input`. Streams; does not allocate.
 fn redamages_to(repaired: &str, input: &str, decode: fn(u8) -> char) -> bool {
@@ -223,7 +251,7 @@ fn redamages_to(repaired: &str, input: &str, decode: fn(u8) -> char) -> bool {
 /// The reported offset is that of the first sequence that looks like
 /// mojibake. Runs in linear time.
 pub(crate) fn repair(input: &str) -> Repair {
-    if !input.chars().any(|c| damaged_byte(c).is_some()) {
+    if !may_hold_sequence(input) {
         return Repair::Clean;
     }
 
