@@ -6,8 +6,9 @@
 # For each size: generate (or reuse) a synthetic corpus in $SRM_BENCH_DIR/<n> with
 # bench/gen_corpus.py, run `srm-docs check` once (must report 0 errors), then $RUNS cold
 # builds (fresh --output dir, no .srm-cache) measured with GNU time (wall, user+sys CPU,
-# peak RSS); if `srm-docs build --help` offers --cache-dir, also one priming build and $RUNS
-# warm builds that keep the cache. Prints a Markdown table and the machine description.
+# peak RSS); if `srm-docs build --help` offers --cache-dir, also one priming build, $RUNS
+# warm builds that keep the cache and the output folder, and $RUNS such builds with one
+# article changed before each. Prints a Markdown table and the machine description.
 #
 # Environment: RUNS (default 5), SRM_BENCH_DIR (default /tmp/srm-bench), SEED (default 42),
 #              CHECK=0 to skip the `check` pass, KEEP_OUTPUT=1 to keep the last output dir,
@@ -128,19 +129,21 @@ cleanup_outputs() {
 RESULTS=$(mktemp)     # lines: size mode wall cpu rss_kib pages busy%_before other%_during
 FAILURES=$(mktemp)
 KILLED=$(mktemp)
-trap 'rm -f "$RESULTS" "$FAILURES" "$KILLED"; cleanup_outputs' EXIT
+EDITED=   # the article the warm-edit runs change, restored on exit
+trap 'rm -f "$RESULTS" "$FAILURES" "$KILLED"; [ -z "$EDITED" ] || cp "$WORK/edited.md.orig" "$EDITED"; cleanup_outputs' EXIT
 
 # run_series SIZE MODE COUNT [extra build args...]; FIRST (default 1) numbers the first run.
 run_series() {
     local n=$1 mode=$2 count=$3; shift 3
     local i out tf ef pages wall user sys rss cpu busy other attempt
     for i in $(seq "${FIRST:-1}" $(( ${FIRST:-1} + count - 1 ))); do
-        out="$WORK/out/$n-$mode-$i"
+        out="${SAME_OUT:-$WORK/out/$n-$mode-$i}"
+        if [ -n "${EDIT:-}" ]; then printf '\nEdited for warm run %s.\n' "$i" >>"$EDIT"; fi
         mkdir -p "$WORK/out"
         tf="$WORK/out/time.txt"; ef="$WORK/out/stderr-$n-$mode-$i.txt"
         local rc=0
         for attempt in 1 2 3; do
-            rm -rf "$out"
+            [ -n "${SAME_OUT:-}" ] || rm -rf "$out"
             if [ "$mode" = cold ]; then rm -rf "$CORPUS/.srm-cache" "$(dirname "$out")/.srm-cache"; fi
             busy=$(wait_quiet)
             rc=0
@@ -241,10 +244,19 @@ for n in "${SIZES[@]}"; do
     if [ $HAS_CACHE = 1 ]; then
         cache="$WORK/cache-$n"
         rm -rf "$cache"
+        # Warm builds rebuild into the same output folder, as a user's rebuild does.
+        export SAME_OUT="$WORK/out/$n-warm"
         log "priming build with --cache-dir $cache (not counted)"
-        run_series "$n" prime 1 --cache-dir "$cache" || continue
-        log "$RUNS warm builds of $n articles (cache kept)"
-        run_series "$n" warm "$RUNS" --cache-dir "$cache" || continue
+        run_series "$n" prime 1 --cache-dir "$cache" || { unset SAME_OUT; continue; }
+        log "$RUNS warm builds of $n articles (cache and output kept)"
+        run_series "$n" warm "$RUNS" --cache-dir "$cache" || { unset SAME_OUT; continue; }
+        # One article edited before each run (a paragraph appended), then restored.
+        edited=$(find "$CORPUS/content/articles" -name '*.md' | sort | head -1)
+        cp "$edited" "$WORK/edited.md.orig"; EDITED=$edited
+        log "$RUNS warm builds of $n articles with one article changed ($edited)"
+        EDIT=$edited run_series "$n" warm-edit "$RUNS" --cache-dir "$cache" || true
+        cp "$WORK/edited.md.orig" "$edited"; EDITED=
+        unset SAME_OUT
     fi
     # The caches are rebuilt by every invocation; do not leave gigabytes behind (100k: ~2 GB each).
     rm -rf "$CORPUS/.srm-cache" "$WORK/cache-$n"
@@ -264,13 +276,13 @@ echo "Machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1),
 if [ -n "${SRM_BIN:-}" ]; then built="given as SRM_BIN"; else
     built="built from commit $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$REPO" && git diff --quiet 2>/dev/null || echo ' + uncommitted changes')"; fi
 echo "Binary: $BIN ($("$BIN" --version 2>/dev/null || echo srm-docs), $built); corpus generator hash $GEN_HASH"
-echo "Cold = fresh output folder, no .srm-cache; warm = same --cache-dir kept across runs after one priming build. OS page cache not dropped. Medians of $RUNS runs."
+echo "Cold = fresh output folder, no .srm-cache; warm = same --cache-dir and output folder kept across runs after one priming build; warm-edit = the same with one article changed before each run. OS page cache not dropped. Medians of $RUNS runs."
 echo "\"Other load\" = CPU time used by other processes while srm-docs ran, as a share of all CPUs (before each run the harness waits for < ${QUIET_MAX:-15} % for up to ${QUIET_WAIT:-600} s)."
 echo
 echo "| articles | mode | runs | median wall (s) | median CPU user+sys (s) | CPU/wall | HTML pages | pages/s | median peak RSS (MiB) | min–max wall (s) | other load during runs (max %) |"
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${SIZES[@]}"; do
-    for mode in cold warm "${PEERS[@]}"; do
+    for mode in cold warm warm-edit "${PEERS[@]}"; do
         c=$(count "$n" "$mode")
         [ "$c" -gt 0 ] || continue
         wall=$(med "$n" "$mode" 3); cpu=$(med "$n" "$mode" 4); rss=$(med "$n" "$mode" 5); pages=$(med "$n" "$mode" 6)
@@ -298,6 +310,11 @@ for tool in "${PEERS[@]}"; do
         ws=$(med "$n" cold 3); wp=$(med "$n" "$tool" 3); rs=$(med "$n" cold 5); rp=$(med "$n" "$tool" 5)
         [ "$ws" != nan ] && [ "$wp" != nan ] && awk -v n="$n" -v t="$tool" -v a="$ws" -v b="$wp" -v c="$rs" -v d="$rp" \
             'BEGIN{printf "  %d articles: srm-docs/%s wall %.2f (%.2f s / %.2f s), peak memory %.2f (%.0f / %.0f MiB)\n", n, t, a/b, a, b, c/d, c/1024, d/1024}'
+        for mode in warm warm-edit; do
+            wm=$(med "$n" "$mode" 3)
+            [ "$wm" != nan ] && [ "$wp" != nan ] && awk -v n="$n" -v t="$tool" -v m="$mode" -v a="$wm" -v b="$wp" \
+                'BEGIN{printf "  %d articles: srm-docs %s / %s cold wall %.3f (%.2f s / %.2f s)\n", n, m, t, a/b, a, b}'
+        done
     done
 done
 [ ${#PEERS[@]} = 0 ] && echo "No peer measured (set ZOLA=path, install hugo)."

@@ -179,7 +179,7 @@ fn read_sources(config: &Config, term: &Term) -> Result<pipeline::Sources, Error
 struct OpenCache {
     dir: PathBuf,
     writer: Option<Writer>,
-    loaded_pages: usize,
+    loaded_entries: usize,
     damaged: bool,
 }
 
@@ -202,7 +202,9 @@ impl OpenCache {
             ));
         }
         // With a cache loaded, pages are looked up and the table is saved again if it
-        // changed; without one, each page goes to a new cache file and is not kept.
+        // changed; without one, each page goes to a new cache file and is not kept. Search
+        // terms are kept either way, to be saved with the rest.
+        engine.cache.search_terms.set_keeps(true);
         let writer = if loaded.loaded == 0 {
             Writer::create(&dir)
                 .inspect_err(|e| warn_cache_not_written(&dir, e, term))
@@ -214,7 +216,7 @@ impl OpenCache {
         OpenCache {
             dir,
             writer,
-            loaded_pages: loaded.loaded,
+            loaded_entries: loaded.loaded,
             damaged: loaded.corrupt > 0,
         }
     }
@@ -225,9 +227,10 @@ impl OpenCache {
         let written = match self.writer {
             Some(w) => w.finish(&engine.cache),
             None => {
-                let reused = engine.cache.disk_pages.as_ref().map_or(0, |d| d.used());
-                let stale =
-                    engine.cache.pages.misses() > 0 || reused != self.loaded_pages || self.damaged;
+                let c = &engine.cache;
+                let reused = c.disk.as_ref().map_or(0, |d| d.used());
+                let computed = c.pages.misses() + c.search_terms.misses() + c.extras.misses();
+                let stale = computed > 0 || reused != self.loaded_entries || self.damaged;
                 if !stale {
                     return;
                 }
@@ -240,18 +243,13 @@ impl OpenCache {
     }
 }
 
-/// Cache entries that changed on disk while the build read them were rendered again.
+/// Cache entries found damaged when the build read them (their work was done again).
 fn warn_unreadable_cache_entries(engine: &Engine, term: &Term) {
-    let unreadable = engine
-        .cache
-        .disk_pages
-        .as_ref()
-        .map_or(0, |d| d.unreadable());
+    let unreadable = engine.cache.disk.as_ref().map_or(0, |d| d.unreadable());
     if unreadable > 0 {
         term.warning(format_args!(
-            "{unreadable} build cache entr{} changed on disk during the build and {} rendered again",
+            "build cache: {unreadable} corrupt entr{} ignored (the work was done again)",
             if unreadable == 1 { "y" } else { "ies" },
-            if unreadable == 1 { "was" } else { "were" }
         ));
     }
 }

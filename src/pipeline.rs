@@ -663,8 +663,7 @@ fn generate_files(
     }
     // Each generated file is memoised by the key of what it shows.
     let memo = |key: &KeyBuilder, make: &dyn Fn() -> String| -> crate::output::Blob {
-        let make = || Arc::new(make().into_bytes());
-        engine.cache.extras.get_or(key.finish(), make)
+        engine.cache.extra_or(key.finish(), || make().into_bytes())
     };
     let themes = [&config.light_theme, &config.dark_theme];
     g.add_generated(

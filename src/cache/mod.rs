@@ -48,11 +48,6 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
         }
     }
 
-    /// True when values are stored (not a [`Memo::passthrough`]).
-    pub(crate) fn keeps(&self) -> bool {
-        self.keeps
-    }
-
     /// Turns storing on or off (see [`Memo::passthrough`]); seeded entries stay.
     pub(crate) fn set_keeps(&mut self, keeps: bool) {
         self.keeps = keeps;
@@ -177,7 +172,6 @@ pub(crate) struct PageStub {
 pub(crate) type ParsedArticle = (Option<Article>, Diagnostics);
 
 /// The caches of every stage.
-#[derive(Default)]
 pub(crate) struct BuildCache {
     /// (path, bytes) → parsed article and its diagnostics.
     pub articles: Memo<Key, Arc<ParsedArticle>>,
@@ -195,8 +189,11 @@ pub(crate) struct BuildCache {
     pub extras: Memo<Key, Arc<Vec<u8>>>,
     /// (page key, dataset names) → the page's search terms.
     pub search_terms: Memo<Key, Arc<crate::site::search::DocTerms>>,
-    /// The search index's merged postings of the last build, patched by the next.
+    /// The search index's merged postings of the last build, patched by the next (when
+    /// `patch_search`; a one-shot build merges from scratch, dropping terms once merged).
     pub search_index: std::sync::Mutex<crate::site::search::Merged>,
+    /// Whether [`BuildCache::search_index`] is kept and patched (`serve`).
+    pub patch_search: bool,
     /// Inputs of a group of pages (lists, dataset pages) → the pages it produced.
     pub groups: Memo<Key, Arc<Vec<PageStub>>>,
     /// Template sources → compiled Tera (or the template errors).
@@ -204,8 +201,28 @@ pub(crate) struct BuildCache {
         Key,
         Arc<Result<crate::render::templates::Theme, Vec<crate::diagnostics::Diagnostic>>>,
     >,
-    /// Rendered pages of the cache file `build` loaded, read on demand.
-    pub disk_pages: Option<persist::PageIndex>,
+    /// The entries of the cache file `build` loaded, read on demand.
+    pub disk: Option<persist::DiskIndex>,
+}
+
+impl Default for BuildCache {
+    fn default() -> Self {
+        BuildCache {
+            articles: Memo::default(),
+            dataset: Memo::default(),
+            markdown: Memo::default(),
+            inline: Memo::default(),
+            summaries: Memo::default(),
+            pages: Memo::default(),
+            extras: Memo::default(),
+            search_terms: Memo::default(),
+            search_index: Default::default(),
+            patch_search: true,
+            groups: Memo::default(),
+            templates: Memo::default(),
+            disk: None,
+        }
+    }
 }
 
 impl BuildCache {
@@ -217,6 +234,7 @@ impl BuildCache {
             markdown: Memo::passthrough(),
             pages: Memo::passthrough(),
             search_terms: Memo::passthrough(),
+            patch_search: false,
             ..Self::default()
         }
     }
@@ -224,14 +242,18 @@ impl BuildCache {
     /// A rendered page from this process's memo or, failing that, the loaded cache file;
     /// marks it used.
     pub(crate) fn page(&self, key: &Key) -> Option<Arc<PageArtifacts>> {
-        self.pages
-            .peek(key)
-            .or_else(|| self.disk_pages.as_ref()?.get(key).map(Arc::new))
+        self.pages.peek(key).or_else(|| {
+            let disk = self.disk.as_ref()?;
+            disk.get(persist::PAGE, key, |_: &PageArtifacts| true)
+                .map(Arc::new)
+        })
     }
 
-    /// True when a rendered page is available under `key`; marks it used.
+    /// True when a rendered page is available under `key` (one in the loaded cache file is
+    /// read to verify its checksum); marks it used.
     pub(crate) fn has_page(&self, key: &Key) -> bool {
-        self.pages.touch(key) || self.disk_pages.as_ref().is_some_and(|d| d.touch(key))
+        let on_disk = |d: &persist::DiskIndex| d.payload(persist::PAGE, key).is_some();
+        self.pages.touch(key) || self.disk.as_ref().is_some_and(on_disk)
     }
 
     /// The rendered page under `key`, or `make()` (stored when the page memo keeps values).
@@ -243,6 +265,60 @@ impl BuildCache {
         match self.page(&key) {
             Some(page) => page,
             None => self.pages.get_or(key, make),
+        }
+    }
+
+    /// A page's search terms from this process's memo, the loaded cache file, or `make()`
+    /// (stored when the terms memo keeps values).
+    pub(crate) fn terms_or(
+        &self,
+        key: Key,
+        make: impl FnOnce() -> crate::site::search::DocTerms,
+    ) -> Arc<crate::site::search::DocTerms> {
+        let valid = crate::site::search::DocTerms::is_valid;
+        if let Some(t) = self.search_terms.peek(&key) {
+            return t;
+        }
+        match self
+            .disk
+            .as_ref()
+            .and_then(|d| d.get(persist::TERMS, &key, valid))
+        {
+            Some(terms) => Arc::new(terms),
+            None => self.search_terms.get_or(key, || Arc::new(make())),
+        }
+    }
+
+    /// Marks a page's search terms used (kept by the next save) without reading them.
+    pub(crate) fn touch_terms(&self, key: &Key) {
+        if !self.search_terms.touch(key) {
+            self.disk.as_ref().map(|d| d.touch(persist::TERMS, key));
+        }
+    }
+
+    /// A generated file from this process's memo or the loaded cache file; marks it used.
+    pub(crate) fn extra(&self, key: &Key) -> Option<Arc<Vec<u8>>> {
+        let disk = || {
+            self.disk
+                .as_ref()?
+                .payload(persist::EXTRA, key)
+                .map(Arc::new)
+        };
+        self.extras.peek(key).or_else(disk)
+    }
+
+    /// A generated file from this process's memo, the loaded cache file, or `make()`.
+    pub(crate) fn extra_or(&self, key: Key, make: impl FnOnce() -> Vec<u8>) -> Arc<Vec<u8>> {
+        if let Some(bytes) = self.extras.peek(&key) {
+            return bytes;
+        }
+        match self
+            .disk
+            .as_ref()
+            .and_then(|d| d.payload(persist::EXTRA, &key))
+        {
+            Some(bytes) => Arc::new(bytes),
+            None => self.extras.get_or(key, || Arc::new(make())),
         }
     }
 

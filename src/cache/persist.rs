@@ -1,18 +1,20 @@
-//! The on-disk cache used by `build`: the rendered pages and page groups of the last build,
-//! so an unchanged input skips highlighting, Markdown and Tera. One pack file, versioned by
+//! The on-disk cache used by `build`: the rendered pages, page groups, search terms and
+//! generated files of the last build, so an unchanged input skips highlighting, Markdown,
+//! Tera, the search index's tokenising and the compression of its files. One pack file, versioned by
 //! tool version and format ([`format`]); every entry carries its own checksum, so a corrupt
 //! entry is detected and ignored (with a warning), and a foreign or damaged file is never
 //! trusted. The cache can only skip work: keys hash every input, so the output is the same
 //! as a cold build's.
 
+mod entries;
 mod format;
-mod pages;
 mod writer;
 
-pub(crate) use pages::PageIndex;
+pub(crate) use entries::DiskIndex;
+pub(crate) use format::{EXTRA, PAGE, TERMS};
 pub(crate) use writer::Writer;
 
-use super::{BuildCache, Key};
+use super::BuildCache;
 use std::collections::HashMap;
 use std::io;
 use std::path::Path;
@@ -29,16 +31,17 @@ pub(crate) struct LoadReport {
     pub rejected: Option<String>,
 }
 
-/// Opens `dir/build-cache.bin` (a missing file is simply empty): every entry's checksum
-/// is verified, page groups are loaded, and rendered pages are only located — an index
-/// of offsets in [`BuildCache::disk_pages`] reads each one when a build asks for it, so
-/// a warm build never holds the whole cache in memory.
+/// Opens `dir/build-cache.bin` (a missing file is simply empty): page groups are read,
+/// verified against their checksums and loaded; the other entries are only located — an
+/// index of offsets in [`BuildCache::disk`] reads and verifies each one when a build asks
+/// for it, so a warm build neither reads nor holds the whole cache.
 pub(crate) fn load(dir: &Path, cache: &mut BuildCache) -> LoadReport {
     let mut report = LoadReport::default();
     let Ok(file) = std::fs::File::open(dir.join(format::FILE)) else {
         return report;
     };
-    let mut r = io::BufReader::with_capacity(1 << 20, &file);
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut r = io::BufReader::with_capacity(1 << 16, &file);
     let mut offset = match format::read_header(&mut r) {
         Ok(len) => len,
         Err(why) => {
@@ -48,57 +51,53 @@ pub(crate) fn load(dir: &Path, cache: &mut BuildCache) -> LoadReport {
     };
     let mut entries = HashMap::new();
     let mut buf = Vec::new();
-    loop {
-        let head = match format::read_entry(&mut r, &mut buf) {
-            Ok(Some(head)) => head,
-            Ok(None) => break,
-            Err(_) => {
-                report.corrupt += 1;
-                break;
-            }
-        };
+    while let Ok(Some(head)) = format::read_head(&mut r) {
         let payload_at = offset + format::ENTRY_PREFIX;
-        offset = payload_at + buf.len() as u64;
-        if *blake3::hash(&buf).as_bytes() != head.sum {
-            report.corrupt += 1;
-            continue;
+        offset = payload_at.saturating_add(head.len);
+        if offset > size {
+            report.corrupt += 1; // cut short
+            break;
         }
         match head.kind {
-            format::PAGE => {
-                entries.insert(head.key, (payload_at, buf.len() as u64, head.sum));
+            format::PAGE | format::TERMS | format::EXTRA => {
+                entries.insert((head.kind, head.key), (payload_at, head.len, head.sum));
                 report.loaded += 1;
+                if r.seek_relative(head.len as i64).is_err() {
+                    break;
+                }
             }
-            format::GROUP => match format::decode_group(&buf) {
-                Some(stubs) => cache.groups.seed(head.key, Arc::new(stubs)),
-                None => report.corrupt += 1,
-            },
-            _ => report.corrupt += 1,
+            format::GROUP => {
+                if format::read_payload(&mut r, head.len, &mut buf).is_err() {
+                    report.corrupt += 1;
+                    break;
+                }
+                let sound = *blake3::hash(&buf).as_bytes() == head.sum;
+                match format::decode_group(&buf).filter(|_| sound) {
+                    Some(stubs) => cache.groups.seed(head.key, Arc::new(stubs)),
+                    None => report.corrupt += 1,
+                }
+            }
+            _ => {
+                report.corrupt += 1;
+                if r.seek_relative(head.len as i64).is_err() {
+                    break;
+                }
+            }
         }
     }
     drop(r);
     if !entries.is_empty() {
-        cache.disk_pages = Some(PageIndex::new(file, entries));
+        cache.disk = Some(DiskIndex::new(file, entries));
     }
     report
 }
 
-/// Writes the pages of the last build to `dir/build-cache.bin`, streaming entry by entry
+/// Writes what the last build used to `dir/build-cache.bin`, streaming entry by entry
 /// into a temporary file that is renamed into place when complete.
 pub(crate) fn save(dir: &Path, cache: &BuildCache) -> io::Result<()> {
     let w = Writer::create(dir)?;
     for (key, v) in cache.pages.entries() {
         w.append(&key, &v)?;
-    }
-    // Pages reused from the previous file are copied as they are, never decoded.
-    if let Some(disk) = &cache.disk_pages {
-        let reused: Vec<Key> = disk.used_keys();
-        for key in reused {
-            if cache.pages.peek(&key).is_none() {
-                if let Some(payload) = disk.payload(&key) {
-                    w.append_entry(format::PAGE, &key, &payload)?;
-                }
-            }
-        }
     }
     w.finish(cache)
 }

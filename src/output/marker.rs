@@ -2,7 +2,7 @@
 //! tool and listing every file it wrote. A later build replaces a folder only when it finds
 //! this mark (or the folder is empty), and refuses one holding files the list does not name.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -12,32 +12,102 @@ pub(crate) const MARKER: &str = ".srm-docs-output";
 /// File name of the marker inside a staging folder (what proves a leftover is ours).
 pub(crate) const STAGING_MARKER: &str = ".srm-docs-staging";
 
-/// First line of a marker; the rest lists the files, one `/`-separated path per line.
-const HEADER: &str = "srm-docs output folder, format 1";
+/// First line of a marker; the rest lists the files, one a line: each file's stamp (see
+/// [`Stamp`]; `- -` when unknown) and its `/`-separated path.
+const HEADER: &str = "srm-docs output folder, format 2";
+
+/// First line of the markers of earlier versions, which list paths only.
+const HEADER_1: &str = "srm-docs output folder, format 1";
+
+/// What a build knew of a file it left in the output: the hash and length of its bytes. A
+/// later build that would write the same bytes leaves the file alone when it still has
+/// that length and was not modified after the marker was written (nobody changed it since).
+/// The marker holds no times, so two builds of the same site write the same marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    /// BLAKE3 of the bytes.
+    pub hash: [u8; 32],
+    /// Length in bytes.
+    pub len: u64,
+}
+
+impl Stamp {
+    /// True when the regular file at `path` has this stamp's length and was last modified
+    /// no later than `marked` (the marker's modification time).
+    pub(crate) fn matches(&self, path: &Path, marked: std::time::SystemTime) -> bool {
+        std::fs::symlink_metadata(path).is_ok_and(|m| {
+            m.is_file() && m.len() == self.len && m.modified().is_ok_and(|t| t <= marked)
+        })
+    }
+}
+
+/// The files of a marker with their stamps (`None` where unknown).
+pub(crate) type Listing = BTreeMap<String, Option<Stamp>>;
 
 /// The text of a marker listing `files`.
-pub(crate) fn render(files: &BTreeSet<String>) -> String {
+pub(crate) fn render(files: &Listing) -> String {
     let mut text = format!(
-        "{HEADER}\n# Written by srm-docs {}. The next build replaces this folder whole;\n\
-         # files not listed below make it refuse to. Files written:\n",
+        "{HEADER}\n# Written by srm-docs {}. The next build replaces or updates this folder;\n\
+         # files not listed below make it refuse to. Files written (hash, length, path):\n",
         env!("CARGO_PKG_VERSION")
     );
-    for f in files {
+    for (f, stamp) in files {
+        match stamp {
+            Some(s) => {
+                let hash = blake3::Hash::from_bytes(s.hash).to_hex();
+                text.push_str(&format!("{hash} {} ", s.len));
+            }
+            None => text.push_str("- - "),
+        }
         text.push_str(f);
         text.push('\n');
     }
     text
 }
 
+/// The files a marker lists with their stamps, or `None` when `text` is not a marker.
+pub(crate) fn parse_listing(text: &str) -> Option<Listing> {
+    let mut lines = text.lines();
+    let stamped = match lines.next()? {
+        HEADER => true,
+        HEADER_1 => false,
+        _ => return None,
+    };
+    let mut files = Listing::new();
+    for line in lines.filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        if !stamped {
+            files.insert(line.to_string(), None);
+            continue;
+        }
+        let mut parts = line.splitn(3, ' ');
+        let (hash, len, path) = (parts.next()?, parts.next()?, parts.next()?);
+        let stamp = (|| {
+            Some(Stamp {
+                hash: *blake3::Hash::from_hex(hash).ok()?.as_bytes(),
+                len: len.parse().ok()?,
+            })
+        })();
+        files.insert(path.to_string(), stamp);
+    }
+    Some(files)
+}
+
 /// The files a marker lists, or `None` when `text` is not a marker.
 pub(crate) fn parse(text: &str) -> Option<BTreeSet<String>> {
-    let mut lines = text.lines();
-    (lines.next()? == HEADER).then(|| {
-        lines
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect()
-    })
+    parse_listing(text).map(|files| files.into_keys().collect())
+}
+
+/// The stamped files the marker of the folder at `dir` lists, and when the marker was
+/// written (empty, and the epoch, when there is none).
+pub(crate) fn stamps(dir: &Path) -> (BTreeMap<String, Stamp>, std::time::SystemTime) {
+    let path = dir.join(MARKER);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let files = parse_listing(&text).unwrap_or_default();
+    let stamps = (files.into_iter())
+        .filter_map(|(path, stamp)| Some((path, stamp?)))
+        .collect();
+    let marked = std::fs::metadata(&path).and_then(|m| m.modified());
+    (stamps, marked.unwrap_or(std::time::UNIX_EPOCH))
 }
 
 /// What stands at an output path before a build replaces it.
@@ -175,8 +245,21 @@ mod tests {
     #[test]
     fn a_marker_round_trips_and_other_text_is_not_one() {
         let list = files(&["index.html", "a/b/index.html"]);
-        assert_eq!(parse(&render(&list)), Some(list));
-        assert_eq!(parse("srm-docs output folder, format 2\nx\n"), None);
+        let stamp = Stamp {
+            hash: [7; 32],
+            len: 12,
+        };
+        let listing: Listing = [
+            ("index.html".to_string(), Some(stamp)),
+            ("a/b/index.html".to_string(), None),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(parse_listing(&render(&listing)), Some(listing.clone()));
+        assert_eq!(parse(&render(&listing)), Some(list.clone()));
+        let older = "srm-docs output folder, format 1\n# comment\nindex.html\na/b/index.html\n";
+        assert_eq!(parse(older), Some(list));
+        assert_eq!(parse("srm-docs output folder, format 3\nx\n"), None);
         assert_eq!(parse(""), None);
     }
 
@@ -189,7 +272,8 @@ mod tests {
         assert!(matches!(examine(&dir).unwrap(), Existing::Empty));
         std::fs::create_dir_all(dir.join("a/b")).unwrap();
         std::fs::write(dir.join("a/b/index.html"), "x").unwrap();
-        std::fs::write(dir.join(MARKER), render(&files(&["a/b/index.html"]))).unwrap();
+        let listing = [("a/b/index.html".to_string(), None)].into_iter().collect();
+        std::fs::write(dir.join(MARKER), render(&listing)).unwrap();
         assert!(matches!(examine(&dir).unwrap(), Existing::Ours(f) if f.len() == 1));
         std::fs::write(dir.join("a/CNAME"), "kb.example.com").unwrap();
         match examine(&dir).unwrap() {

@@ -8,9 +8,9 @@
 //! every file in it) or it is empty, a file at the output path is never moved, and leftovers
 //! of interrupted builds are removed only when they provably are srm-docs's staging folders.
 
-use super::marker::{self, Existing, MARKER, STAGING_MARKER};
+use super::marker::{self, Existing, Stamp, MARKER, STAGING_MARKER};
 use super::swap::{self, InPlace};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -30,6 +30,9 @@ pub(crate) enum BeginError {
 pub enum Placed {
     /// Swapped in whole (atomic exchange, or a new folder renamed into place).
     Swapped,
+    /// The previous output was srm-docs's own: only new and changed files were moved in,
+    /// and only files of the previous build that are gone were removed.
+    Updated(InPlace),
     /// The output is a mount point: updated file by file.
     InPlace(InPlace),
 }
@@ -39,11 +42,13 @@ pub(crate) struct StagedDir {
     target: PathBuf,
     staging: PathBuf,
     old: PathBuf,
-    /// The live output, to hard-link files whose bytes did not change.
-    previous: Option<PathBuf>,
     /// Files the live output's marker lists (removed by an in-place update when gone).
     previous_files: BTreeSet<String>,
-    written: Mutex<BTreeSet<String>>,
+    /// When the live output is srm-docs's own, the stamps its marker lists: only files
+    /// whose bytes differ from these are staged, and the output is updated, not swapped.
+    previous_stamps: Option<(BTreeMap<String, Stamp>, std::time::SystemTime)>,
+    /// Every file of this build (see [`swap::Written`]).
+    written: Mutex<swap::Written>,
     committed: bool,
     _lock: File,
 }
@@ -77,21 +82,21 @@ impl StagedDir {
         remove_dead_staging(parent, &format!(".{name}.staging-"));
         recover_stranded_outputs(parent, &format!(".{name}.old-"), dir, notice);
         // Under the lock, the look that counts (another build may have just finished).
-        let previous_files = match marker::examine(dir) {
-            Ok(Existing::Ours(files)) => files,
-            Ok(Existing::Foreign { listed, .. }) if force => listed,
-            _ => refuse_unless_ours(dir)?,
+        let (previous_files, previous_stamps) = match marker::examine(dir) {
+            Ok(Existing::Ours(files)) => (files, Some(marker::stamps(dir))),
+            Ok(Existing::Foreign { listed, .. }) if force => (listed, None),
+            _ => (refuse_unless_ours(dir)?, None),
         };
         std::fs::create_dir(&staging)
             .and_then(|()| std::fs::write(staging.join(STAGING_MARKER), pid.to_string()))
             .map_err(BeginError::Io)?;
         Ok(StagedDir {
             target: dir.to_path_buf(),
-            previous: dir.is_dir().then(|| dir.to_path_buf()),
             previous_files,
+            previous_stamps,
             staging,
             old,
-            written: Mutex::new(BTreeSet::new()),
+            written: Mutex::new(BTreeMap::new()),
             committed: false,
             _lock: lock,
         })
@@ -99,37 +104,36 @@ impl StagedDir {
 
     /// Writes one file (`/`-separated path relative to the site root) as a new file: a second
     /// write to the same path is an error, so nothing is ever written through a link. A file
-    /// whose bytes equal the same path in the live output is hard-linked instead: on a
-    /// rebuild most pages are unchanged, and reading to compare costs far less than writing.
+    /// whose bytes the live output already holds (same hash as its marker lists, and the
+    /// file untouched since) is not written at all.
     pub(crate) fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         if path.split('/').any(|s| matches!(s, "" | "." | "..")) || path == MARKER {
             return Err(io::Error::other(format!(
                 "`{path}` is not a plain relative path"
             )));
         }
-        if !self
-            .written
-            .lock()
-            .expect("written")
-            .insert(path.to_string())
-        {
+        let hash = *blake3::hash(bytes).as_bytes();
+        let len = bytes.len() as u64;
+        let unchanged = (self.previous_stamps.as_ref()).is_some_and(|(stamps, marked)| {
+            stamps.get(path).is_some_and(|s| {
+                s.hash == hash && s.len == len && s.matches(&self.target.join(path), *marked)
+            })
+        });
+        let mut written = self.written.lock().expect("written");
+        if written.contains_key(path) {
             return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
                 format!("two files would be written to `{path}`"),
             ));
         }
+        written.insert(path.to_string(), (hash, len, !unchanged));
+        drop(written);
+        if unchanged {
+            return Ok(());
+        }
         let target = self.staging.join(path);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir)?;
-        }
-        if let Some(old) = self.previous.as_ref().map(|p| p.join(path)) {
-            let same_len = std::fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64);
-            if same_len
-                && std::fs::read(&old).is_ok_and(|b| b == bytes)
-                && std::fs::hard_link(&old, &target).is_ok()
-            {
-                return Ok(());
-            }
         }
         use io::Write;
         std::fs::OpenOptions::new()
@@ -149,11 +153,28 @@ impl StagedDir {
     }
 
     /// Marks the staging folder as a finished output (the marker lists every file written)
-    /// and puts it in place of the output.
+    /// and puts it in place of the output: moves its files into the live output when that
+    /// is srm-docs's own ([`swap::apply`]), otherwise swaps the folders whole.
     pub(crate) fn commit(mut self) -> io::Result<Placed> {
-        let files = std::mem::take(&mut *self.written.lock().expect("written"));
+        let written = std::mem::take(&mut *self.written.lock().expect("written"));
         std::fs::remove_file(self.staging.join(STAGING_MARKER))?;
-        std::fs::write(self.staging.join(MARKER), marker::render(&files))?;
+        if let Some((stamps, _)) = &self.previous_stamps {
+            let done = swap::apply(
+                &self.staging,
+                &self.target,
+                stamps,
+                &self.previous_files,
+                &written,
+            )?;
+            let _ = std::fs::remove_dir_all(&self.staging);
+            self.committed = true;
+            return Ok(Placed::Updated(done));
+        }
+        let listing: marker::Listing = (written.iter())
+            .map(|(path, &(hash, len, _))| (path.clone(), Some(Stamp { hash, len })))
+            .collect();
+        std::fs::write(self.staging.join(MARKER), marker::render(&listing))?;
+        let files: BTreeSet<String> = written.into_keys().collect();
         let placed = self.place(&files)?;
         self.committed = true;
         Ok(placed)
@@ -371,16 +392,22 @@ mod tests {
     }
 
     #[test]
-    fn commit_replaces_the_whole_folder_and_leaves_a_marker() {
+    fn commit_updates_its_own_folder_and_leaves_a_marker() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
         let mut a = Output::default();
         a.insert("index.html", "one");
+        a.insert("same.html", "same");
         a.insert("x/stale.html", "old");
         assert_eq!(write(&a, &dir), Placed::Swapped);
         let mut b = Output::default();
         b.insert("index.html", "two");
-        assert_eq!(write(&b, &dir), Placed::Swapped);
+        b.insert("same.html", "same");
+        let done = InPlace {
+            written: 1,
+            removed: 1,
+        };
+        assert_eq!(write(&b, &dir), Placed::Updated(done));
         assert_eq!(
             std::fs::read_to_string(dir.join("index.html")).unwrap(),
             "two"
@@ -389,7 +416,7 @@ mod tests {
         let listed = marker::parse(&std::fs::read_to_string(dir.join(MARKER)).unwrap());
         assert_eq!(
             listed.unwrap().into_iter().collect::<Vec<_>>(),
-            ["index.html"]
+            ["index.html", "same.html"]
         );
         assert_eq!(names(tmp.path()), [".public.lock", "public"]);
     }
@@ -403,8 +430,7 @@ mod tests {
         write(&live, &dir);
         {
             let staged = StagedDir::begin(&dir, false, &quiet).unwrap();
-            // Hard-linked from the live output, then written again: refused, never
-            // written through the link.
+            // Already in the live output, then written again: refused.
             staged.write("index.html", b"good").unwrap();
             assert!(staged.write("index.html", b"evil").is_err());
             staged.write("articles/a/index.html", b"new").unwrap();
@@ -455,7 +481,7 @@ mod tests {
         std::fs::write(stranded.join("index.html"), "previous").unwrap();
         std::fs::write(
             stranded.join(MARKER),
-            marker::render(&["index.html".into()].into()),
+            marker::render(&[("index.html".into(), None)].into()),
         )
         .unwrap();
         let said = std::cell::RefCell::new(Vec::new());

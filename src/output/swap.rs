@@ -1,9 +1,11 @@
-//! Putting a finished staging folder in place of the live output: an atomic exchange of the
-//! two folders where the system has one (Linux `renameat2(RENAME_EXCHANGE)`), two renames
-//! elsewhere, and an in-place update driven by the manifests when the output is a mount
-//! point (which cannot be renamed).
+//! Putting a finished staging folder in place of the live output: when the live output is
+//! srm-docs's own, its new and changed files are moved in and its stale files removed
+//! ([`apply`]); otherwise an atomic exchange of the two folders where the system has one
+//! (Linux `renameat2(RENAME_EXCHANGE)`), two renames elsewhere, and an in-place update
+//! driven by the manifests when the output is a mount point (which cannot be renamed).
 
-use std::collections::BTreeSet;
+use super::marker::{self, Listing, Stamp};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::Path;
 
@@ -116,6 +118,85 @@ pub(crate) fn update_in_place(
     Ok(done)
 }
 
+/// Every file of a build: its hash and length, and whether it was staged (`false`: the
+/// live output already holds these bytes).
+pub(crate) type Written = BTreeMap<String, ([u8; 32], u64, bool)>;
+
+/// Updates srm-docs's own live output `target` to this build's files: `written` maps each
+/// file to its hash, length and whether it was staged (new or changed bytes, in `staging`)
+/// or is already in place. Stale files (listed by the previous marker, `old`, and not
+/// written now) are removed, staged files are moved in (copied where the staging folder is
+/// on another file system), and the marker is rewritten when its listing changed. While
+/// files move, the marker lists both builds' files, so an interrupted update leaves a folder
+/// the next build still recognises as its own.
+pub(crate) fn apply(
+    staging: &Path,
+    target: &Path,
+    stamps: &BTreeMap<String, Stamp>,
+    old: &BTreeSet<String>,
+    written: &Written,
+) -> io::Result<InPlace> {
+    let mut done = InPlace::default();
+    let stamp = |&(hash, len, _): &([u8; 32], u64, bool)| Stamp { hash, len };
+    let stale: Vec<&String> = old.iter().filter(|f| !written.contains_key(*f)).collect();
+    let staged = written.iter().filter(|(_, w)| w.2).count();
+    if staged > 0 || !stale.is_empty() {
+        // Files being replaced are listed without a stamp: rewritten by the next build.
+        let kept = |f: &String| written.get(f).filter(|w| !w.2).map(stamp);
+        let both: Listing = (old.iter().chain(written.keys()))
+            .map(|f| (f.clone(), kept(f)))
+            .collect();
+        place_marker(staging, target, &both)?;
+    }
+    for file in &stale {
+        match std::fs::remove_file(target.join(file)) {
+            Ok(()) => done.removed += 1,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    remove_emptied_folders(target, stale.into_iter());
+    for (path, _) in written.iter().filter(|(_, w)| w.2) {
+        move_in(&staging.join(path), &target.join(path))?;
+        done.written += 1;
+    }
+    let listing: Listing = (written.iter())
+        .map(|(f, w)| (f.clone(), Some(stamp(w))))
+        .collect();
+    let before: Listing = stamps.iter().map(|(f, s)| (f.clone(), Some(*s))).collect();
+    if done != InPlace::default() || listing != before {
+        place_marker(staging, target, &listing)?;
+    }
+    Ok(done)
+}
+
+/// Moves a staged file to its place in the live output, replacing what is there; copies it
+/// (under a temporary name beside its place, then renamed) across file systems.
+fn move_in(staged: &Path, live: &Path) -> io::Result<()> {
+    if let Some(dir) = live.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    match std::fs::rename(staged, live) {
+        Err(e) if needs_in_place(&e) => {
+            let name = live.file_name().unwrap_or_default().to_string_lossy();
+            let tmp = live.with_file_name(format!(".{name}.srm-tmp-{}", std::process::id()));
+            std::fs::copy(staged, &tmp)
+                .and_then(|_| std::fs::rename(&tmp, live))
+                .inspect_err(|_| {
+                    let _ = std::fs::remove_file(&tmp);
+                })
+        }
+        other => other,
+    }
+}
+
+/// Writes the marker listing `files` into `staging` and moves it into the live output.
+fn place_marker(staging: &Path, target: &Path, files: &Listing) -> io::Result<()> {
+    let staged = staging.join(marker::MARKER);
+    std::fs::write(&staged, marker::render(files))?;
+    move_in(&staged, &target.join(marker::MARKER))
+}
+
 /// Removes the folders that held `removed` files and are now empty, deepest first.
 fn remove_emptied_folders<'a>(target: &Path, removed: impl Iterator<Item = &'a String>) {
     let mut folders = BTreeSet::new();
@@ -207,5 +288,74 @@ mod tests {
             std::fs::read_to_string(live.join("keep.txt")).unwrap(),
             "not listed"
         );
+    }
+
+    #[test]
+    fn apply_moves_in_what_changed_keeps_the_rest_and_removes_only_stale_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (staging, live) = (tmp.path().join("staging"), tmp.path().join("live"));
+        std::fs::create_dir_all(staging.join("new")).unwrap();
+        std::fs::create_dir_all(live.join("gone")).unwrap();
+        for (f, text) in [
+            ("same.html", "s"),
+            ("changed.html", "1"),
+            ("gone/x.html", "g"),
+        ] {
+            std::fs::write(live.join(f), text).unwrap();
+        }
+        std::fs::write(staging.join("changed.html"), "2").unwrap();
+        std::fs::write(staging.join("new/y.html"), "n").unwrap();
+        let hash = |t: &str| *blake3::hash(t.as_bytes()).as_bytes();
+        let same = Stamp {
+            hash: hash("s"),
+            len: 1,
+        };
+        let stamps: BTreeMap<String, Stamp> = [("same.html".to_string(), same)].into();
+        let old = set(&["same.html", "changed.html", "gone/x.html"]);
+        let written: Written = [
+            ("same.html".to_string(), (hash("s"), 1, false)),
+            ("changed.html".to_string(), (hash("2"), 1, true)),
+            ("new/y.html".to_string(), (hash("n"), 1, true)),
+        ]
+        .into();
+        let done = apply(&staging, &live, &stamps, &old, &written).unwrap();
+        assert_eq!(
+            done,
+            InPlace {
+                written: 2,
+                removed: 1
+            }
+        );
+        assert_eq!(
+            std::fs::read_to_string(live.join("changed.html")).unwrap(),
+            "2"
+        );
+        assert_eq!(
+            std::fs::read_to_string(live.join("new/y.html")).unwrap(),
+            "n"
+        );
+        assert!(!live.join("gone").exists());
+        let text = std::fs::read_to_string(live.join(marker::MARKER)).unwrap();
+        let listing = marker::parse_listing(&text).unwrap();
+        assert_eq!(listing["same.html"], Some(same));
+        assert!(listing.values().all(Option::is_some));
+        assert_eq!(listing.len(), 3);
+        // Nothing changed: nothing is written, not even the marker.
+        let before = std::fs::metadata(live.join(marker::MARKER))
+            .unwrap()
+            .modified()
+            .unwrap();
+        let (stamps, _) = marker::stamps(&live);
+        let again: Written = (stamps.iter())
+            .map(|(f, s)| (f.clone(), (s.hash, s.len, false)))
+            .collect();
+        let files: BTreeSet<String> = stamps.keys().cloned().collect();
+        let done = apply(&staging, &live, &stamps, &files, &again).unwrap();
+        assert_eq!(done, InPlace::default());
+        let after = std::fs::metadata(live.join(marker::MARKER))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(before, after);
     }
 }

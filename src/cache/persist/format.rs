@@ -2,33 +2,41 @@
 //! version tag (tool version and format number), then entries: a kind byte, the 32-byte key,
 //! the 32-byte BLAKE3 checksum of the payload, the payload's length (8 bytes, little-endian)
 //! and the payload. Pages are postcard-encoded [`PageArtifacts`](crate::cache::PageArtifacts);
-//! page groups are postcard-encoded stubs naming their template.
+//! page groups are postcard-encoded stubs naming their template; search terms are
+//! postcard-encoded [`DocTerms`](crate::site::search::DocTerms); generated files are
+//! their bytes.
 
 use crate::cache::{Key, PageStub};
 use std::io::{self, Read, Write};
 
 const MAGIC: &[u8; 8] = b"SRMCACHE";
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The cache file's name inside the cache folder.
 pub(super) const FILE: &str = "build-cache.bin";
 
 /// Entry kind: one rendered page.
-pub(super) const PAGE: u8 = b'P';
+pub(crate) const PAGE: u8 = b'P';
 /// Entry kind: the page stubs of one page group.
 pub(super) const GROUP: u8 = b'G';
+/// Entry kind: one page's search terms.
+pub(crate) const TERMS: u8 = b'T';
+/// Entry kind: one generated file (a search shard, the sitemap, a data export …).
+pub(crate) const EXTRA: u8 = b'X';
 
 /// Bytes of an entry before its payload: kind, key, checksum, length.
 pub(super) const ENTRY_PREFIX: u64 = 1 + 32 + 32 + 8;
 
 /// The head of an entry read back.
 pub(super) struct EntryHead {
-    /// [`PAGE`], [`GROUP`] or an unknown byte.
+    /// [`PAGE`], [`GROUP`], [`TERMS`], [`EXTRA`] or an unknown byte.
     pub(super) kind: u8,
     /// The entry's key.
     pub(super) key: Key,
     /// The checksum the writer recorded for the payload.
     pub(super) sum: [u8; 32],
+    /// The payload's length.
+    pub(super) len: u64,
 }
 
 /// The package version, the file format and the hash of the code that wrote the file: a
@@ -83,19 +91,40 @@ pub(super) fn write_entry(
 
 /// Reads the next entry's head, and its payload into `buf`; `Ok(None)` at the end of the
 /// file (a head cut short counts as the end).
+#[cfg(test)]
 pub(super) fn read_entry(r: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<Option<EntryHead>> {
-    let mut head = [0u8; 1 + 32 + 32];
+    let Some(head) = read_head(r)? else {
+        return Ok(None);
+    };
+    read_payload(r, head.len, buf)?;
+    Ok(Some(head))
+}
+
+/// Reads the next entry's head (up to its payload); `Ok(None)` at the end of the file (a
+/// head cut short counts as the end).
+pub(super) fn read_head(r: &mut impl Read) -> io::Result<Option<EntryHead>> {
+    let mut head = [0u8; 1 + 32 + 32 + 8];
     match r.read_exact(&mut head) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
         Err(e) => return Err(e),
     }
-    read_chunk(r, buf)?;
     Ok(Some(EntryHead {
         kind: head[0],
         key: Key::from_bytes(head[1..33].try_into().expect("32 bytes")),
-        sum: head[33..].try_into().expect("32 bytes"),
+        sum: head[33..65].try_into().expect("32 bytes"),
+        len: u64::from_le_bytes(head[65..].try_into().expect("8 bytes")),
     }))
+}
+
+/// Reads a payload of `len` bytes into `buf` (refusing absurd lengths).
+pub(super) fn read_payload(r: &mut impl Read, len: u64, buf: &mut Vec<u8>) -> io::Result<()> {
+    if len > 1 << 32 {
+        return Err(io::Error::other("chunk too large"));
+    }
+    buf.clear();
+    buf.resize(len as usize, 0);
+    r.read_exact(buf)
 }
 
 /// Reads a length-prefixed chunk into `buf` (refusing absurd lengths).

@@ -3,6 +3,7 @@
 
 use super::format::{self, FILE};
 use crate::cache::{BuildCache, Key, PageArtifacts};
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -54,12 +55,43 @@ impl Writer {
         written
     }
 
-    /// Appends the page groups of `cache` (which list and dataset pages a build made
-    /// from which inputs, so a warm build skips their contexts), flushes the file and
-    /// puts it in place of the previous cache.
+    /// Appends the page groups, search terms and generated files of `cache` (groups say
+    /// which list and dataset pages a build made from which inputs, so a warm build skips
+    /// their contexts), copies the entries the build reused from the loaded file as they
+    /// are, flushes the file and puts it in place of the previous cache.
     pub(crate) fn finish(self, cache: &BuildCache) -> io::Result<()> {
+        let terms = cache.search_terms.entries();
+        let extras = cache.extras.entries();
+        // Entries reused from the previous file are copied, never decoded (pages first).
+        if let Some(disk) = &cache.disk {
+            let mut fresh: HashSet<(u8, Key)> = HashSet::new();
+            fresh.extend(terms.iter().map(|(k, _)| (format::TERMS, *k)));
+            fresh.extend(extras.iter().map(|(k, _)| (format::EXTRA, *k)));
+            fresh.extend(
+                cache
+                    .pages
+                    .entries()
+                    .into_iter()
+                    .map(|(k, _)| (format::PAGE, k)),
+            );
+            let mut reused = disk.used_entries();
+            reused.retain(|id| !fresh.contains(id));
+            reused.sort_by_key(|&(kind, _)| kind != format::PAGE);
+            for (kind, key) in reused {
+                if let Some(payload) = disk.payload(kind, &key) {
+                    self.append_entry(kind, &key, &payload)?;
+                }
+            }
+        }
         for (key, stubs) in cache.groups.entries() {
             self.append_entry(format::GROUP, &key, &format::encode_group(&stubs)?)?;
+        }
+        for (key, terms) in terms {
+            let payload = postcard::to_stdvec(&*terms).map_err(io::Error::other)?;
+            self.append_entry(format::TERMS, &key, &payload)?;
+        }
+        for (key, bytes) in extras {
+            self.append_entry(format::EXTRA, &key, &bytes)?;
         }
         let w = self
             .out

@@ -5,8 +5,8 @@
 //! root are zlib-compressed and base64-encoded.
 //!
 //! Per page ([`extract`]): the title, the headings with their ids and the text of `<main>`,
-//! kept with the cached page. Per page version ([`terms::DocTerms`], memoised by page key
-//! in `serve`): the stems ([`tokens`]) and where they occur. Per build: the merge
+//! kept with the cached page. Per page version ([`terms::DocTerms`], memoised by page key,
+//! kept in `build`'s cache file): the stems ([`tokens`]) and where they occur. Per build: the merge
 //! ([`merged`]: patched in `serve`, from scratch in a one-shot build, which drops each
 //! page's terms once merged) into vocabulary, posting and document shards ([`index`]) and
 //! the "who is responsible?" table ([`answers`]); each file is re-encoded only when its
@@ -23,7 +23,7 @@ pub(crate) use extract::{page_doc, PageDoc};
 pub(crate) use index::DocTerms;
 pub(crate) use merged::Merged;
 
-use crate::cache::{BuildCache, KeyBuilder};
+use crate::cache::{BuildCache, Key, KeyBuilder};
 use crate::dataset::Kind;
 use crate::output::Blob;
 use crate::render::pages::RenderedPage;
@@ -42,12 +42,73 @@ pub(crate) const FOLDER: &str = "search";
 /// drops them.
 const TERMS_AT_ONCE: usize = 256;
 
-/// Every file of the search index: (output path, bytes).
+/// Every file of the search index: (output path, bytes). A one-shot build whose pages,
+/// dataset and settings are those of the cached previous build takes its files from the
+/// cache as they are, without reading any page's terms.
 pub(crate) fn files(
     site: &Site<'_>,
     pages: &[RenderedPage],
     cache: &BuildCache,
 ) -> Vec<(String, Blob)> {
+    if cache.patch_search {
+        return made_files(site, pages, cache)
+            .into_iter()
+            .map(|(p, _, b)| (p, b))
+            .collect();
+    }
+    let set_key = inputs_key(site, pages);
+    if let Some(files) = cached_files(&set_key, cache) {
+        // The pages' terms stay cached for the build after the next edit.
+        let entities = entity_names(site);
+        for p in pages
+            .iter()
+            .filter(|p| p.in_sitemap && p.artifacts.search.is_some())
+        {
+            cache.touch_terms(&terms_key(p, &entities));
+        }
+        return files;
+    }
+    let files = made_files(site, pages, cache);
+    let listing: Vec<(&str, [u8; 32])> = files
+        .iter()
+        .map(|(p, k, _)| (p.as_str(), *k.as_bytes()))
+        .collect();
+    if let Ok(bytes) = postcard::to_stdvec(&listing) {
+        cache.extra_or(set_key, || bytes);
+    }
+    files.into_iter().map(|(p, _, b)| (p, b)).collect()
+}
+
+/// Everything the search files show: each page's key, path, URL and whether it is listed,
+/// the dataset and the settings (which shape URLs).
+fn inputs_key(site: &Site<'_>, pages: &[RenderedPage]) -> Key {
+    let mut key = KeyBuilder::new("search files");
+    key.key(&site.data_key).str(&format!("{:?}", site.config));
+    for p in pages {
+        key.key(&p.key)
+            .str(&p.path)
+            .str(&p.url)
+            .u64(u64::from(p.in_sitemap));
+    }
+    key.finish()
+}
+
+/// The files listed under `set_key` by an earlier build, when every one is still cached.
+fn cached_files(set_key: &Key, cache: &BuildCache) -> Option<Vec<(String, Blob)>> {
+    let listing = cache.extra(set_key)?;
+    let listing: Vec<(String, [u8; 32])> = postcard::from_bytes(&listing).ok()?;
+    (listing.into_iter())
+        .map(|(path, key)| Some((path, cache.extra(&Key::from_bytes(key))? as Blob)))
+        .collect()
+}
+
+/// Every file of the search index, made from the pages' terms: (output path, cache key,
+/// bytes).
+fn made_files(
+    site: &Site<'_>,
+    pages: &[RenderedPage],
+    cache: &BuildCache,
+) -> Vec<(String, Key, Blob)> {
     let entities = entity_names(site);
     let indexed: Vec<(&RenderedPage, &PageDoc)> = pages
         .iter()
@@ -61,7 +122,7 @@ pub(crate) fn files(
         "docs_per_file": index::DOCS_PER_FILE,
         "stop": tokens::STOP_WORDS,
     });
-    let mut shards = if cache.search_terms.keeps() {
+    let mut shards = if cache.patch_search {
         let terms: Vec<Arc<DocTerms>> = (indexed.par_iter())
             .map(|(page, doc)| page_terms(page, doc, &entities, cache))
             .collect();
@@ -92,7 +153,7 @@ pub(crate) fn files(
             json,
         });
     }
-    let mut files: Vec<(String, Blob)> = shards.par_iter().map(|s| encoded(s, cache)).collect();
+    let mut files: Vec<_> = shards.par_iter().map(|s| encoded(s, cache)).collect();
     files.extend(doc_files(site, &indexed, cache));
     files
 }
@@ -107,25 +168,28 @@ fn page_terms(
     let names = entities
         .get(page.path.as_str())
         .map_or(&[][..], Vec::as_slice);
-    let mut key = KeyBuilder::new("search terms");
-    key.key(&page.key);
-    for n in names {
-        key.str(n);
-    }
-    cache
-        .search_terms
-        .get_or(key.finish(), || Arc::new(DocTerms::new(doc, names)))
+    cache.terms_or(terms_key(page, entities), || DocTerms::new(doc, names))
 }
 
-/// A shard's file: its output path and encoded bytes, re-encoded only when its payload
-/// changed.
-fn encoded(shard: &Shard, cache: &BuildCache) -> (String, Blob) {
+/// The key of a page's terms: its page key and the dataset names it stands for.
+fn terms_key(page: &RenderedPage, entities: &HashMap<String, Vec<String>>) -> Key {
+    let mut key = KeyBuilder::new("search terms");
+    key.key(&page.key);
+    for n in entities.get(page.path.as_str()).into_iter().flatten() {
+        key.str(n);
+    }
+    key.finish()
+}
+
+/// A shard's file: its output path, key and encoded bytes, re-encoded only when its
+/// payload changed.
+fn encoded(shard: &Shard, cache: &BuildCache) -> (String, Key, Blob) {
     let key = KeyBuilder::new("search shard")
         .str(&shard.name)
         .str(&shard.json)
         .finish();
-    let blob = cache.extras.get_or(key, || Arc::new(encode(shard)));
-    (format!("{FOLDER}/{}.js", shard.name), blob as Blob)
+    let blob = cache.extra_or(key, || encode(shard));
+    (format!("{FOLDER}/{}.js", shard.name), key, blob as Blob)
 }
 
 /// The document shards ([`index::DOCS_PER_FILE`] pages each), each memoised by the URLs
@@ -134,7 +198,7 @@ fn doc_files(
     site: &Site<'_>,
     indexed: &[(&RenderedPage, &PageDoc)],
     cache: &BuildCache,
-) -> Vec<(String, Blob)> {
+) -> Vec<(String, Key, Blob)> {
     let chunks: Vec<_> = indexed.chunks(index::DOCS_PER_FILE).enumerate().collect();
     chunks
         .par_iter()
@@ -147,13 +211,14 @@ fn doc_files(
             for ((page, _), url) in chunk.iter().zip(&urls) {
                 key.key(&page.key).str(url);
             }
-            let blob = cache.extras.get_or(key.finish(), || {
+            let key = key.finish();
+            let blob = cache.extra_or(key, || {
                 let docs = (chunk.iter().zip(&urls))
                     .map(|((_, doc), url)| index::doc_json(url, doc))
                     .collect();
-                Arc::new(encode(&index::doc_shard(*n, docs)))
+                encode(&index::doc_shard(*n, docs))
             });
-            (format!("{FOLDER}/d/{n}.js"), blob as Blob)
+            (format!("{FOLDER}/d/{n}.js"), key, blob as Blob)
         })
         .collect()
 }

@@ -16,7 +16,7 @@ pub(crate) const BODY: u8 = 1;
 
 /// One stem of a page: where its text ends in [`DocTerms::text`], where it occurs (field
 /// bits) and how often.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct StemEntry {
     end: u32,
     fields: u8,
@@ -24,7 +24,7 @@ struct StemEntry {
 }
 
 /// One written form of a page: where its text ends, and the index of its stem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct WordEntry {
     end: u32,
     stem: u32,
@@ -32,7 +32,7 @@ struct WordEntry {
 
 /// The terms of one page: its stems (in order) with where they occur and how often, and the
 /// written forms seen (in order) with their stems.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DocTerms {
     /// Every stem, then every written form, back to back.
     text: Box<str>,
@@ -54,6 +54,26 @@ impl DocTerms {
         }
         counter.add(&doc.code, BODY);
         counter.finish()
+    }
+
+    /// True when every offset lies on a character boundary of the text, in order, and
+    /// every word names a stem: what a value read back from a cache file must hold before
+    /// it is sliced.
+    pub(crate) fn is_valid(&self) -> bool {
+        let ends = self
+            .stems
+            .iter()
+            .map(|s| s.end)
+            .chain(self.words.iter().map(|w| w.end));
+        let mut at = 0;
+        for end in ends {
+            if end < at || !self.text.is_char_boundary(end as usize) {
+                return false;
+            }
+            at = end;
+        }
+        let stems = self.stems.len();
+        self.words.iter().all(|w| (w.stem as usize) < stems)
     }
 
     /// The stems with their field bits and counts, in stem order.
@@ -248,5 +268,24 @@ mod tests {
         let t = DocTerms::new(&page("", "", "the and of"), &[]);
         assert_eq!(t.stems().count() + t.words().count(), 0);
         assert!(!t.has_word("the"));
+    }
+
+    #[test]
+    fn terms_read_back_from_bytes_are_checked_before_use() {
+        let t = DocTerms::new(&page("Patching", "Patches", "patched"), &[]);
+        let bytes = postcard::to_stdvec(&t).unwrap();
+        let back: DocTerms = postcard::from_bytes(&bytes).unwrap();
+        assert!(back.is_valid());
+        assert_eq!(back, t);
+        let mut past_the_end = t.clone();
+        past_the_end.words = vec![WordEntry { end: 999, stem: 0 }].into();
+        assert!(!past_the_end.is_valid());
+        let mut no_such_stem = t.clone();
+        no_such_stem.words = vec![WordEntry {
+            end: t.text.len() as u32,
+            stem: 9,
+        }]
+        .into();
+        assert!(!no_such_stem.is_valid());
     }
 }
