@@ -13,6 +13,7 @@
 //! payload changed.
 
 mod answers;
+mod cut;
 mod extract;
 mod index;
 mod merged;
@@ -61,13 +62,18 @@ pub(crate) fn files(
         "docs_per_file": index::DOCS_PER_FILE,
         "stop": tokens::STOP_WORDS,
     });
-    let mut shards = if cache.search_terms.keeps() {
-        let terms: Vec<Arc<DocTerms>> = (indexed.par_iter())
-            .map(|(page, doc)| page_terms(page, doc, &entities, cache))
-            .collect();
+    let file = |name: &str, json: &str| encoded(name, json, cache);
+    let mut files = if cache.search_terms.keeps() {
         let mut merged = cache.search_index.lock().expect("search index");
+        let terms: Vec<Arc<DocTerms>> = (indexed.par_iter().enumerate())
+            .map(|(n, (page, doc))| match merged.unchanged(n, page.key) {
+                Some(same) if !entities.contains_key(page.path.as_str()) => same,
+                _ => page_terms(page, doc, &entities, cache),
+            })
+            .collect();
         merged.update(&terms);
-        index::shards(&merged, extra)
+        merged.remember_keys(indexed.iter().map(|(page, _)| page.key).collect());
+        index::shard_files(&mut merged, extra, &file)
     } else {
         let mut merged = merged::Builder::default();
         for chunk in indexed.chunks(TERMS_AT_ONCE) {
@@ -78,15 +84,14 @@ pub(crate) fn files(
                 merged.add(t);
             }
         }
-        index::shards(&merged.finish(), extra)
+        index::shard_files(&mut merged.finish(), extra, &file)
     };
     if let Some(json) = answers {
-        shards.push(Shard {
-            name: "answers".into(),
-            json,
-        });
+        files.push(("answers".into(), encoded("answers", &json, cache)));
     }
-    let mut files: Vec<(String, Blob)> = shards.par_iter().map(|s| encoded(s, cache)).collect();
+    let mut files: Vec<(String, Blob)> = (files.into_iter())
+        .map(|(name, blob)| (format!("{FOLDER}/{name}.js"), blob))
+        .collect();
     files.extend(doc_files(site, &indexed, cache));
     files
 }
@@ -111,15 +116,14 @@ fn page_terms(
         .get_or(key.finish(), || Arc::new(DocTerms::new(doc, names)))
 }
 
-/// A shard's file: its output path and encoded bytes, re-encoded only when its payload
-/// changed.
-fn encoded(shard: &Shard, cache: &BuildCache) -> (String, Blob) {
-    let key = KeyBuilder::new("search shard")
-        .str(&shard.name)
-        .str(&shard.json)
-        .finish();
-    let blob = cache.extras.get_or(key, || Arc::new(encode(shard)));
-    (format!("{FOLDER}/{}.js", shard.name), blob as Blob)
+/// A shard's file, encoded again only when its payload changed.
+fn encoded(name: &str, json: &str, cache: &BuildCache) -> Blob {
+    let key = KeyBuilder::new("search shard").str(name).str(json).finish();
+    let shard = || Shard {
+        name: name.to_string(),
+        json: json.to_string(),
+    };
+    cache.extras.get_or(key, || Arc::new(encode(&shard())))
 }
 
 /// The document shards ([`index::DOCS_PER_FILE`] pages each), each memoised by the URLs
