@@ -40,6 +40,8 @@ pub(crate) struct Merged {
     keys: Vec<Key>,
     pub(super) postings: BTreeMap<String, Posting>,
     pub(super) words: BTreeMap<String, Word>,
+    /// The document files made for the pages of `keys` (see [`super::files`]).
+    pub(crate) doc_files: Vec<crate::output::Blob>,
     /// What changed since the shards were last cut (see [`super::cut`]).
     pub(super) changes: Changes,
     /// The posting and vocabulary shards as last cut.
@@ -250,6 +252,7 @@ impl Builder {
         Merged {
             docs: Vec::new(),
             keys: Vec::new(),
+            doc_files: Vec::new(),
             postings,
             words,
             changes: Changes {

@@ -63,17 +63,9 @@ pub(crate) fn files(
         "stop": tokens::STOP_WORDS,
     });
     let file = |name: &str, json: &str| encoded(name, json, cache);
-    let mut files = if cache.search_terms.keeps() {
+    let (mut files, docs) = if cache.search_terms.keeps() {
         let mut merged = cache.search_index.lock().expect("search index");
-        let terms: Vec<Arc<DocTerms>> = (indexed.par_iter().enumerate())
-            .map(|(n, (page, doc))| match merged.unchanged(n, page.key) {
-                Some(same) if !entities.contains_key(page.path.as_str()) => same,
-                _ => page_terms(page, doc, &entities, cache),
-            })
-            .collect();
-        merged.update(&terms);
-        merged.remember_keys(indexed.iter().map(|(page, _)| page.key).collect());
-        index::shard_files(&mut merged, extra, &file)
+        kept_merge(&mut merged, site, &indexed, &entities, extra, cache)
     } else {
         let mut merged = merged::Builder::default();
         for chunk in indexed.chunks(TERMS_AT_ONCE) {
@@ -84,16 +76,45 @@ pub(crate) fn files(
                 merged.add(t);
             }
         }
-        index::shard_files(&mut merged.finish(), extra, &file)
+        let files = index::shard_files(&mut merged.finish(), extra, &file);
+        (files, doc_files(site, &indexed, cache, None))
     };
     if let Some(json) = answers {
         files.push(("answers".into(), encoded("answers", &json, cache)));
     }
-    let mut files: Vec<(String, Blob)> = (files.into_iter())
+    (files.into_iter())
         .map(|(name, blob)| (format!("{FOLDER}/{name}.js"), blob))
+        .chain((docs.into_iter().enumerate()).map(|(n, blob)| (format!("{FOLDER}/d/{n}.js"), blob)))
+        .collect()
+}
+
+/// The shard files (named without folder and suffix) and document files of the `indexed`
+/// pages through the merge `serve` keeps: only the pages whose key changed since the last
+/// build are counted again, and only their document files made again.
+fn kept_merge(
+    merged: &mut Merged,
+    site: &Site<'_>,
+    indexed: &[(&RenderedPage, &PageDoc)],
+    entities: &HashMap<String, Vec<String>>,
+    extra: serde_json::Value,
+    cache: &BuildCache,
+) -> (Vec<(String, Blob)>, Vec<Blob>) {
+    let changed: Vec<bool> = (indexed.iter().enumerate())
+        .map(|(n, (page, _))| merged.unchanged(n, page.key).is_none())
         .collect();
-    files.extend(doc_files(site, &indexed, cache));
-    files
+    let terms: Vec<Arc<DocTerms>> = (indexed.par_iter().enumerate())
+        .map(|(n, (page, doc))| match merged.unchanged(n, page.key) {
+            Some(same) if !entities.contains_key(page.path.as_str()) => same,
+            _ => page_terms(page, doc, entities, cache),
+        })
+        .collect();
+    merged.update(&terms);
+    merged.remember_keys(indexed.iter().map(|(page, _)| page.key).collect());
+    let old_docs = std::mem::take(&mut merged.doc_files);
+    let docs = doc_files(site, indexed, cache, Some((&old_docs, &changed)));
+    merged.doc_files = docs.clone();
+    let file = |name: &str, json: &str| encoded(name, json, cache);
+    (index::shard_files(merged, extra, &file), docs)
 }
 
 /// A page's terms, memoised by its key and the dataset names it stands for.
@@ -127,16 +148,26 @@ fn encoded(name: &str, json: &str, cache: &BuildCache) -> Blob {
 }
 
 /// The document shards ([`index::DOCS_PER_FILE`] pages each), each memoised by the URLs
-/// and keys of its pages: an edit re-encodes the one shard of the edited page.
+/// and keys of its pages: an edit re-encodes the one shard of the edited page. Given the
+/// files made last time for the same number of pages and which pages changed since, the
+/// files of unchanged pages are kept without looking them up.
 fn doc_files(
     site: &Site<'_>,
     indexed: &[(&RenderedPage, &PageDoc)],
     cache: &BuildCache,
-) -> Vec<(String, Blob)> {
+    before: Option<(&[Blob], &[bool])>,
+) -> Vec<Blob> {
     let chunks: Vec<_> = indexed.chunks(index::DOCS_PER_FILE).enumerate().collect();
+    let before = before.filter(|(files, _)| files.len() == chunks.len());
     chunks
         .par_iter()
         .map(|(n, chunk)| {
+            let first = n * index::DOCS_PER_FILE;
+            if let Some((files, changed)) = before {
+                if !changed[first..first + chunk.len()].contains(&true) {
+                    return Arc::clone(&files[*n]);
+                }
+            }
             let urls: Vec<String> = (chunk.iter())
                 .map(|(page, _)| answers::relative(site, &page.url))
                 .collect();
@@ -151,7 +182,7 @@ fn doc_files(
                     .collect();
                 Arc::new(encode(&index::doc_shard(*n, docs)))
             });
-            (format!("{FOLDER}/d/{n}.js"), blob as Blob)
+            blob as Blob
         })
         .collect()
 }
