@@ -97,12 +97,16 @@ pub(crate) struct Kept {
     pub pages: Vec<pages::RenderedPage>,
     /// URLs of the files that are not pages (link targets).
     pub file_urls: Vec<String>,
-    /// The key of the templates.
-    pub templates_key: Key,
     /// The templates.
     pub theme: Arc<Result<templates::Theme, Vec<Diagnostic>>>,
     /// The dataset and its key.
     pub data: (Key, Arc<(Dataset, Diagnostics)>),
+    /// The site graph (the articles' faces, the content's files).
+    pub graph: Arc<crate::site::SiteGraph>,
+    /// The site context's navigation.
+    pub navigation: pages::KeptNavigation,
+    /// The render salt (templates and site context).
+    pub salt: Key,
 }
 
 /// A parsed article shared with the cache (never `None` once returned by [`parse_articles`]).
@@ -426,7 +430,8 @@ pub(crate) fn build_into_with_progress(
     // With a dataset file unreadable, its pages are missing and every link to them would
     // fail: that file's error is the one to fix first, links are checked once it loads.
     if site.dataset.partial.is_empty() {
-        check_links(&site, &rendered, &rendered, &generated.urls, &mut diags);
+        let targets = links::SiteTargets::new(&rendered, &generated.urls);
+        check_links(&site, &targets, &rendered, &mut diags);
     }
     laps.lap("links");
     let mut output = generated.output;
@@ -443,9 +448,11 @@ pub(crate) fn build_into_with_progress(
                 articles: articles.clone(),
                 pages: rendered,
                 file_urls: generated.urls,
-                templates_key,
                 theme: Arc::clone(&theme),
                 data: (data_key, Arc::clone(&data)),
+                graph: site.graph(),
+                navigation: site_ctx.kept_navigation(),
+                salt,
             });
         }
     }
@@ -761,27 +768,25 @@ impl Generated {
     }
 }
 
-/// Checks every link of the `checked` pages against the pages (`targets`) and files of the
-/// site.
+/// Checks every link of the `checked` pages against `targets`.
 pub(crate) fn check_links(
     site: &Site<'_>,
-    targets: &[pages::RenderedPage],
+    targets: &dyn links::Targets,
     checked: &[pages::RenderedPage],
-    file_urls: &[String],
     diags: &mut Diagnostics,
 ) {
-    let sources_by_path: HashMap<&Path, &crate::source::SourceFile> = site
-        .articles
-        .iter()
-        .map(|a| (a.source.path.as_path(), a.source.as_ref()))
-        .collect();
+    // Only a broken link needs its line's text: the map is made then.
+    let sources = std::cell::OnceCell::new();
     let line_text = |path: &Path, line: usize| -> Option<String> {
-        sources_by_path
-            .get(path)
-            .map(|f| f.line_text(line).to_string())
+        let by_path: &HashMap<&Path, &crate::source::SourceFile> = sources.get_or_init(|| {
+            (site.articles.iter())
+                .map(|a| (a.source.path.as_path(), a.source.as_ref()))
+                .collect()
+        });
+        by_path.get(path).map(|f| f.line_text(line).to_string())
     };
     let severity = crate::render::markdown::LinkResolver::broken_link_severity(site);
-    links::check(targets, checked, file_urls, &line_text, severity, diags);
+    links::check(targets, checked, &line_text, severity, diags);
 }
 
 #[cfg(test)]

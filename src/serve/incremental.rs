@@ -13,6 +13,7 @@ use crate::diagnostics::Diagnostics;
 use crate::output::{Blob, Output};
 use crate::pipeline::{self, BuildResult, Engine, Kept, Sources, StageTiming, Stats};
 use crate::render::pages::{self, RenderedPage};
+use crate::site::links::KeptTargets;
 use crate::site::{search, Site};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,21 @@ pub(crate) fn face_key(a: &Article) -> Key {
         .finish()
 }
 
+/// What the last good build leaves for an incremental rebuild: its pieces, and the link
+/// targets of its pages (built once per full build).
+pub(super) struct Warm {
+    kept: Kept,
+    targets: KeptTargets,
+}
+
+impl Warm {
+    /// Indexes a full build's pieces.
+    pub(super) fn new(kept: Kept) -> Self {
+        let targets = KeptTargets::new(&kept.pages, &kept.file_urls);
+        Warm { kept, targets }
+    }
+}
+
 /// An incremental rebuild's result, and the output paths it changed.
 pub(super) struct Patch {
     /// As a full build's (its `kept` is always `None`: the caller's is updated in place).
@@ -44,47 +60,32 @@ pub(super) struct Patch {
     pub(super) changed: Vec<String>,
 }
 
-/// Rebuilds after `changed` (absolute paths of edited articles) from `kept`, the last good
+/// Rebuilds after `changed` (absolute paths of edited articles) from `warm`, the last good
 /// build whose output is `previous`; `None` when the change needs a full build. On success
-/// `kept` describes the new output; after an error the caller must drop it (the failed
-/// article's page is stale in it).
+/// `warm` describes the new output; otherwise the caller must drop it (it may hold some of
+/// the edited articles).
 pub(super) fn rebuild(
     config: &Config,
     sources: &Sources,
     engine: &Engine,
-    kept: &mut Kept,
+    warm: &mut Warm,
     previous: &Output,
     changed: &[PathBuf],
 ) -> Option<Patch> {
     let mut laps = Laps(Instant::now(), Stats::default());
     let mut diags = Diagnostics::new();
-    let mut articles = kept.articles.clone();
-    let mut edited = Vec::with_capacity(changed.len());
-    for path in changed {
-        let (content_rel, entry) = reparse(sources, engine, path)?;
-        let slot = articles.iter().position(|(p, _)| *p == content_rel)?;
-        let (old, new) = (articles[slot].1 .0.as_ref()?, entry.0.as_ref()?);
-        if entry.1.has_errors() || new.draft || face_key(old) != face_key(new) {
-            return None;
-        }
-        diags.extend(entry.1.clone());
-        articles[slot].1 = entry;
-        edited.push(content_rel);
-    }
+    let edited = reparse_all(sources, engine, &mut warm.kept, changed, &mut diags)?;
     laps.lap("parse");
+    let kept = &mut warm.kept;
     let data = Arc::clone(&kept.data.1);
-    let mut site = Site::new(
-        config,
-        (articles.iter())
-            .filter_map(|(p, a)| a.0.as_ref().map(|a| (p.as_str(), a)))
-            .collect(),
-        &data.0,
-        sources.assets.iter().map(|(path, _)| path.clone()),
-    );
+    let list: Vec<&Article> = (kept.articles.iter())
+        .filter_map(|(_, a)| a.0.as_ref())
+        .collect();
+    let mut site = Site::with_graph(config, &list, &data.0, Arc::clone(&kept.graph))?;
     site.data_key = kept.data.0;
-    let site_ctx = pages::site_context(&site);
-    let salt = pages::render_salt(kept.templates_key, &site_ctx);
-    let builder = pages::PageBuilder::for_articles(&site, &engine.highlighter, &engine.cache, salt);
+    let site_ctx = pages::site_context_with(&site, kept.navigation.clone());
+    let builder =
+        pages::PageBuilder::for_articles(&site, &engine.highlighter, &engine.cache, kept.salt);
     laps.lap("site");
     let planned: Vec<pages::Page<'_>> = (edited.iter())
         .map(|p| site.by_path[p.as_str()])
@@ -97,30 +98,33 @@ pub(super) fn rebuild(
     diags.extend(builder.diagnostics.into_inner().expect("diags"));
     laps.1.rendered = engine.cache.pages.misses() - renders_before;
     laps.lap("render");
-    // Same path and same anchors, or other pages' links to it may change: full build.
-    let slots = fresh
-        .iter()
+    // Same URL and same anchors, or other pages' links to it may change: full build.
+    let slots = (fresh.iter())
         .map(|p| {
-            let slot = kept.pages.iter().position(|k| k.path == p.path)?;
+            let slot = warm
+                .targets
+                .page(&p.url)
+                .filter(|&i| kept.pages[i].path == p.path)?;
             (kept.pages[slot].artifacts.ids == p.artifacts.ids).then_some(slot)
         })
         .collect::<Option<Vec<usize>>>()?;
     if fresh.len() == count {
-        pipeline::check_links(&site, &kept.pages, &fresh, &kept.file_urls, &mut diags);
+        let targets = warm.targets.over(&kept.pages);
+        pipeline::check_links(&site, &targets, &fresh, &mut diags);
     }
     laps.lap("links");
     if diags.has_errors() {
         return Some(failed(diags, laps.1));
     }
+    let mut replaced = Vec::with_capacity(fresh.len());
     for (slot, page) in slots.into_iter().zip(fresh) {
+        replaced.push(slot);
         kept.pages[slot] = page;
     }
     let index = search::files(&site, &kept.pages, &engine.cache);
     laps.lap("search");
-    let (output, changed) = patch(previous, &kept.pages, &edited, &site, index, sources);
+    let (output, changed) = patch(previous, &kept.pages, &replaced, index, sources);
     laps.lap("assemble");
-    drop(site);
-    kept.articles = articles;
     let mut stats = laps.1;
     (stats.articles, stats.pages, stats.files) = (edited.len(), count, output.files.len());
     Some(Patch {
@@ -132,6 +136,31 @@ pub(super) fn rebuild(
         },
         changed,
     })
+}
+
+/// Parses the `changed` articles again and puts them in `kept`; their paths relative to
+/// `content/`, or `None` when one of them is new, has errors, is a draft or shows another
+/// face (see [`face_key`]).
+fn reparse_all(
+    sources: &Sources,
+    engine: &Engine,
+    kept: &mut Kept,
+    changed: &[PathBuf],
+    diags: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    let mut edited = Vec::with_capacity(changed.len());
+    for path in changed {
+        let (content_rel, entry) = reparse(sources, engine, path)?;
+        let slot = kept.graph.source_position(&content_rel)?;
+        let (old, new) = (kept.articles[slot].1 .0.as_ref()?, entry.0.as_ref()?);
+        if entry.1.has_errors() || new.draft || face_key(old) != face_key(new) {
+            return None;
+        }
+        diags.extend(entry.1.clone());
+        kept.articles[slot].1 = entry;
+        edited.push(content_rel);
+    }
+    Some(edited)
 }
 
 /// The edited file's path relative to `content/` and its article, parsed again (memoised).
@@ -147,13 +176,12 @@ fn reparse(
     Some((rel.strip_prefix("content/")?.to_string(), entry))
 }
 
-/// `previous` with the pages of the edited articles and the new search index in place, and
-/// the site paths whose bytes changed.
+/// `previous` with the `replaced` pages (indexes into `pages`) and the new search index in
+/// place, and the site paths whose bytes changed.
 fn patch(
     previous: &Output,
     pages: &[RenderedPage],
-    edited: &[String],
-    site: &Site<'_>,
+    replaced: &[usize],
     index: Vec<(String, Blob)>,
     sources: &Sources,
 ) -> (Output, Vec<String>) {
@@ -167,20 +195,23 @@ fn patch(
             output.insert_shared(path, blob);
         }
     };
-    for rel in edited {
-        let a = site.articles[site.by_path[rel.as_str()]];
-        let path = format!("{}index.html", a.url_path);
-        if let Some(page) = pages.iter().find(|p| p.path == path) {
-            put(&mut output, &mut changed, path, page.artifacts.clone());
-        }
+    for &slot in replaced {
+        let page = &pages[slot];
+        put(
+            &mut output,
+            &mut changed,
+            page.path.clone(),
+            page.artifacts.clone(),
+        );
     }
     let folder = format!("{}/", search::FOLDER);
     let current: HashSet<&str> = (index.iter().map(|(p, _)| p.as_str()))
         .chain(sources.assets.iter().map(|(p, _)| p.as_str()))
         .collect();
-    let stale: Vec<String> = (output.files.keys())
-        .filter(|k| k.starts_with(&folder) && k.ends_with(".js"))
-        .filter(|k| !current.contains(k.as_str()))
+    let stale: Vec<String> = (output.files.range(folder.clone()..))
+        .take_while(|(k, _)| k.starts_with(&folder))
+        .map(|(k, _)| k)
+        .filter(|k| k.ends_with(".js") && !current.contains(k.as_str()))
         .cloned()
         .collect();
     for k in stale {

@@ -9,7 +9,7 @@ use super::watch::{Change, SiteWatcher};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::Output;
-use crate::pipeline::{self, BuildOptions, BuildResult, Engine, Kept, Sources};
+use crate::pipeline::{self, BuildOptions, BuildResult, Engine, Sources};
 use crate::term::{RebuildCounts, Term};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -22,7 +22,7 @@ pub(crate) struct Rebuilder {
     opts: BuildOptions,
     sources: Option<Sources>,
     /// What the last good build leaves for an incremental rebuild (`None` after a failure).
-    kept: Option<Kept>,
+    kept: Option<incremental::Warm>,
     term: Term,
 }
 
@@ -154,7 +154,7 @@ impl Rebuilder {
         if result.panicked {
             self.engine = Engine::default();
         }
-        self.kept = result.build.kept.take();
+        self.kept = result.build.kept.take().map(incremental::Warm::new);
         // Rendered Markdown is memoised whole: highlighted lines and blocks only help the
         // few articles edited next, so they are bounded (at 10,000 articles both held
         // hundreds of megabytes after the first build).
@@ -315,7 +315,11 @@ mod tests {
     use crate::term::Verbosity;
 
     fn article(title: &str, body: &str) -> String {
-        format!("---\ntitle: {title}\ndate: 2026-01-02\ntags: [basics]\n---\n\n{body}\n")
+        tagged(title, "basics", body)
+    }
+
+    fn tagged(title: &str, tags: &str, body: &str) -> String {
+        format!("---\ntitle: {title}\ndate: 2026-01-02\ntags: [{tags}]\n---\n\n{body}\n")
     }
 
     /// The output of a one-shot `build` of the site at `root`.
@@ -352,16 +356,68 @@ mod tests {
         let opts = BuildOptions::default();
         let (mut me, first) = Rebuilder::first(&config, opts, Term::stderr(Verbosity::Quiet));
         let mut served = first;
-        // (new text of a.md, pages rendered, incremental, errors)
+        // ((title, tags, body) of a.md, pages rendered, incremental, errors)
         let edits = [
-            ("## Intro\n\nA new body, [b](b.md#part).", 1, true, false),
-            ("## Intro\n\nA [broken](b.md#nowhere) link.", 1, true, true),
-            ("## Intro\n\nFixed.", 1, false, false),
-            ("## Intro\n\n## Added heading\n\nText.", 1, false, false),
-            ("## Intro\n\n## Added heading\n\nMore text.", 1, true, false),
+            (
+                ("Alpha", "basics", "## Intro\n\nA new body, [b](b.md#part)."),
+                1,
+                true,
+                false,
+            ),
+            (
+                (
+                    "Alpha",
+                    "basics",
+                    "## Intro\n\nA [broken](b.md#nowhere) link.",
+                ),
+                1,
+                true,
+                true,
+            ),
+            (("Alpha", "basics", "## Intro\n\nFixed."), 1, false, false),
+            (
+                ("Alpha", "basics", "## Intro\n\n## Added heading\n\nText."),
+                1,
+                false,
+                false,
+            ),
+            (
+                ("Alpha", "basics", "## Intro\n\n## Added heading\n\nMore."),
+                1,
+                true,
+                false,
+            ),
+            (
+                ("Renamed", "basics", "## Intro\n\n## Added heading\n\nMore."),
+                8,
+                false,
+                false,
+            ),
+            (
+                (
+                    "Renamed",
+                    "basics, new",
+                    "## Intro\n\n## Added heading\n\nMore.",
+                ),
+                7,
+                false,
+                false,
+            ),
+            (
+                ("Renamed", "basics, new", "## Intro\n\nLast [b](b.md#part)."),
+                1,
+                false,
+                false,
+            ),
+            (
+                ("Renamed", "basics, new", "## Intro\n\nLast [b](b.md#part)!"),
+                1,
+                true,
+                false,
+            ),
         ];
-        for (n, (body, renders, fast, errors)) in edits.into_iter().enumerate() {
-            write("content/articles/a.md", &article("Alpha", body));
+        for (n, ((title, tags, body), renders, fast, errors)) in edits.into_iter().enumerate() {
+            write("content/articles/a.md", &tagged(title, tags, body));
             let built = me.build(&config, Some(&served), std::slice::from_ref(&a), true);
             assert_eq!(built.incremental, fast, "edit {n}: incremental");
             assert_eq!(built.rendered, renders, "edit {n}: pages rendered");

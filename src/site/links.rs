@@ -41,23 +41,115 @@ fn attribute_value(rest: &str) -> Option<&str> {
     }
 }
 
-/// Checks every pending link of the `checked` pages against `pages`; extra URL paths (files such as feeds) count as
-/// existing pages without anchors.
+/// What links may point at: pages (with their anchors) and files.
+pub(crate) trait Targets: Sync {
+    /// The anchors of the page at `url` (given without its trailing slash); `None` when
+    /// no page is there.
+    fn anchors(&self, url: &str) -> Option<&HashSet<String>>;
+    /// Whether a file that is not a page (a feed, an image) is at `url`.
+    fn is_file(&self, url: &str) -> bool;
+}
+
+/// The pages and other files of one build, as link targets.
+pub(crate) struct SiteTargets<'p> {
+    /// Page URL without its trailing slash → its anchors.
+    pages: HashMap<&'p str, &'p HashSet<String>>,
+    files: HashSet<&'p str>,
+}
+
+impl<'p> SiteTargets<'p> {
+    /// The targets of `pages` and of the files at `file_urls`.
+    pub(crate) fn new(pages: &'p [RenderedPage], file_urls: &'p [String]) -> Self {
+        SiteTargets {
+            pages: (pages.iter())
+                .map(|p| (without_slash(&p.url), &p.artifacts.ids))
+                .collect(),
+            files: file_urls.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl Targets for SiteTargets<'_> {
+    fn anchors(&self, url: &str) -> Option<&HashSet<String>> {
+        self.pages.get(url).copied()
+    }
+    fn is_file(&self, url: &str) -> bool {
+        self.files.contains(url)
+    }
+}
+
+/// The link targets of a build, kept by `serve` between builds: page URLs index a list of
+/// pages that may be replaced by pages of the same URLs and anchors.
+pub(crate) struct KeptTargets {
+    pages: HashMap<String, usize>,
+    files: HashSet<String>,
+}
+
+impl KeptTargets {
+    /// The targets of `pages` and of the files at `file_urls`.
+    pub(crate) fn new(pages: &[RenderedPage], file_urls: &[String]) -> Self {
+        KeptTargets {
+            pages: (pages.iter().enumerate())
+                .map(|(i, p)| (without_slash(&p.url).to_string(), i))
+                .collect(),
+            files: file_urls.iter().cloned().collect(),
+        }
+    }
+
+    /// The index of the page at `url` in the pages given to [`Self::new`].
+    pub(crate) fn page(&self, url: &str) -> Option<usize> {
+        self.pages.get(without_slash(url)).copied()
+    }
+
+    /// The targets, with `pages` the current version of the pages given to [`Self::new`].
+    pub(crate) fn over<'k>(&'k self, pages: &'k [RenderedPage]) -> impl Targets + 'k {
+        KeptView { kept: self, pages }
+    }
+}
+
+struct KeptView<'k> {
+    kept: &'k KeptTargets,
+    pages: &'k [RenderedPage],
+}
+
+impl Targets for KeptView<'_> {
+    fn anchors(&self, url: &str) -> Option<&HashSet<String>> {
+        let &i = self.kept.pages.get(url)?;
+        Some(&self.pages.get(i)?.artifacts.ids)
+    }
+    fn is_file(&self, url: &str) -> bool {
+        self.kept.files.contains(url)
+    }
+}
+
+fn without_slash(url: &str) -> &str {
+    url.strip_suffix('/').unwrap_or(url)
+}
+
+/// Checks every pending link of the `checked` pages against `targets`.
 ///
 /// `line_text(path, line)` recovers the text of a line for the caret display (link locations
 /// do not carry it, to keep large sites small in memory). Each broken link is reported with
 /// `severity` (`[links] internal`).
 pub(crate) fn check(
-    pages: &[RenderedPage],
+    targets: &dyn Targets,
     checked: &[RenderedPage],
-    extra_paths: &[String],
     line_text: &dyn Fn(&std::path::Path, usize) -> Option<String>,
     severity: Severity,
     diags: &mut Diagnostics,
 ) {
-    let mut found = Diagnostics::new();
-    check_links(pages, checked, extra_paths, &mut found);
-    for mut d in found.sorted() {
+    use rayon::prelude::*;
+    let found: Vec<Diagnostic> = checked
+        .par_iter()
+        .flat_map_iter(|page| {
+            (page.artifacts.links.iter()).filter_map(|link| check_link(page, link, targets))
+        })
+        .collect();
+    let mut sorted = Diagnostics::new();
+    for d in found {
+        sorted.push(d);
+    }
+    for mut d in sorted.sorted() {
         d.severity = severity;
         if d.location.line_text.is_none() {
             if let Some((line, _)) = d.location.line_col {
@@ -68,44 +160,16 @@ pub(crate) fn check(
     }
 }
 
-fn check_links(
-    pages: &[RenderedPage],
-    checked: &[RenderedPage],
-    extra_paths: &[String],
-    diags: &mut Diagnostics,
-) {
-    use rayon::prelude::*;
-    // Keyed without the trailing slash, so `/a/b` and `/a/b/` find the same page.
-    let anchors: HashMap<&str, &HashSet<String>> = pages
-        .iter()
-        .map(|p| (p.url.strip_suffix('/').unwrap_or(&p.url), &p.artifacts.ids))
-        .collect();
-    let found: Vec<Diagnostic> = checked
-        .par_iter()
-        .flat_map_iter(|page| {
-            page.artifacts
-                .links
-                .iter()
-                .filter_map(|link| check_link(page, link, &anchors, extra_paths))
-        })
-        .collect();
-    for d in found {
-        diags.push(d);
-    }
-}
-
 /// The error for one link, if its target page or anchor does not exist.
 fn check_link(
     page: &RenderedPage,
     link: &crate::render::markdown::PendingLink,
-    anchors: &HashMap<&str, &HashSet<String>>,
-    extra_paths: &[String],
+    targets: &dyn Targets,
 ) -> Option<Diagnostic> {
     let target = link.path.as_deref().unwrap_or(&page.url);
     let target_page = target.split_once('?').map_or(target, |(p, _)| p);
-    let ids = anchors.get(target_page.strip_suffix('/').unwrap_or(target_page));
-    match ids {
-        None if extra_paths.iter().any(|p| p == target_page) => None,
+    match targets.anchors(without_slash(target_page)) {
+        None if targets.is_file(target_page) => None,
         None => Some(Diagnostic::error(
             link.location.clone(),
             format!("link to `{target_page}`: no such page in the site"),

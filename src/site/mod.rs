@@ -22,34 +22,62 @@ use crate::content::{slugify, Article};
 use crate::dataset::{article_references, Dataset, Kind};
 use crate::diagnostics::did_you_mean;
 use crate::render::markdown::LinkResolver;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
-/// Everything a build knows: configuration, articles (drafts already removed), dataset.
+/// Everything a build knows: configuration, articles (drafts already removed), dataset, and
+/// the graph built over them (reached through `Deref`: `site.by_path`, `site.tags`…).
 pub(crate) struct Site<'a> {
     /// Configuration.
     pub config: &'a Config,
     /// Articles in display order (weight, then date descending, then title).
     pub articles: Vec<&'a Article>,
+    /// The dataset (empty when the site has none).
+    pub dataset: &'a Dataset,
+    /// Hash of the dataset files (set by the pipeline): a group of pages, and each file
+    /// generated from the dataset, is reused only while this is unchanged.
+    pub data_key: Key,
+    /// What is built from the articles' faces, paths and the other files: shared, so that
+    /// `serve` reuses it after an edit that changes none of them.
+    graph: Arc<SiteGraph>,
+}
+
+/// The part of the site built from the articles' outward faces (paths, URLs, titles, tags,
+/// names, dataset references), the content's other files and the configuration; no article
+/// body is in it.
+pub(crate) struct SiteGraph {
     /// Content-relative path (`articles/x.md`) → article index, for `.md` links.
     pub by_path: HashMap<String, usize>,
     /// The folders of the content tree (see [`tree`]).
     pub sections: tree::Sections,
     /// Paths (relative to `content/`) of the other files under `content/`, copied as they are.
-    pub files: std::collections::HashSet<String>,
+    pub files: HashSet<String>,
     /// Notes and files by the names wikilinks use.
     pub wiki: wikilinks::WikiIndex,
-    /// The dataset (empty when the site has none).
-    pub dataset: &'a Dataset,
     /// Tag slug → (display name, article indexes).
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
     /// (kind, id) → indexes of articles that reference the entity.
-    pub backlinks: HashMap<(Kind, &'a str), Vec<usize>>,
+    pub backlinks: HashMap<Kind, HashMap<String, Vec<usize>>>,
     /// Hash of everything a link can resolve to (base path, article slugs and paths, tags,
     /// dataset ids): rendered Markdown is reused only while this is unchanged.
     pub link_env: Key,
-    /// Hash of the dataset files (set by the pipeline): a group of pages, and each file
-    /// generated from the dataset, is reused only while this is unchanged.
-    pub data_key: Key,
+    /// Display position → position of the article in the list the graph was built from.
+    order: Vec<usize>,
+}
+
+impl SiteGraph {
+    /// The position of the article at `path` (relative to `content/`) in the list the
+    /// graph was built from.
+    pub(crate) fn source_position(&self, path: &str) -> Option<usize> {
+        Some(self.order[*self.by_path.get(path)?])
+    }
+}
+
+impl std::ops::Deref for Site<'_> {
+    type Target = SiteGraph;
+    fn deref(&self) -> &SiteGraph {
+        &self.graph
+    }
 }
 
 impl<'a> Site<'a> {
@@ -60,14 +88,16 @@ impl<'a> Site<'a> {
         dataset: &'a Dataset,
         files: impl IntoIterator<Item = String>,
     ) -> Self {
-        let mut list = articles;
-        list.sort_by(|(_, a), (_, b)| {
+        let mut list: Vec<(usize, (&str, &Article))> = articles.into_iter().enumerate().collect();
+        list.sort_by(|(_, (_, a)), (_, (_, b))| {
             a.weight
                 .cmp(&b.weight)
                 .then_with(|| b.date.cmp(&a.date))
                 .then_with(|| a.title.cmp(&b.title))
                 .then_with(|| a.url_path.cmp(&b.url_path))
         });
+        let order = list.iter().map(|(j, _)| *j).collect();
+        let list: Vec<(&str, &Article)> = list.into_iter().map(|(_, pa)| pa).collect();
         let sections = tree::sections(&list);
         let by_path = list
             .iter()
@@ -75,46 +105,54 @@ impl<'a> Site<'a> {
             .map(|(i, (p, _))| (p.to_string(), i))
             .collect();
         let articles: Vec<&Article> = list.into_iter().map(|(_, a)| a).collect();
-        let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-        let mut backlinks: HashMap<(Kind, &'a str), Vec<usize>> = HashMap::new();
-        for (i, a) in articles.iter().enumerate() {
-            for t in &a.tags {
-                let slug = slugify(t);
-                if slug.is_empty() {
-                    continue;
-                }
-                let entry = tags.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
-                // Articles are visited in order, so a repeat can only be the last entry.
-                if entry.1.last() != Some(&i) {
-                    entry.1.push(i);
-                }
-            }
-            for (kind, refs) in article_references(a) {
-                for r in refs {
-                    let list = backlinks.entry((kind, r.id.as_str())).or_default();
-                    if list.last() != Some(&i) {
-                        list.push(i);
-                    }
-                }
-            }
-        }
-        let files: std::collections::HashSet<String> = files.into_iter().collect();
+        let (tags, backlinks) = tags_and_backlinks(&articles);
+        let files: HashSet<String> = files.into_iter().collect();
         let wiki = wikilinks::WikiIndex::new(&by_path, &articles, &files);
         let mut link_env = link_environment(config, &articles, &by_path, &tags, dataset, &sections);
         link_env = files_key(link_env, &files);
-        Site {
-            config,
-            articles,
+        let graph = SiteGraph {
             by_path,
             sections,
             files,
             wiki,
-            dataset,
             tags,
             backlinks,
             link_env,
+            order,
+        };
+        Site {
+            config,
+            articles,
+            dataset,
             data_key: Key::from_bytes([0; 32]),
+            graph: Arc::new(graph),
         }
+    }
+
+    /// The site of `articles` (in the order [`Site::new`] was given them when it built
+    /// `graph`) over a graph built before: for articles whose faces and paths are those the
+    /// graph was built from. `None` when the number of articles differs.
+    pub(crate) fn with_graph(
+        config: &'a Config,
+        articles: &[&'a Article],
+        dataset: &'a Dataset,
+        graph: Arc<SiteGraph>,
+    ) -> Option<Self> {
+        if articles.len() != graph.order.len() {
+            return None;
+        }
+        Some(Site {
+            config,
+            articles: graph.order.iter().map(|&j| articles[j]).collect(),
+            dataset,
+            data_key: Key::from_bytes([0; 32]),
+            graph,
+        })
+    }
+
+    /// The graph, to build the next site over (see [`Site::with_graph`]).
+    pub(crate) fn graph(&self) -> Arc<SiteGraph> {
+        Arc::clone(&self.graph)
     }
 
     /// Absolute URL path of a site path (`articles/x/` → `/docs/articles/x/`).
@@ -173,6 +211,41 @@ impl Site<'_> {
     }
 }
 
+/// Tag slug → (display name, article indexes), and (kind → id → articles referencing it).
+#[allow(clippy::type_complexity)]
+fn tags_and_backlinks(
+    articles: &[&Article],
+) -> (
+    BTreeMap<String, (String, Vec<usize>)>,
+    HashMap<Kind, HashMap<String, Vec<usize>>>,
+) {
+    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    let mut backlinks: HashMap<Kind, HashMap<String, Vec<usize>>> = HashMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        for t in &a.tags {
+            let slug = slugify(t);
+            if slug.is_empty() {
+                continue;
+            }
+            let entry = tags.entry(slug).or_insert_with(|| (t.clone(), Vec::new()));
+            // Articles are visited in order, so a repeat can only be the last entry.
+            if entry.1.last() != Some(&i) {
+                entry.1.push(i);
+            }
+        }
+        for (kind, refs) in article_references(a) {
+            for r in refs {
+                let by_id = backlinks.entry(kind).or_default();
+                let list = by_id.entry(r.id.to_string()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+    }
+    (tags, backlinks)
+}
+
 /// The key of everything a link can resolve to (see [`Site::link_env`]).
 fn link_environment(
     config: &Config,
@@ -218,7 +291,7 @@ fn link_environment(
 
 /// The link environment with the content's other files added (links and images resolve
 /// to them).
-fn files_key(link_env: Key, files: &std::collections::HashSet<String>) -> Key {
+fn files_key(link_env: Key, files: &HashSet<String>) -> Key {
     let mut sorted: Vec<&String> = files.iter().collect();
     sorted.sort_unstable();
     let mut key = KeyBuilder::new("files");

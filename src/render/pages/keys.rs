@@ -79,10 +79,12 @@ pub(super) fn summaries_key<'k>(keys: impl Iterator<Item = &'k Key>) -> Key {
 
 /// Which articles reference which entity (the backlinks of the dataset pages), as one key.
 pub(super) fn backlinks_key(site: &Site<'_>) -> Key {
-    let mut entries: Vec<_> = site
-        .backlinks
-        .iter()
-        .map(|((kind, id), articles)| (*id, kind.noun(), articles))
+    let mut entries: Vec<_> = (site.backlinks.iter())
+        .flat_map(|(kind, by_id)| {
+            by_id
+                .iter()
+                .map(|(id, list)| (id.as_str(), kind.noun(), list))
+        })
         .collect();
     entries.sort_unstable();
     KeyBuilder::new("backlinks").serialized(&entries).finish()

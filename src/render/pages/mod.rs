@@ -27,7 +27,7 @@ pub(crate) use builder::PageBuilder;
 pub(crate) use keys::render_salt;
 pub(crate) use parts::KeyedSummary;
 pub(crate) use render::render_pages;
-pub(crate) use site_context::{site_context, SiteContext};
+pub(crate) use site_context::{site_context, site_context_with, KeptNavigation, SiteContext};
 
 use crate::cache::{Key, PageArtifacts};
 use crate::render::markdown::{PendingLink, Rendered};

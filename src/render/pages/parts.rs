@@ -462,7 +462,8 @@ impl PageBuilder<'_, '_> {
     pub(super) fn backlinks(&self, kind: Kind, id: &str) -> Vec<&ArticleSummary> {
         self.site
             .backlinks
-            .get(&(kind, id))
+            .get(&kind)
+            .and_then(|by_id| by_id.get(id))
             .map_or(Vec::new(), |list| {
                 list.iter().map(|&i| self.summary(i)).collect()
             })

@@ -1,11 +1,12 @@
 //! `site`: the context every template sees beside its page's own (title, base path,
 //! navigation, sidebar).
 
-use super::navigation::{NavGroup, Navigation};
+use super::navigation::Navigation;
 use crate::config::{BasePath, SiteUrl};
 use crate::dataset::Role;
 use crate::site::Site;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use std::sync::Arc;
 
 /// The site-wide context of every page.
 #[derive(Serialize)]
@@ -28,13 +29,12 @@ pub(crate) struct SiteContext<'s> {
     pub explicit_index: bool,
     /// The "edit this page" pattern, `{path}` standing for the source path.
     pub edit_url: Option<&'s str>,
-    /// The sidebar's groups.
-    pub sidebar: Vec<NavGroup>,
+    /// The sidebar's groups (`sidebar`), breadcrumbs and pagers (looked up per page at
+    /// render time).
+    #[serde(rename = "sidebar", serialize_with = "sidebar_of")]
+    pub navigation: Arc<Navigation>,
     /// The hash of what breadcrumbs and pagers show (so that it is part of every page key).
     pub navigation_key: String,
-    /// Breadcrumbs and pagers, looked up per page at render time.
-    #[serde(skip)]
-    pub navigation: Navigation,
     /// The dataset's parties (and its shared state), for legends.
     pub parties: Vec<PartyBadge<'s>>,
     /// The provider's label.
@@ -71,8 +71,44 @@ pub(crate) struct NavLink {
     pub url: String,
 }
 
+/// The navigation of a site's context, kept to build the context of the next site over the
+/// same graph (see [`site_context_with`]).
+#[derive(Clone)]
+pub(crate) struct KeptNavigation {
+    navigation: Arc<Navigation>,
+    key: String,
+}
+
+impl SiteContext<'_> {
+    /// Its navigation, to reuse.
+    pub(crate) fn kept_navigation(&self) -> KeptNavigation {
+        KeptNavigation {
+            navigation: Arc::clone(&self.navigation),
+            key: self.navigation_key.clone(),
+        }
+    }
+}
+
+fn sidebar_of<S: Serializer>(navigation: &Arc<Navigation>, s: S) -> Result<S::Ok, S::Error> {
+    navigation.sidebar.serialize(s)
+}
+
 /// The site-wide context of `site`.
 pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
+    let navigation = Navigation::new(site);
+    let key = navigation.key();
+    site_context_with(
+        site,
+        KeptNavigation {
+            navigation: Arc::new(navigation),
+            key,
+        },
+    )
+}
+
+/// The site-wide context of `site` with the navigation of an earlier site over the same
+/// graph (its sections, titles and dataset: the navigation shows nothing else).
+pub(crate) fn site_context_with<'s>(site: &Site<'s>, kept: KeptNavigation) -> SiteContext<'s> {
     let ds = site.dataset;
     let has_data = !ds.services.is_empty() || !ds.controls.is_empty();
     let link = |title, path: &str| NavLink {
@@ -94,7 +130,6 @@ pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
     }
     nav.push(link("Tags", "tags/"));
     let config = site.config;
-    let mut navigation = Navigation::new(site);
     let customer = ds.with_role(Role::Customer);
     SiteContext {
         title: &config.title,
@@ -124,8 +159,7 @@ pub(crate) fn site_context<'s>(site: &Site<'s>) -> SiteContext<'s> {
         },
         explicit_index: config.explicit_index,
         edit_url: config.edit_url.as_deref(),
-        sidebar: std::mem::take(&mut navigation.sidebar),
-        navigation_key: navigation.key(),
-        navigation,
+        navigation: kept.navigation,
+        navigation_key: kept.key,
     }
 }

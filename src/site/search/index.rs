@@ -12,11 +12,14 @@
 //!
 //! The root (`index`) lists the first key of every vocabulary and posting shard.
 
+use super::cut::{Cutter, Span};
 use super::extract::PageDoc;
 use super::merged::Merged;
 pub(crate) use super::terms::DocTerms;
+use crate::output::Blob;
 use serde_json::json;
-use std::fmt::Write as _;
+use std::borrow::Cow;
+use std::ops::Bound;
 
 /// Raw JSON bytes at which a posting shard is closed (one stem is never split).
 const POSTING_SHARD: usize = 48 * 1024;
@@ -43,84 +46,63 @@ pub(crate) fn vocab_key(word: &str) -> String {
     word.chars().take(2).collect()
 }
 
-/// Merges the pages' terms into vocabulary and posting shards plus the root, which also
-/// carries `extra` (the number of pages and whether there are answers).
-pub(crate) fn shards(merged: &Merged, extra: serde_json::Value) -> Vec<Shard> {
-    let (mut out, post_starts) = posting_shards(merged);
-    let (vocab, vocab_starts) = vocab_shards(merged);
-    out.extend(vocab);
+/// The vocabulary and posting shards of the merge and the root, which also carries `extra`
+/// (the number of pages and whether there are answers), as files: `file(name, json)` makes
+/// one. Only the shards that changed since the last call are made again (see [`cut`]).
+pub(crate) fn shard_files(
+    merged: &mut Merged,
+    extra: serde_json::Value,
+    file: &(dyn Fn(&str, &str) -> Blob + Sync),
+) -> Vec<(String, Blob)> {
+    let changes = merged.take_changes();
+    let (old_posting, old_vocab) = std::mem::take(&mut merged.cut);
+    let (old_posting, old_vocab) = match changes.all {
+        true => (Vec::new(), Vec::new()),
+        false => (old_posting, old_vocab),
+    };
+    let m = &*merged;
+    let posting_entries = |from: Bound<&str>| {
+        (m.postings.range::<str, _>((from, Bound::Unbounded)))
+            .map(|(stem, p)| (stem.as_str(), stem.as_str(), Cow::Borrowed(p.json.as_str())))
+    };
+    let posting = Cutter {
+        limit: POSTING_SHARD,
+        brackets: ('{', '}'),
+        entries: &posting_entries,
+        file: &|n, json| file(&format!("p{n}"), json),
+    }
+    .cut(&old_posting, &changes.stems);
+    let vocab_entries = |from: Bound<&str>| {
+        (m.words.range::<str, _>((from, Bound::Unbounded))).map(|(word, entry)| {
+            let text = format!("{}{}]", entry.prefix, m.df(&entry.stem));
+            (word.as_str(), group(word), Cow::Owned(text))
+        })
+    };
+    let vocab = Cutter {
+        limit: VOCAB_SHARD,
+        brackets: ('[', ']'),
+        entries: &vocab_entries,
+        file: &|n, json| file(&format!("v{n}"), json),
+    }
+    .cut(&old_vocab, &changes.words);
+    let vocab_starts: Vec<String> = vocab.iter().map(|s| vocab_key(&s.first)).collect();
+    let post_starts: Vec<&str> = posting.iter().map(|s| s.first.as_str()).collect();
     let mut root = json!({"version": 1, "vocab": vocab_starts, "postings": post_starts});
     if let (Some(root), serde_json::Value::Object(extra)) = (root.as_object_mut(), extra) {
         root.extend(extra);
     }
-    out.push(Shard {
-        name: "index".into(),
-        json: root.to_string(),
-    });
+    let named = |kind: char| move |(n, s): (usize, &Span)| (format!("{kind}{n}"), s.file.clone());
+    let mut out: Vec<(String, Blob)> = (posting.iter().enumerate().map(named('p')))
+        .chain(vocab.iter().enumerate().map(named('v')))
+        .collect();
+    out.push(("index".to_string(), file("index", &root.to_string())));
+    merged.cut = (posting, vocab);
     out
 }
 
-/// Posting shards of about [`POSTING_SHARD`] bytes, never splitting a stem, and the first
-/// stem of each.
-fn posting_shards(merged: &Merged) -> (Vec<Shard>, Vec<String>) {
-    let mut shards = Vec::new();
-    let mut starts = Vec::new();
-    let mut body = String::new();
-    for (stem, posting) in &merged.postings {
-        if body.is_empty() {
-            starts.push(stem.to_string());
-        } else {
-            body.push(',');
-        }
-        body.push_str(&posting.json);
-        if body.len() >= POSTING_SHARD {
-            close(&mut shards, 'p', &mut body);
-        }
-    }
-    if !body.is_empty() {
-        close(&mut shards, 'p', &mut body);
-    }
-    (shards, starts)
-}
-
-/// Vocabulary shards of about [`VOCAB_SHARD`] bytes, never splitting a two-letter group, and
-/// the group each starts with.
-fn vocab_shards(merged: &Merged) -> (Vec<Shard>, Vec<String>) {
-    let mut shards = Vec::new();
-    let mut starts = Vec::new();
-    let mut body = String::new();
-    let mut group = String::new();
-    for (word, entry) in &merged.words {
-        let key = vocab_key(word);
-        if key != group {
-            if body.len() >= VOCAB_SHARD {
-                close(&mut shards, 'v', &mut body);
-            }
-            if body.is_empty() {
-                starts.push(key.clone());
-            }
-            group = key;
-        }
-        if !body.is_empty() {
-            body.push(',');
-        }
-        body.push_str(&entry.prefix);
-        let _ = write!(body, "{}]", merged.df(&entry.stem));
-    }
-    if !body.is_empty() {
-        close(&mut shards, 'v', &mut body);
-    }
-    (shards, starts)
-}
-
-/// Ends the shard being written: `p` shards are JSON objects, `v` shards arrays.
-fn close(shards: &mut Vec<Shard>, kind: char, body: &mut String) {
-    let (open, end) = if kind == 'p' { ('{', '}') } else { ('[', ']') };
-    let json = format!("{open}{}{end}", std::mem::take(body));
-    shards.push(Shard {
-        name: format!("{kind}{}", shards.len()),
-        json,
-    });
+/// A word's two-letter group (as [`vocab_key`], without allocating).
+fn group(word: &str) -> &str {
+    word.char_indices().nth(2).map_or(word, |(i, _)| &word[..i])
 }
 
 /// Pages per document file: a query fetches one file per result shown, and pages compressed
@@ -151,13 +133,34 @@ mod tests {
     use super::*;
     use crate::site::search::terms::page;
 
+    /// The shards of the merge with their JSON as files (cut again where it changed).
+    fn shards(merged: &mut Merged, extra: serde_json::Value) -> Vec<Shard> {
+        shards_made(merged, extra).0
+    }
+
+    /// [`shards`], and how many files were made (the others were kept).
+    fn shards_made(merged: &mut Merged, extra: serde_json::Value) -> (Vec<Shard>, usize) {
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let file = |_: &str, json: &str| -> Blob {
+            made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            std::sync::Arc::new(json.as_bytes().to_vec())
+        };
+        let shards = (shard_files(merged, extra, &file).into_iter())
+            .map(|(name, blob)| Shard {
+                name,
+                json: String::from_utf8((*blob).as_ref().to_vec()).unwrap(),
+            })
+            .collect();
+        (shards, made.into_inner())
+    }
+
     /// The shards of pages `order` (indexes into `docs`), merged from scratch.
     fn merged_shards(docs: &[DocTerms], order: &[usize], extra: serde_json::Value) -> Vec<Shard> {
         let docs: Vec<std::sync::Arc<DocTerms>> = docs.iter().map(|d| d.clone().into()).collect();
         let pages: Vec<_> = order.iter().map(|&i| docs[i].clone()).collect();
         let mut merged = Merged::default();
         merged.update(&pages);
-        shards(&merged, extra)
+        shards(&mut merged, extra)
     }
 
     #[test]
@@ -168,6 +171,7 @@ mod tests {
             .collect();
         let mut merged = Merged::default();
         merged.update(&pages);
+        shards(&mut merged, json!({}));
         // Page 2 loses `shared` and `word2` and gains `fresh`; page 4 loses everything;
         // both change the count of `common`.
         pages[2] = doc("common common fresh");
@@ -176,12 +180,52 @@ mod tests {
         merged.update(&pages);
         let mut scratch = Merged::default();
         scratch.update(&pages);
-        assert_eq!(shards(&merged, json!({})), shards(&scratch, json!({})));
-        let p0 = &shards(&merged, json!({}))[0].json;
+        let patched = shards(&mut merged, json!({}));
+        assert_eq!(patched, shards(&mut scratch, json!({})));
+        let p0 = &patched[0].json;
         assert!(
             p0.contains("\"fresh\":[2,17,3,17]") && !p0.contains("word2"),
             "{p0}"
         );
+    }
+
+    #[test]
+    fn shards_cut_again_after_edits_equal_shards_cut_from_scratch() {
+        let shared: String = (0..80).map(|i| format!("shared{i} ")).collect();
+        let text = |n: usize, extra: &str| format!("w{n}x common{n} zz{n} {shared}{extra}");
+        let doc = |t: String| std::sync::Arc::new(DocTerms::new(&page("", "", &t), &[]));
+        let mut pages: Vec<_> = (0..2000).map(|n| doc(text(n, ""))).collect();
+        let mut merged = Merged::default();
+        merged.update(&pages);
+        let first = shards(&mut merged, json!({}));
+        assert!(first.iter().filter(|s| s.name.starts_with('p')).count() > 10);
+        let mut count = first.len();
+        let long: String = (0..3000).map(|i| format!("grow{i} ")).collect();
+        for (page, extra) in [
+            (10, "fresh words here"),
+            (300, long.as_str()),
+            (1999, "zzzz last"),
+            (300, ""),
+            (0, "aaaa first common1"),
+            (1500, long.as_str()),
+        ] {
+            pages[page] = doc(text(page, extra));
+            merged.update(&pages);
+            let (patched, made) = shards_made(&mut merged, json!({}));
+            // A small edit makes a few files again (the one that adds shards renames all
+            // those after it).
+            if patched.len() == count {
+                assert!(made <= 8, "{made} of {count} made again");
+            }
+            count = patched.len();
+            let mut scratch = Merged::default();
+            scratch.update(&pages);
+            assert_eq!(
+                patched,
+                shards(&mut scratch, json!({})),
+                "after page {page}"
+            );
+        }
     }
 
     #[test]

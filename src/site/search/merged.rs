@@ -5,9 +5,11 @@
 //! [`Builder`], which takes pages one at a time so that a one-shot build can drop each
 //! page's terms once added.
 
+use super::cut::Span;
 use super::index::{weight, DocTerms};
+use crate::cache::Key;
 use rustc_hash::FxHashMap;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -34,8 +36,28 @@ pub(super) struct Word {
 #[derive(Default)]
 pub(crate) struct Merged {
     docs: Vec<Arc<DocTerms>>,
+    /// The key of each page whose terms are in `docs` (see [`Merged::unchanged`]).
+    keys: Vec<Key>,
     pub(super) postings: BTreeMap<String, Posting>,
     pub(super) words: BTreeMap<String, Word>,
+    /// The document files made for the pages of `keys` (see [`super::files`]).
+    pub(crate) doc_files: Vec<crate::output::Blob>,
+    /// What changed since the shards were last cut (see [`super::cut`]).
+    pub(super) changes: Changes,
+    /// The posting and vocabulary shards as last cut.
+    pub(super) cut: (Vec<Span>, Vec<Span>),
+    /// Stem → its written forms, made on the first patch (a stem's page count shows in
+    /// each of its forms' vocabulary entries).
+    forms: Option<FxHashMap<String, Vec<String>>>,
+}
+
+/// The stems and written forms whose shard entries changed since the shards were last cut;
+/// `all` after a merge from scratch.
+#[derive(Default)]
+pub(super) struct Changes {
+    pub(super) all: bool,
+    pub(super) stems: BTreeSet<String>,
+    pub(super) words: BTreeSet<String>,
 }
 
 impl Merged {
@@ -54,6 +76,7 @@ impl Merged {
             }
             *self = scratch.finish();
         } else {
+            self.forms.get_or_insert_with(|| forms(&self.words));
             let mut touched = Vec::new();
             for &n in &changed {
                 let old = Arc::clone(&self.docs[n]);
@@ -70,9 +93,20 @@ impl Merged {
                 } else {
                     p.json = posting_json(&stem, &p.list);
                 }
+                self.changes.stems.insert(stem);
             }
         }
         self.docs = docs.to_vec();
+    }
+
+    /// Page `n`'s terms when its key is still `key`.
+    pub(crate) fn unchanged(&self, n: usize, key: Key) -> Option<Arc<DocTerms>> {
+        (self.keys.get(n) == Some(&key)).then(|| self.docs.get(n).cloned())?
+    }
+
+    /// Records the key of each page (in page order) whose terms were merged last.
+    pub(crate) fn remember_keys(&mut self, keys: Vec<Key>) {
+        self.keys = keys;
     }
 
     /// How many pages have `stem`.
@@ -88,9 +122,38 @@ impl Merged {
                 None => {
                     self.words
                         .insert(word.to_string(), Word::new(word, stem, 1));
+                    self.changes.words.insert(word.to_string());
+                    if let Some(forms) = self.forms.as_mut() {
+                        forms
+                            .entry(stem.to_string())
+                            .or_default()
+                            .push(word.to_string());
+                    }
                 }
             }
         }
+    }
+
+    /// Counts one page less for a written form, dropping it at none.
+    fn remove_word(&mut self, word: &str) {
+        let Some(w) = self.words.get_mut(word) else {
+            return;
+        };
+        w.pages -= 1;
+        if w.pages > 0 {
+            return;
+        }
+        if let (Some(forms), Some(w)) = (self.forms.as_mut(), self.words.remove(word)) {
+            if let Some(list) = forms.get_mut(&w.stem) {
+                list.retain(|f| f != word);
+            }
+        }
+        self.changes.words.insert(word.to_string());
+    }
+
+    /// The changes since the shards were last cut, forgotten.
+    pub(super) fn take_changes(&mut self) -> Changes {
+        std::mem::take(&mut self.changes)
     }
 
     /// Replaces page `n`'s terms `old` by `new`, touching only the stems whose entry for
@@ -108,14 +171,14 @@ impl Merged {
                 list.insert(list.partition_point(|&(doc, _)| doc < n), (n, w));
             }
             touched.push(stem.to_string());
+            // Its page count shows in the vocabulary entry of each of its forms.
+            let forms = self.forms.as_ref().and_then(|f| f.get(stem));
+            if before.is_some() != after.is_some() {
+                (self.changes.words).extend(forms.into_iter().flatten().cloned());
+            }
         }
         for (word, _) in old.words().filter(|(w, _)| !new.has_word(w)) {
-            if let Some(w) = self.words.get_mut(word) {
-                w.pages -= 1;
-                if w.pages == 0 {
-                    self.words.remove(word);
-                }
-            }
+            self.remove_word(word);
         }
         let gained = new.words().filter(|(w, _)| !old.has_word(w));
         self.add_words(gained);
@@ -188,10 +251,27 @@ impl Builder {
             .collect();
         Merged {
             docs: Vec::new(),
+            keys: Vec::new(),
+            doc_files: Vec::new(),
             postings,
             words,
+            changes: Changes {
+                all: true,
+                ..Changes::default()
+            },
+            cut: Default::default(),
+            forms: None,
         }
     }
+}
+
+/// Stem → its written forms.
+fn forms(words: &BTreeMap<String, Word>) -> FxHashMap<String, Vec<String>> {
+    let mut forms: FxHashMap<String, Vec<String>> = FxHashMap::default();
+    for (word, w) in words {
+        forms.entry(w.stem.clone()).or_default().push(word.clone());
+    }
+    forms
 }
 
 /// `"stem":[delta,weight,…]`.

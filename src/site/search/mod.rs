@@ -13,6 +13,7 @@
 //! payload changed.
 
 mod answers;
+mod cut;
 mod extract;
 mod index;
 mod merged;
@@ -33,7 +34,7 @@ use index::Shard;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The folder of the index, under the site root.
 pub(crate) const FOLDER: &str = "search";
@@ -51,10 +52,7 @@ pub(crate) fn files(
     cache: &BuildCache,
 ) -> Vec<(String, Blob)> {
     if cache.patch_search {
-        return made_files(site, pages, cache)
-            .into_iter()
-            .map(|(p, _, b)| (p, b))
-            .collect();
+        return made_files(site, pages, cache, None);
     }
     let set_key = inputs_key(site, pages);
     if let Some(files) = cached_files(&set_key, cache) {
@@ -68,15 +66,16 @@ pub(crate) fn files(
         }
         return files;
     }
-    let files = made_files(site, pages, cache);
-    let listing: Vec<(&str, [u8; 32])> = files
-        .iter()
-        .map(|(p, k, _)| (p.as_str(), *k.as_bytes()))
+    let keys = KeyLog::default();
+    let files = made_files(site, pages, cache, Some(&keys));
+    let keys = keys.into_inner().expect("search file keys");
+    let listing: Option<Vec<(&str, [u8; 32])>> = (files.iter())
+        .map(|(p, _)| Some((p.as_str(), *keys.get(p)?.as_bytes())))
         .collect();
-    if let Ok(bytes) = postcard::to_stdvec(&listing) {
+    if let Some(bytes) = listing.and_then(|l| postcard::to_stdvec(&l).ok()) {
         cache.extra_or(set_key, || bytes);
     }
-    files.into_iter().map(|(p, _, b)| (p, b)).collect()
+    files
 }
 
 /// Everything the search files show: each page's key, path, URL and whether it is listed,
@@ -102,13 +101,14 @@ fn cached_files(set_key: &Key, cache: &BuildCache) -> Option<Vec<(String, Blob)>
         .collect()
 }
 
-/// Every file of the search index, made from the pages' terms: (output path, cache key,
-/// bytes).
+/// Every file of the search index, made from the pages' terms: (output path, bytes); the
+/// cache key of each file made goes to `keys` when given.
 fn made_files(
     site: &Site<'_>,
     pages: &[RenderedPage],
     cache: &BuildCache,
-) -> Vec<(String, Key, Blob)> {
+    keys: Option<&KeyLog>,
+) -> Vec<(String, Blob)> {
     let entities = entity_names(site);
     let indexed: Vec<(&RenderedPage, &PageDoc)> = pages
         .iter()
@@ -122,13 +122,10 @@ fn made_files(
         "docs_per_file": index::DOCS_PER_FILE,
         "stop": tokens::STOP_WORDS,
     });
-    let mut shards = if cache.patch_search {
-        let terms: Vec<Arc<DocTerms>> = (indexed.par_iter())
-            .map(|(page, doc)| page_terms(page, doc, &entities, cache))
-            .collect();
+    let file = |name: &str, json: &str| encoded(name, json, cache, keys);
+    let (mut files, docs) = if cache.patch_search {
         let mut merged = cache.search_index.lock().expect("search index");
-        merged.update(&terms);
-        index::shards(&merged, extra)
+        kept_merge(&mut merged, site, &indexed, &entities, extra, cache)
     } else {
         let mut merged = merged::Builder::default();
         let mut counted: Vec<Arc<DocTerms>> = Vec::new();
@@ -145,17 +142,45 @@ fn made_files(
             );
         }
         counted.iter().for_each(|t| merged.add(t));
-        index::shards(&merged.finish(), extra)
+        let files = index::shard_files(&mut merged.finish(), extra, &file);
+        (files, doc_files(site, &indexed, cache, None, keys))
     };
     if let Some(json) = answers {
-        shards.push(Shard {
-            name: "answers".into(),
-            json,
-        });
+        files.push(("answers".into(), encoded("answers", &json, cache, keys)));
     }
-    let mut files: Vec<_> = shards.par_iter().map(|s| encoded(s, cache)).collect();
-    files.extend(doc_files(site, &indexed, cache));
-    files
+    (files.into_iter())
+        .map(|(name, blob)| (format!("{FOLDER}/{name}.js"), blob))
+        .chain((docs.into_iter().enumerate()).map(|(n, blob)| (format!("{FOLDER}/d/{n}.js"), blob)))
+        .collect()
+}
+
+/// The shard files (named without folder and suffix) and document files of the `indexed`
+/// pages through the merge `serve` keeps: only the pages whose key changed since the last
+/// build are counted again, and only their document files made again.
+fn kept_merge(
+    merged: &mut Merged,
+    site: &Site<'_>,
+    indexed: &[(&RenderedPage, &PageDoc)],
+    entities: &HashMap<String, Vec<String>>,
+    extra: serde_json::Value,
+    cache: &BuildCache,
+) -> (Vec<(String, Blob)>, Vec<Blob>) {
+    let changed: Vec<bool> = (indexed.iter().enumerate())
+        .map(|(n, (page, _))| merged.unchanged(n, page.key).is_none())
+        .collect();
+    let terms: Vec<Arc<DocTerms>> = (indexed.par_iter().enumerate())
+        .map(|(n, (page, doc))| match merged.unchanged(n, page.key) {
+            Some(same) if !entities.contains_key(page.path.as_str()) => same,
+            _ => page_terms(page, doc, entities, cache),
+        })
+        .collect();
+    merged.update(&terms);
+    merged.remember_keys(indexed.iter().map(|(page, _)| page.key).collect());
+    let old_docs = std::mem::take(&mut merged.doc_files);
+    let docs = doc_files(site, indexed, cache, Some((&old_docs, &changed)), None);
+    merged.doc_files = docs.clone();
+    let file = |name: &str, json: &str| encoded(name, json, cache, None);
+    (index::shard_files(merged, extra, &file), docs)
 }
 
 /// A page's terms, memoised by its key and the dataset names it stands for.
@@ -181,28 +206,50 @@ fn terms_key(page: &RenderedPage, entities: &HashMap<String, Vec<String>>) -> Ke
     key.finish()
 }
 
-/// A shard's file: its output path, key and encoded bytes, re-encoded only when its
-/// payload changed.
-fn encoded(shard: &Shard, cache: &BuildCache) -> (String, Key, Blob) {
-    let key = KeyBuilder::new("search shard")
-        .str(&shard.name)
-        .str(&shard.json)
-        .finish();
-    let blob = cache.extra_or(key, || encode(shard));
-    (format!("{FOLDER}/{}.js", shard.name), key, blob as Blob)
+/// Cache keys of the search files a one-shot build made, by output path: the build lists
+/// them under the key of its inputs (see [`files`]).
+type KeyLog = Mutex<HashMap<String, Key>>;
+
+/// Notes in `keys` (when given) that the file at `path` is cached under `key`.
+fn log_key(keys: Option<&KeyLog>, path: String, key: Key) {
+    if let Some(keys) = keys {
+        keys.lock().expect("search file keys").insert(path, key);
+    }
+}
+
+/// A shard's file, encoded again only when its payload changed.
+fn encoded(name: &str, json: &str, cache: &BuildCache, keys: Option<&KeyLog>) -> Blob {
+    let key = KeyBuilder::new("search shard").str(name).str(json).finish();
+    let shard = || Shard {
+        name: name.to_string(),
+        json: json.to_string(),
+    };
+    log_key(keys, format!("{FOLDER}/{name}.js"), key);
+    cache.extra_or(key, || encode(&shard()))
 }
 
 /// The document shards ([`index::DOCS_PER_FILE`] pages each), each memoised by the URLs
-/// and keys of its pages: an edit re-encodes the one shard of the edited page.
+/// and keys of its pages: an edit re-encodes the one shard of the edited page. Given the
+/// files made last time for the same number of pages and which pages changed since, the
+/// files of unchanged pages are kept without looking them up.
 fn doc_files(
     site: &Site<'_>,
     indexed: &[(&RenderedPage, &PageDoc)],
     cache: &BuildCache,
-) -> Vec<(String, Key, Blob)> {
+    before: Option<(&[Blob], &[bool])>,
+    keys: Option<&KeyLog>,
+) -> Vec<Blob> {
     let chunks: Vec<_> = indexed.chunks(index::DOCS_PER_FILE).enumerate().collect();
+    let before = before.filter(|(files, _)| files.len() == chunks.len());
     chunks
         .par_iter()
         .map(|(n, chunk)| {
+            let first = n * index::DOCS_PER_FILE;
+            if let Some((files, changed)) = before {
+                if !changed[first..first + chunk.len()].contains(&true) {
+                    return Arc::clone(&files[*n]);
+                }
+            }
             let urls: Vec<String> = (chunk.iter())
                 .map(|(page, _)| answers::relative(site, &page.url))
                 .collect();
@@ -218,7 +265,8 @@ fn doc_files(
                     .collect();
                 encode(&index::doc_shard(*n, docs))
             });
-            (format!("{FOLDER}/d/{n}.js"), key, blob as Blob)
+            log_key(keys, format!("{FOLDER}/d/{n}.js"), key);
+            blob as Blob
         })
         .collect()
 }
