@@ -275,6 +275,16 @@ mod tests {
                 removed: 1
             }
         );
+        assert_changed_new_and_gone(&live);
+        assert_eq!(
+            std::fs::read_to_string(live.join("keep.txt")).unwrap(),
+            "not listed"
+        );
+    }
+
+    /// `live` holds the changed file's new text and the new file, and no longer the folder
+    /// that only the previous build had.
+    fn assert_changed_new_and_gone(live: &Path) {
         assert_eq!(
             std::fs::read_to_string(live.join("changed.html")).unwrap(),
             "2"
@@ -284,10 +294,6 @@ mod tests {
             "n"
         );
         assert!(!live.join("gone").exists());
-        assert_eq!(
-            std::fs::read_to_string(live.join("keep.txt")).unwrap(),
-            "not listed"
-        );
     }
 
     #[test]
@@ -326,15 +332,7 @@ mod tests {
                 removed: 1
             }
         );
-        assert_eq!(
-            std::fs::read_to_string(live.join("changed.html")).unwrap(),
-            "2"
-        );
-        assert_eq!(
-            std::fs::read_to_string(live.join("new/y.html")).unwrap(),
-            "n"
-        );
-        assert!(!live.join("gone").exists());
+        assert_changed_new_and_gone(&live);
         let text = std::fs::read_to_string(live.join(marker::MARKER)).unwrap();
         let listing = marker::parse_listing(&text).unwrap();
         assert_eq!(listing["same.html"], Some(same));
