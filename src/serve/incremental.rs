@@ -52,6 +52,11 @@ impl Warm {
     }
 }
 
+/// Publishes the edited pages before the search index is made again: the served output with
+/// only the pages replaced, and the paths that changed. The page a writer looks at shows
+/// the edit without waiting for the search shards to be compressed.
+pub(super) type Early<'a> = &'a dyn Fn(Output, &[String]);
+
 /// An incremental rebuild's result, and the output paths it changed.
 pub(super) struct Patch {
     /// As a full build's (its `kept` is always `None`: the caller's is updated in place).
@@ -71,6 +76,7 @@ pub(super) fn rebuild(
     warm: &mut Warm,
     previous: &Output,
     changed: &[PathBuf],
+    early: Early<'_>,
 ) -> Option<Patch> {
     let mut laps = Laps(Instant::now(), Stats::default());
     let mut diags = Diagnostics::new();
@@ -121,9 +127,12 @@ pub(super) fn rebuild(
         replaced.push(slot);
         kept.pages[slot] = page;
     }
+    let (pages_only, page_changes) = patch(previous, &kept.pages, &replaced, None);
+    early(pages_only, &page_changes);
+    laps.lap("publish pages");
     let index = search::files(&site, &kept.pages, &engine.cache);
     laps.lap("search");
-    let (output, changed) = patch(previous, &kept.pages, &replaced, index, sources);
+    let (output, changed) = patch(previous, &kept.pages, &replaced, Some((index, sources)));
     laps.lap("assemble");
     let mut stats = laps.1;
     (stats.articles, stats.pages, stats.files) = (edited.len(), count, output.files.len());
@@ -176,14 +185,14 @@ fn reparse(
     Some((rel.strip_prefix("content/")?.to_string(), entry))
 }
 
-/// `previous` with the `replaced` pages (indexes into `pages`) and the new search index in
-/// place, and the site paths whose bytes changed.
+/// `previous` with the `replaced` pages (indexes into `pages`) and, when given, the new
+/// search index in place (its stale files removed; `sources` names the assets that may sit
+/// in the search folder), and the site paths whose bytes changed.
 fn patch(
     previous: &Output,
     pages: &[RenderedPage],
     replaced: &[usize],
-    index: Vec<(String, Blob)>,
-    sources: &Sources,
+    search: Option<(Vec<(String, Blob)>, &Sources)>,
 ) -> (Output, Vec<String>) {
     let mut output = previous.clone();
     let mut changed = Vec::new();
@@ -204,6 +213,9 @@ fn patch(
             page.artifacts.clone(),
         );
     }
+    let Some((index, sources)) = search else {
+        return (output, changed);
+    };
     let folder = format!("{}/", search::FOLDER);
     let current: HashSet<&str> = (index.iter().map(|(p, _)| p.as_str()))
         .chain(sources.assets.iter().map(|(p, _)| p.as_str()))

@@ -11,6 +11,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::Output;
 use crate::pipeline::{self, BuildOptions, BuildResult, Engine, Sources};
 use crate::term::{RebuildCounts, Term};
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -52,7 +53,7 @@ impl Rebuilder {
             kept: None,
             term,
         };
-        let built = me.build(config, None, &[], false);
+        let built = me.build(config, None, &[], false, &|_, _| {});
         (me, built.snapshot)
     }
 
@@ -83,10 +84,23 @@ impl Rebuilder {
         state.set_base_path(config.base_path.to_string());
         let paths: Vec<PathBuf> = batch.iter().map(|(p, _)| p.clone()).collect();
         let articles_only = batch.iter().all(|(_, c)| *c == Change::Article);
-        let built = self.build(&config, Some(&previous), &paths, articles_only);
+        // Pages an incremental rebuild publishes early are announced then, not again.
+        let announced = RefCell::new(Vec::new());
+        let early = |output: Output, changed: &[String]| {
+            let errors = Vec::new();
+            state.publish(Snapshot { output, errors });
+            let message = serde_json::json!({"errors": false, "changed": changed, "all": false});
+            state.broadcast(&message.to_string());
+            announced.borrow_mut().extend_from_slice(changed);
+        };
+        let built = self.build(&config, Some(&previous), &paths, articles_only, &early);
         let failed = !built.snapshot.errors.is_empty();
         let all = batch.iter().any(|(_, c)| *c == Change::Config);
-        let message = serde_json::json!({"errors": failed, "changed": built.changed, "all": all});
+        let announced = announced.into_inner();
+        let fresh: Vec<&String> = (built.changed.iter())
+            .filter(|c| !announced.contains(c))
+            .collect();
+        let message = serde_json::json!({"errors": failed, "changed": fresh, "all": all});
         state.publish(built.snapshot);
         state.broadcast(&message.to_string());
         let counts = RebuildCounts {
@@ -106,6 +120,7 @@ impl Rebuilder {
         previous: Option<&Snapshot>,
         changed: &[PathBuf],
         articles_only: bool,
+        early: incremental::Early<'_>,
     ) -> Built {
         let started = Instant::now();
         let read = pipeline::read_sources_reusing(config, self.sources.take(), changed);
@@ -114,7 +129,9 @@ impl Rebuilder {
             Ok(sources) => {
                 let misses = self.engine.cache.pages.misses();
                 let patch = match previous {
-                    Some(p) if articles_only => self.incremental(config, &sources, p, changed),
+                    Some(p) if articles_only => {
+                        self.incremental(config, &sources, p, changed, early)
+                    }
                     _ => None,
                 };
                 let mut built = patch.unwrap_or_else(|| (self.full(config, &sources), None));
@@ -174,6 +191,7 @@ impl Rebuilder {
         sources: &Sources,
         previous: &Snapshot,
         changed: &[PathBuf],
+        early: incremental::Early<'_>,
     ) -> Option<(BuildResult, Option<Vec<String>>)> {
         let mut kept = self.kept.take()?;
         let engine = &self.engine;
@@ -186,6 +204,7 @@ impl Rebuilder {
                 &mut kept,
                 &previous.output,
                 changed,
+                early,
             );
             BuildResult {
                 output: None,
@@ -418,7 +437,13 @@ mod tests {
         ];
         for (n, ((title, tags, body), renders, fast, errors)) in edits.into_iter().enumerate() {
             write("content/articles/a.md", &tagged(title, tags, body));
-            let built = me.build(&config, Some(&served), std::slice::from_ref(&a), true);
+            let built = me.build(
+                &config,
+                Some(&served),
+                std::slice::from_ref(&a),
+                true,
+                &|_, _| {},
+            );
             assert_eq!(built.incremental, fast, "edit {n}: incremental");
             assert_eq!(built.rendered, renders, "edit {n}: pages rendered");
             assert_eq!(
