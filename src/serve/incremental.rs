@@ -1,8 +1,8 @@
 //! `serve`'s incremental rebuild. When a batch changes only Markdown articles that the last
 //! good build had, and none of them changes its *outward face* ([`face_key`]: what other
 //! pages show of it or depend on), only their pages are rendered, only the links from them
-//! are checked, the kept search merge is patched with their terms, and only their files
-//! are replaced in the served output. Whatever it cannot bound (a changed
+//! are checked, their pages are served at once ([`Early`]), then the kept search merge is
+//! patched with their terms and only the changed search files are replaced too. Whatever it cannot bound (a changed
 //! face, changed anchors, a new or deleted file, an error) it leaves to the full memoised
 //! build by returning `None`.
 
