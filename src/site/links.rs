@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 pub(crate) fn ids_in(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
     for (attr, links_only) in [(" id=", false), (" name=", true)] {
-        for (i, _) in html.match_indices(attr) {
+        for i in memchr::memmem::find_iter(html.as_bytes(), attr) {
             if links_only && !inside_a_tag(&html[..i]) {
                 continue;
             }

@@ -76,16 +76,12 @@ pub(crate) fn decorate(html: &str) -> String {
 /// The next `<h2`, `<h3` or `<h4` tag in `html[from..to]`: its offset and level.
 fn next_heading(html: &str, from: usize, to: usize) -> Option<(usize, u8)> {
     let bytes = html.as_bytes();
-    let mut at = from;
-    while let Some(p) = html[at..to].find("<h").map(|p| at + p) {
-        let level = bytes.get(p + 2).copied();
-        let after = bytes.get(p + 3).copied();
-        if let (Some(l @ b'2'..=b'4'), Some(b' ' | b'>')) = (level, after) {
-            return Some((p, l - b'0'));
-        }
-        at = p + 2;
-    }
-    None
+    memchr::memchr_iter(b'<', &bytes[from..to])
+        .map(|p| from + p)
+        .find_map(|p| match bytes.get(p + 1..p + 4)? {
+            [b'h', l @ b'2'..=b'4', b' ' | b'>'] => Some((p, l - b'0')),
+            _ => None,
+        })
 }
 
 /// The value of a double-quoted attribute in an opening tag.
@@ -126,14 +122,25 @@ fn strip_tags(html: &str) -> String {
 /// Puts the table of contents of `headings` at the first marker (when the page has enough
 /// `h2`s) and removes every marker.
 fn place_toc(html: String, headings: &[Heading]) -> String {
-    if !html.contains(TOC_MARKER) {
+    let mut markers = memchr::memmem::find_iter(html.as_bytes(), TOC_MARKER).peekable();
+    if markers.peek().is_none() {
         return html;
     }
     let toc = match headings.iter().filter(|h| h.level == 2).count() >= TOC_MIN {
         true => toc_html(headings),
         false => String::new(),
     };
-    html.replacen(TOC_MARKER, &toc, 1).replace(TOC_MARKER, "")
+    let mut out = String::with_capacity(html.len() + toc.len());
+    let mut copied = 0;
+    for (n, at) in markers.enumerate() {
+        out.push_str(&html[copied..at]);
+        if n == 0 {
+            out.push_str(&toc);
+        }
+        copied = at + TOC_MARKER.len();
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 fn toc_html(headings: &[Heading]) -> String {

@@ -69,7 +69,7 @@ fn url_values(html: &str) -> Vec<(usize, usize, bool)> {
     let bytes = html.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
-    while let Some(lt) = html[i..].find('<').map(|p| p + i) {
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]).map(|p| p + i) {
         if html[lt..].starts_with("<!--") {
             i = html[lt..].find("-->").map_or(html.len(), |p| lt + p + 3);
             continue;
@@ -78,14 +78,17 @@ fn url_values(html: &str) -> Vec<(usize, usize, bool)> {
             i = lt + 1;
             continue;
         }
-        let name_end = html[lt + 1..]
-            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        let name_end = bytes[lt + 1..]
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
             .map_or(html.len(), |p| lt + 1 + p);
-        let name = html[lt + 1..name_end].to_ascii_lowercase();
+        let name = &html[lt + 1..name_end];
         i = scan_attributes(html, name_end, &mut found);
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            i = find_ascii_ci(html, i, &close).unwrap_or(html.len());
+        if let Some(close) = ["</script", "</style"]
+            .into_iter()
+            .find(|close| close[2..].eq_ignore_ascii_case(name))
+        {
+            i = find_ascii_ci(html, i, close).unwrap_or(html.len());
         }
     }
     found
