@@ -374,13 +374,26 @@ pub(crate) fn build_into_with_progress(
     let mut diags = sources.warnings.clone();
     let mut laps = Laps::start();
     let renders_before = engine.cache.pages.misses();
-    let (templates_key, theme) = load_templates(&sources, engine, &mut diags);
     progress.stage("parse", sources.markdown.len() as u64);
-    let articles = parse_articles(&sources, opts, &engine.cache, &mut diags, progress);
+    // Templates (one thread: Tera parses them one by one), articles and the dataset are
+    // loaded at once; their diagnostics keep that order.
+    let mut found = [(); 3].map(|()| Diagnostics::new());
+    let [template_diags, article_diags, data_diags] = &mut found;
+    let ((templates_key, theme), (articles, (data_key, data))) = rayon::join(
+        || load_templates(&sources, engine, template_diags),
+        || {
+            rayon::join(
+                || parse_articles(&sources, opts, &engine.cache, article_diags, progress),
+                || load_dataset(&sources, engine, data_diags),
+            )
+        },
+    );
+    for d in found {
+        diags.extend(d);
+    }
     if let Cow::Owned(owned) = &mut sources {
         owned.markdown = Vec::new();
     }
-    let (data_key, data) = load_dataset(&sources, engine, &mut diags);
     laps.lap("parse");
     progress.stage("site", 0);
     let mut site = Site::new(
