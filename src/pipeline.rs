@@ -608,7 +608,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Every page group (lists, tags, dataset pages), one group at a time.
+    /// Every page group (lists, tags, dataset pages), in one batch: a single large page
+    /// (the article index of a big site) renders on one thread while the other renders the
+    /// rest.
     fn groups(
         &mut self,
         builder: &pages::PageBuilder,
@@ -617,10 +619,10 @@ impl<'a> Renderer<'a> {
     ) {
         let groups = builder.page_groups();
         progress.stage("render lists", groups.len() as u64);
-        for group in groups {
-            self.render(builder.group_pages(group), diags);
-            progress.inc(1);
-        }
+        let count = groups.len() as u64;
+        let pages = groups.into_iter().flat_map(|g| builder.group_pages(g));
+        self.render(pages.collect(), diags);
+        progress.inc(count);
     }
 
     /// Renders one batch; with a sink, each page is handed over and only its ids, links and
