@@ -264,6 +264,7 @@ pub(super) fn page(title: &str, heading: &str, text: &str) -> PageDoc {
             text: text.into(),
         }],
         code: String::new(),
+        terms: None,
     }
 }
 
