@@ -273,7 +273,7 @@ impl BuildCache {
     pub(crate) fn terms_or(
         &self,
         key: Key,
-        make: impl FnOnce() -> Arc<crate::site::search::DocTerms>,
+        make: impl FnOnce() -> crate::site::search::DocTerms,
     ) -> Arc<crate::site::search::DocTerms> {
         let valid = crate::site::search::DocTerms::is_valid;
         if let Some(t) = self.search_terms.peek(&key) {
@@ -285,7 +285,7 @@ impl BuildCache {
             .and_then(|d| d.get(persist::TERMS, &key, valid))
         {
             Some(terms) => Arc::new(terms),
-            None => self.search_terms.get_or(key, make),
+            None => self.search_terms.get_or(key, || Arc::new(make())),
         }
     }
 

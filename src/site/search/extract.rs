@@ -3,10 +3,8 @@
 //! result links to the matching section). Markup, attributes, scripts, styles, inline SVG
 //! and text hidden from sight (`visually-hidden`, `aria-hidden="true"`) are left out.
 
-use super::terms::DocTerms;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::sync::Arc;
 
 /// The searchable text of one page (cached with the page, so `serve` re-reads only pages
 /// that changed).
@@ -20,11 +18,6 @@ pub(crate) struct PageDoc {
     pub sections: Vec<Section>,
     /// The text of its code blocks (`<pre>`): searched, but not shown in snippets.
     pub code: String,
-    /// Its terms without dataset names, counted where the page is rendered (in parallel
-    /// with other pages) so that the search stage after rendering mostly merges; not kept
-    /// in cache files (a page read back from one is counted by the search stage).
-    #[serde(skip)]
-    pub terms: Option<Arc<DocTerms>>,
 }
 
 /// The text under one heading.
@@ -79,7 +72,6 @@ pub(crate) fn page_doc(path: &str, html: &str) -> Option<PageDoc> {
     };
     let mut doc = Scanner::default().run(main);
     doc.kind = kind.to_string();
-    doc.terms = Some(Arc::new(DocTerms::new(&doc, &[])));
     Some(doc)
 }
 

@@ -5,9 +5,8 @@
 //! root are zlib-compressed and base64-encoded.
 //!
 //! Per page ([`extract`]): the title, the headings with their ids and the text of `<main>`,
-//! kept with the cached page. Per page version ([`terms::DocTerms`], counted as the page is
-//! rendered, memoised by page key, kept in `build`'s cache file): the stems ([`tokens`]) and
-//! where they occur. Per build: the merge
+//! kept with the cached page. Per page version ([`terms::DocTerms`], memoised by page key,
+//! kept in `build`'s cache file): the stems ([`tokens`]) and where they occur. Per build: the merge
 //! ([`merged`]: patched in `serve`, from scratch in a one-shot build, which drops each
 //! page's terms once merged) into vocabulary, posting and document shards ([`index`]) and
 //! the "who is responsible?" table ([`answers`]); each file is re-encoded only when its
@@ -144,7 +143,7 @@ fn made_files(
 }
 
 /// The shard files (named without folder and suffix) of the `indexed` pages merged from
-/// scratch.
+/// scratch, dropping each page's terms once merged.
 fn scratch_merge(
     indexed: &[(&RenderedPage, &PageDoc)],
     entities: &HashMap<String, Vec<String>>,
@@ -154,8 +153,7 @@ fn scratch_merge(
 ) -> Vec<(String, Blob)> {
     let mut merged = merged::Builder::default();
     let mut counted: Vec<Arc<DocTerms>> = Vec::new();
-    // Each chunk is merged (on one thread) while the next one is counted (pages rendered
-    // in this build were counted as they were rendered).
+    // Each chunk is merged (on one thread) while the next one is counted.
     for chunk in indexed.chunks(TERMS_AT_ONCE) {
         let merging = std::mem::take(&mut counted);
         (counted, ()) = rayon::join(
@@ -200,8 +198,7 @@ fn kept_merge(
     (index::shard_files(merged, extra, &file), docs)
 }
 
-/// A page's terms, memoised by its key and the dataset names it stands for: those counted
-/// when the page was rendered unless it stands for dataset names.
+/// A page's terms, memoised by its key and the dataset names it stands for.
 fn page_terms(
     page: &RenderedPage,
     doc: &PageDoc,
@@ -211,10 +208,7 @@ fn page_terms(
     let names = entities
         .get(page.path.as_str())
         .map_or(&[][..], Vec::as_slice);
-    cache.terms_or(terms_key(page, entities), || match &doc.terms {
-        Some(counted) if names.is_empty() => Arc::clone(counted),
-        _ => Arc::new(DocTerms::new(doc, names)),
-    })
+    cache.terms_or(terms_key(page, entities), || DocTerms::new(doc, names))
 }
 
 /// The key of a page's terms: its page key and the dataset names it stands for.

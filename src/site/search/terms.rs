@@ -264,7 +264,6 @@ pub(super) fn page(title: &str, heading: &str, text: &str) -> PageDoc {
             text: text.into(),
         }],
         code: String::new(),
-        terms: None,
     }
 }
 
