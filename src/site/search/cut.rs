@@ -6,6 +6,7 @@
 //! holds `limit` bytes, so a shard's end depends only on the entries from its start.
 
 use crate::output::Blob;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::ops::Bound;
 
@@ -27,8 +28,8 @@ pub(super) struct Cutter<'f, I> {
     pub(super) brackets: (char, char),
     /// The entries from a key on (all of them with `Unbounded`).
     pub(super) entries: &'f dyn Fn(Bound<&str>) -> I,
-    /// The file of shard `n` with this JSON payload.
-    pub(super) file: &'f dyn Fn(usize, &str) -> Blob,
+    /// The file of shard `n` with this JSON payload (called in parallel).
+    pub(super) file: &'f (dyn Fn(usize, &str) -> Blob + Sync),
 }
 
 impl<'m, I: Iterator<Item = Entry<'m>>> Cutter<'_, I> {
@@ -83,12 +84,12 @@ impl<'m, I: Iterator<Item = Entry<'m>>> Cutter<'_, I> {
         for (key, g, text) in (self.entries)(start) {
             if g != group {
                 if body.len() >= self.limit {
-                    made.push(self.close(n + made.len(), &mut first, &mut body));
+                    made.push(self.close(&mut first, &mut body));
                     // Every change before `key` is cut by now: the old shards that start
                     // here, at the same number, follow on as they were unless changed.
                     let q = n + made.len();
                     if old.get(q).is_some_and(|s| s.first == key) {
-                        return (made, Some(q));
+                        return (self.files(n, made), Some(q));
                     }
                 }
                 group.clear();
@@ -102,18 +103,26 @@ impl<'m, I: Iterator<Item = Entry<'m>>> Cutter<'_, I> {
             body.push_str(&text);
         }
         if !body.is_empty() {
-            made.push(self.close(n + made.len(), &mut first, &mut body));
+            made.push(self.close(&mut first, &mut body));
         }
-        (made, None)
+        (self.files(n, made), None)
     }
 
-    fn close(&self, n: usize, first: &mut String, body: &mut String) -> Span {
+    /// A shard's first key and JSON payload; empties `first` and `body` for the next one.
+    fn close(&self, first: &mut String, body: &mut String) -> (String, String) {
         let (open, close) = self.brackets;
         let json = format!("{open}{body}{close}");
         body.clear();
-        Span {
-            first: std::mem::take(first),
-            file: (self.file)(n, &json),
-        }
+        (std::mem::take(first), json)
+    }
+
+    /// The shards `made` (numbered from `n`) with their files, made in parallel.
+    fn files(&self, n: usize, made: Vec<(String, String)>) -> Vec<Span> {
+        (made.into_par_iter().enumerate())
+            .map(|(i, (first, json))| Span {
+                first,
+                file: (self.file)(n + i, &json),
+            })
+            .collect()
     }
 }

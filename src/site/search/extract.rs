@@ -31,20 +31,30 @@ pub(crate) struct Section {
     pub text: String,
 }
 
-/// Elements whose content is never text for readers.
-const SKIPPED: &[&str] = &["noscript", "script", "style", "svg", "template"];
+/// How an element's name matters to the text around it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Element {
+    /// Its content is never text for readers (`script`, `style`, `svg`…).
+    Skipped,
+    /// It does not separate words (`<em>x</em>y` is one word).
+    Inline,
+    /// It has no end tag.
+    Void,
+    /// Any other element: a word boundary.
+    Block,
+}
 
-/// Elements that do not separate words (`<em>x</em>y` is one word).
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small", "span",
-    "strong", "sub", "sup", "time", "u", "var",
-];
-
-/// Elements without an end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
+/// What kind of element `name` (lower case) is.
+fn element(name: &str) -> Element {
+    match name {
+        "noscript" | "script" | "style" | "svg" | "template" => Element::Skipped,
+        "a" | "abbr" | "b" | "code" | "del" | "em" | "i" | "ins" | "kbd" | "mark" | "q" | "s"
+        | "small" | "span" | "strong" | "sub" | "sup" | "time" | "u" | "var" => Element::Inline,
+        "area" | "base" | "br" | "col" | "embed" | "hr" | "img" | "input" | "link" | "meta"
+        | "source" | "track" | "wbr" => Element::Void,
+        _ => Element::Block,
+    }
+}
 
 /// The searchable text of a page, or `None` for pages not indexed (search, 404).
 pub(crate) fn page_doc(path: &str, html: &str) -> Option<PageDoc> {
@@ -134,11 +144,12 @@ impl Scanner {
             }
             return;
         }
-        if !closing && !VOID.contains(&&*name) && hidden(&name, attrs) {
+        let kind = element(&name);
+        if !closing && kind != Element::Void && hidden(kind, attrs) {
             self.skip = Some((name.into_owned(), 1));
             return;
         }
-        if !INLINE.contains(&&*name) {
+        if kind != Element::Inline {
             self.push_text(" ");
         }
         if name == "pre" {
@@ -205,10 +216,18 @@ fn ascii_lowercase(name: &str) -> Cow<'_, str> {
     }
 }
 
-/// True for an element whose content readers do not see as text.
-fn hidden(name: &str, attrs: &str) -> bool {
-    SKIPPED.contains(&name)
-        || attr(attrs, "aria-hidden").as_deref() == Some("true")
+/// True for an element whose content readers do not see as text. Most tags (the spans of
+/// highlighted code) have no attribute that could hide them, which a look for `hidden` and
+/// `&` (an attribute value may spell it with character references) tells cheaply.
+fn hidden(kind: Element, attrs: &str) -> bool {
+    if kind == Element::Skipped {
+        return true;
+    }
+    let may_hide = |b: &[u8]| b.windows(6).any(|w| w == b"hidden") || b.contains(&b'&');
+    if !may_hide(attrs.as_bytes()) {
+        return false;
+    }
+    attr(attrs, "aria-hidden").as_deref() == Some("true")
         || attr(attrs, "class")
             .is_some_and(|c| c.split_whitespace().any(|c| c == "visually-hidden"))
 }
@@ -246,14 +265,30 @@ fn attr<'a>(attrs: &'a str, name: &str) -> Option<Cow<'a, str>> {
     None
 }
 
-/// Appends `text` to `out` with runs of white space collapsed to one space.
+/// Appends `text` to `out` with runs of white space collapsed to one space (none at the
+/// start of an empty `out`). ASCII is classified a byte at a time; other characters decoded.
 fn push_collapsed(out: &mut String, text: &str) {
-    for (n, word) in text.split(char::is_whitespace).enumerate() {
-        if n > 0 && !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
+    let bytes = text.as_bytes();
+    let (mut at, mut word) = (0, 0);
+    while at < bytes.len() {
+        let (space, len) = match bytes[at] {
+            b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => (true, 1),
+            0..=0x7f => (false, 1),
+            _ => {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                (c.is_whitespace(), c.len_utf8())
+            }
+        };
+        if space {
+            out.push_str(&text[word..at]);
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            word = at + len;
         }
-        out.push_str(word);
+        at += len;
     }
+    out.push_str(&text[word..]);
 }
 
 /// Decodes character references: the named ones templates and Markdown emit, and numeric.
@@ -341,6 +376,44 @@ mod tests {
         assert_eq!(d.sections.len(), 1);
         assert_eq!(d.sections[0].text, "a b c d'e <f> &unknown; &amp");
         assert_eq!(d.code.trim(), "aws s3 ls");
+    }
+
+    #[test]
+    fn hiding_attributes_count_however_they_are_spelt() {
+        let d = doc(
+            "<p>a<span class=\"visually&#45;hidden\">b</span><span class=hk>c</span>\
+                     <SPAN ARIA-HIDDEN=true>d</SPAN><span aria-hidden='true'>e</span>\
+                     <span data-x=\"hidden\">f</span><br class=\"visually-hidden\">g</p>",
+        );
+        assert_eq!(d.sections[0].text, "acdf g");
+    }
+
+    #[test]
+    fn white_space_collapses_as_a_split_on_white_space_would() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "a  b",
+            "\t\na\x0b\x0cb\r",
+            "x\u{a0}y\u{2003} z",
+            "é  ü",
+            "  ",
+        ] {
+            for start in ["", "w", "w "] {
+                let mut reference = start.to_string();
+                for (n, word) in text.split(char::is_whitespace).enumerate() {
+                    if n > 0 && !reference.is_empty() && !reference.ends_with(' ') {
+                        reference.push(' ');
+                    }
+                    reference.push_str(word);
+                }
+                let mut got = start.to_string();
+                push_collapsed(&mut got, text);
+                assert_eq!(got, reference, "{text:?} after {start:?}");
+            }
+        }
     }
 
     #[test]

@@ -65,26 +65,31 @@ pub(crate) fn shard_files(
         (m.postings.range::<str, _>((from, Bound::Unbounded)))
             .map(|(stem, p)| (stem.as_str(), stem.as_str(), Cow::Borrowed(p.json.as_str())))
     };
-    let posting = Cutter {
-        limit: POSTING_SHARD,
-        brackets: ('{', '}'),
-        entries: &posting_entries,
-        file: &|n, json| file(&format!("p{n}"), json),
-    }
-    .cut(&old_posting, &changes.stems);
+    let posting = || {
+        Cutter {
+            limit: POSTING_SHARD,
+            brackets: ('{', '}'),
+            entries: &posting_entries,
+            file: &|n, json| file(&format!("p{n}"), json),
+        }
+        .cut(&old_posting, &changes.stems)
+    };
     let vocab_entries = |from: Bound<&str>| {
         (m.words.range::<str, _>((from, Bound::Unbounded))).map(|(word, entry)| {
             let text = format!("{}{}]", entry.prefix, m.df(&entry.stem));
             (word.as_str(), group(word), Cow::Owned(text))
         })
     };
-    let vocab = Cutter {
-        limit: VOCAB_SHARD,
-        brackets: ('[', ']'),
-        entries: &vocab_entries,
-        file: &|n, json| file(&format!("v{n}"), json),
-    }
-    .cut(&old_vocab, &changes.words);
+    let vocab = || {
+        Cutter {
+            limit: VOCAB_SHARD,
+            brackets: ('[', ']'),
+            entries: &vocab_entries,
+            file: &|n, json| file(&format!("v{n}"), json),
+        }
+        .cut(&old_vocab, &changes.words)
+    };
+    let (posting, vocab) = rayon::join(posting, vocab);
     let vocab_starts: Vec<String> = vocab.iter().map(|s| vocab_key(&s.first)).collect();
     let post_starts: Vec<&str> = posting.iter().map(|s| s.first.as_str()).collect();
     let mut root = json!({"version": 1, "vocab": vocab_starts, "postings": post_starts});

@@ -120,44 +120,74 @@ impl DocTerms {
     }
 }
 
-/// Counts a page's terms in maps, then packs them into [`DocTerms`].
+/// Counts a page's terms, then packs them into [`DocTerms`]. Each written form is looked up
+/// once per occurrence; only a form new to the page is checked for a stop word and stemmed.
 #[derive(Default)]
 struct Counter {
-    /// Stem → (field bits, occurrences).
-    stems: FxHashMap<String, (u8, u32)>,
-    /// Written form → its stem.
-    words: FxHashMap<String, String>,
+    /// Written form → the index of its stem in `stems` ([`STOP`] for a stop word).
+    words: FxHashMap<String, u32>,
+    /// Stem → its index in `stems`.
+    stem_index: FxHashMap<String, u32>,
+    /// Each stem in order of first sight, with its field bits and occurrences.
+    stems: Vec<(String, u8, u32)>,
 }
 
+/// The stem index of a written form that is not indexed.
+const STOP: u32 = u32::MAX;
+
 impl Counter {
-    /// Counts the indexed words of `text` in `field`; a word seen before in this page is
-    /// not stemmed again.
+    /// Counts the indexed words of `text` in `field`.
     fn add(&mut self, text: &str, field: u8) {
-        let Self { stems, words } = self;
         tokens::each_word(text, |word| {
-            if tokens::is_stop_word(word) {
-                return;
-            }
-            match words.get(word) {
-                Some(stem) => count(stems, stem, field),
+            let i = match self.words.get(word) {
+                Some(&i) => i,
                 None => {
-                    let stem = tokens::stem(word);
-                    count(stems, &stem, field);
-                    words.insert(word.to_string(), stem);
+                    let i = match tokens::is_stop_word(word) {
+                        true => STOP,
+                        false => self.stem_of(word),
+                    };
+                    self.words.insert(word.to_string(), i);
+                    i
                 }
+            };
+            if let Some((_, fields, count)) = self.stems.get_mut(i as usize) {
+                *fields |= field;
+                *count += 1;
             }
         });
     }
 
+    /// The index of the stem of `word` (a form new to the page), added when new.
+    fn stem_of(&mut self, word: &str) -> u32 {
+        let stem = tokens::stem(word);
+        if let Some(&i) = self.stem_index.get(&stem) {
+            return i;
+        }
+        let i = offset_of(self.stems.len());
+        self.stem_index.insert(stem.clone(), i);
+        self.stems.push((stem, 0, 0));
+        i
+    }
+
     fn finish(self) -> DocTerms {
-        let mut stems: Vec<(String, (u8, u32))> = self.stems.into_iter().collect();
-        stems.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut words: Vec<(String, String)> = self.words.into_iter().collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut text = String::new();
-        let stem_entries = stems
-            .iter()
-            .map(|(stem, (fields, count))| {
+        let mut order: Vec<usize> = (0..self.stems.len()).collect();
+        sort_by_text(&mut order, |&i| &self.stems[i].0);
+        let mut sorted_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            sorted_index[old] = offset_of(new);
+        }
+        let mut words: Vec<(&str, u32)> = (self.words.iter())
+            .filter(|(_, &i)| i != STOP)
+            .map(|(w, &i)| (w.as_str(), i))
+            .collect();
+        sort_by_text(&mut words, |w| w.0);
+        let mut text = String::with_capacity(
+            self.stems.iter().map(|s| s.0.len()).sum::<usize>()
+                + words.iter().map(|w| w.0.len()).sum::<usize>(),
+        );
+        let stem_entries = (order.iter())
+            .map(|&i| {
+                let (stem, fields, count) = &self.stems[i];
                 text.push_str(stem);
                 StemEntry {
                     end: offset(&text),
@@ -166,16 +196,12 @@ impl Counter {
                 }
             })
             .collect();
-        let stem_index: FxHashMap<&str, u32> = (stems.iter().zip(0..))
-            .map(|((stem, _), i)| (stem.as_str(), i))
-            .collect();
-        let word_entries = words
-            .iter()
+        let word_entries = (words.iter())
             .map(|(word, stem)| {
                 text.push_str(word);
                 WordEntry {
                     end: offset(&text),
-                    stem: stem_index[stem.as_str()],
+                    stem: sorted_index[*stem as usize],
                 }
             })
             .collect();
@@ -187,17 +213,18 @@ impl Counter {
     }
 }
 
-/// Counts one occurrence of `stem` in `field`.
-fn count(stems: &mut FxHashMap<String, (u8, u32)>, stem: &str, field: u8) {
-    match stems.get_mut(stem) {
-        Some(entry) => {
-            entry.0 |= field;
-            entry.1 += 1;
-        }
-        None => {
-            stems.insert(stem.to_string(), (field, 1));
-        }
-    }
+/// Sorts `items` by their text, comparing the first eight bytes as one number first (most
+/// words differ there), then the whole text.
+fn sort_by_text<'a, T>(items: &mut Vec<T>, text: impl Fn(&T) -> &'a str) {
+    let prefix = |t: &str| {
+        let mut bytes = [0; 8];
+        let n = t.len().min(8);
+        bytes[..n].copy_from_slice(&t.as_bytes()[..n]);
+        u64::from_be_bytes(bytes)
+    };
+    let mut keyed: Vec<(u64, T)> = (items.drain(..)).map(|i| (prefix(text(&i)), i)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| text(&a.1).cmp(text(&b.1))));
+    items.extend(keyed.into_iter().map(|(_, i)| i));
 }
 
 /// Binary search over indexes `0..len` ordered by `cmp` (which compares entry `i` with the
@@ -217,7 +244,12 @@ fn find(len: usize, cmp: impl Fn(usize) -> Ordering) -> Option<usize> {
 
 /// The length of `text` as an offset (a page's terms are far below 4 GiB).
 fn offset(text: &str) -> u32 {
-    u32::try_from(text.len()).expect("a page's terms fit in 4 GiB")
+    offset_of(text.len())
+}
+
+/// A length or index within one page's terms as an offset.
+fn offset_of(n: usize) -> u32 {
+    u32::try_from(n).expect("a page's terms fit in 4 GiB")
 }
 
 /// A page with a title and one section, for tests of the index.
@@ -261,6 +293,33 @@ mod tests {
         assert!(t.has_word("patches") && !t.has_word("patch"));
         let stems: Vec<&str> = t.stems().map(|(s, _, _)| s).collect();
         assert_eq!(stems, ["patch", "rds"]);
+    }
+
+    #[test]
+    fn texts_sort_as_strings_do() {
+        let texts: Vec<String> = [
+            "b",
+            "a",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgg",
+            "ab",
+            "",
+            "a\0",
+            "é",
+            "z",
+            "abcdefgha",
+            "ü",
+            "abc",
+        ]
+        .map(String::from)
+        .into();
+        let mut reference = texts.clone();
+        reference.sort();
+        let mut refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        sort_by_text(&mut refs, |t| t);
+        let texts: Vec<String> = refs.into_iter().map(String::from).collect();
+        assert_eq!(texts, reference);
     }
 
     #[test]
