@@ -119,7 +119,10 @@ impl Rebuilder {
         let served = Arc::clone(&built.snapshot.site);
         state.publish(built.snapshot);
         state.broadcast(&message.to_string());
-        self.sweep(&previous.site, &served);
+        if !built.incremental {
+            // An incremental rebuild leaves the memos unpruned: every file is still needed.
+            self.sweep(&previous.site, &served);
+        }
         let counts = RebuildCounts {
             edited: paths.len(),
             rendered: built.rendered,
