@@ -93,7 +93,8 @@ pub(crate) struct BuildResult {
 pub(crate) struct Kept {
     /// Every parsed article, by path relative to `content/`, in source order.
     pub articles: Vec<(String, SharedArticle)>,
-    /// Every page, in build order (the HTML is shared with the output).
+    /// Every page, in build order (without its HTML when the cache has a page store, else
+    /// shared with the output).
     pub pages: Vec<pages::RenderedPage>,
     /// URLs of the files that are not pages (link targets).
     pub file_urls: Vec<String>,
@@ -174,7 +175,14 @@ pub(crate) fn parse_one(
     let key = stamp_key(sources, path, bytes);
     cache.articles.get_or(key, || {
         let mut d = Diagnostics::new();
-        let mut a = parse_article(path, bytes, &mut d);
+        let bytes = match sources.markdown_bytes(path, bytes) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                d.push(e);
+                return Arc::new((None, d));
+            }
+        };
+        let mut a = parse_article(path, &bytes, &mut d);
         if let Some(a) = a.as_mut() {
             a.source_key = key;
         }
@@ -255,8 +263,8 @@ const ARTICLE_SLICE: usize = 256;
 
 /// Where a build hands each rendered page as soon as it exists (`build` writes it into the
 /// staged output folder and the cache, `check` drops it), so a large site never holds all
-/// its HTML in memory. A build without a sink (`serve`, tests) keeps every page in the
-/// returned [`Output`].
+/// its HTML in memory. A build without a sink puts each page in its cache's page store
+/// (`serve`) or, without one (tests), keeps every page in the returned [`Output`].
 pub(crate) trait PageSink: Sync {
     /// Takes one page: its output path (relative to the site root), cache key and artifacts.
     fn page(&self, path: &str, key: Key, page: &PageArtifacts) -> Result<(), String>;
@@ -322,19 +330,40 @@ fn add_redirects(
     }
 }
 
-/// What later stages (links, search, sitemap) need of a page whose HTML went to a sink.
-fn without_html(page: &PageArtifacts) -> PageArtifacts {
-    PageArtifacts {
-        html: String::new(),
-        ids: page.ids.clone(),
-        search: page.search.clone(),
-        links: page.links.clone(),
-        diagnostics: page.diagnostics.clone(),
-    }
+/// Hands each page's HTML to `sink` or, without one, to the cache's page store (see
+/// [`BuildCache::keep_on_disk`]), keeping only what later stages (links, search, sitemap)
+/// need; `count` sees each page first. Returns an error for each page that could not be
+/// written.
+pub(crate) fn hand_over(
+    sink: Option<&dyn PageSink>,
+    cache: &BuildCache,
+    pages: &mut [pages::RenderedPage],
+    count: &(dyn Fn(&pages::RenderedPage) + Sync),
+) -> Vec<Diagnostic> {
+    let failures = std::sync::Mutex::new(Vec::new());
+    pages.par_iter_mut().for_each(|p| {
+        count(p);
+        let kept = match sink {
+            Some(sink) => sink
+                .page(&p.path, p.key, &p.artifacts)
+                .map(|()| Arc::new(p.artifacts.without_html())),
+            None => {
+                (cache.keep_on_disk(&p.key, Arc::clone(&p.artifacts))).map_err(|e| e.to_string())
+            }
+        };
+        match kept {
+            Ok(lean) => p.artifacts = lean,
+            Err(e) => failures.lock().expect("sink").push(Diagnostic::error(
+                Location::file(&p.path),
+                format!("cannot write the page: {e}"),
+            )),
+        }
+    });
+    failures.into_inner().expect("sink")
 }
 
-/// Builds the whole site from its sources, keeping every page in the output. Writes
-/// nothing and reads no source file; it may read pages from a loaded build cache file and
+/// Builds the whole site from its sources, keeping every page in the output (or, when the
+/// cache has a page store, there). Writes nothing else and reads no source file; it may read pages from a loaded build cache file and
 /// `/proc` (memory figures for the stage timings).
 pub(crate) fn build(
     config: &Config,
@@ -450,24 +479,25 @@ pub(crate) fn build_into_with_progress(
     let mut output = generated.output;
     laps.stats.articles = site.articles.len();
     laps.stats.pages = rendered.len();
-    let sunk_pages = if sink.is_some() { rendered.len() } else { 0 };
+    let handed_over = sink.is_some() || engine.cache.store.is_some();
+    let sunk_pages = if handed_over { rendered.len() } else { 0 };
     let mut kept = None;
-    if sink.is_none() {
+    if !handed_over {
         for p in &rendered {
             output.insert_shared(p.path.clone(), p.artifacts.clone());
         }
-        if !diags.has_errors() {
-            kept = Some(Kept {
-                articles: articles.clone(),
-                pages: rendered,
-                file_urls: generated.urls,
-                theme: Arc::clone(&theme),
-                data: (data_key, Arc::clone(&data)),
-                graph: site.graph(),
-                navigation: site_ctx.kept_navigation(),
-                salt,
-            });
-        }
+    }
+    if sink.is_none() && !diags.has_errors() {
+        kept = Some(Kept {
+            articles: articles.clone(),
+            pages: rendered,
+            file_urls: generated.urls,
+            theme: Arc::clone(&theme),
+            data: (data_key, Arc::clone(&data)),
+            graph: site.graph(),
+            navigation: site_ctx.kept_navigation(),
+            salt,
+        });
     }
     engine.cache.prune();
     laps.lap("assemble");
@@ -625,27 +655,19 @@ impl<'a> Renderer<'a> {
         progress.inc(count);
     }
 
-    /// Renders one batch; with a sink, each page is handed over and only its ids, links and
-    /// search entry are kept.
+    /// Renders one batch; with a sink or a page store, each page is handed over and only
+    /// its ids, links and search entry are kept.
     fn render(&mut self, pages: Vec<pages::Page<'_>>, diags: &mut Diagnostics) {
         let pages = drop_duplicate_paths(pages, &mut self.planned, diags);
         let Some(tera) = self.tera else { return };
         let cache = &self.engine.cache;
         let mut slice = pages::render_pages(tera, self.site_ctx, pages, cache, diags);
-        if let Some(sink) = self.sink {
-            let failures = std::sync::Mutex::new(Vec::new());
+        if self.sink.is_some() || cache.store.is_some() {
             let sunk_bytes = &self.sunk_bytes;
-            slice.par_iter_mut().for_each(|p| {
+            let count = |p: &pages::RenderedPage| {
                 sunk_bytes.fetch_add(p.artifacts.html.len(), std::sync::atomic::Ordering::Relaxed);
-                if let Err(e) = sink.page(&p.path, p.key, &p.artifacts) {
-                    failures.lock().expect("sink").push(Diagnostic::error(
-                        Location::file(&p.path),
-                        format!("cannot write the page: {e}"),
-                    ));
-                }
-                p.artifacts = Arc::new(without_html(&p.artifacts));
-            });
-            for d in failures.into_inner().expect("sink") {
+            };
+            for d in hand_over(self.sink, cache, &mut slice, &count) {
                 diags.push(d);
             }
         }

@@ -33,6 +33,39 @@ pub(crate) struct Sources {
     pub warnings: Diagnostics,
 }
 
+impl Sources {
+    /// Frees the bytes of every Markdown file: `serve` keeps the parsed articles, which hold
+    /// their own text. The stamps stay, so an unchanged file is still known without being
+    /// read, and [`Sources::markdown_bytes`] reads one again if it must be parsed again.
+    pub(crate) fn drop_markdown_bytes(&mut self) {
+        for (_, bytes) in &mut self.markdown {
+            *bytes = Vec::new();
+        }
+    }
+
+    /// The bytes of the Markdown file at `path` (relative to the root) as listed here
+    /// (`bytes`), or read again from disk when they were dropped.
+    pub(crate) fn markdown_bytes<'b>(
+        &self,
+        path: &str,
+        bytes: &'b [u8],
+    ) -> Result<std::borrow::Cow<'b, [u8]>, Diagnostic> {
+        let file = self.root.join(path);
+        let dropped = bytes.is_empty() && self.stamps.get(&file).is_some_and(|s| s.len > 0);
+        if !dropped {
+            return Ok(std::borrow::Cow::Borrowed(bytes));
+        }
+        std::fs::read(&file)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| {
+                Diagnostic::error(
+                    Location::file(path),
+                    format!("cannot read the file again: {e}"),
+                )
+            })
+    }
+}
+
 /// What identifies one version of a file without reading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Stamp {
@@ -415,6 +448,33 @@ fn source_key(rel_path: &str, bytes: &[u8]) -> crate::cache::Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropped_markdown_is_read_again_and_an_empty_file_stays_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/a.md"), "# A\n").unwrap();
+        std::fs::write(root.join("content/e.md"), "").unwrap();
+        std::fs::write(root.join("srm-docs.toml"), "title = \"T\"\n").unwrap();
+        let config = Config::load(&root).unwrap();
+        let mut sources = read_sources(&config).unwrap();
+        sources.drop_markdown_bytes();
+        let bytes = |path: &str| {
+            let listed = &sources.markdown.iter().find(|(p, _)| p == path).unwrap().1;
+            assert!(listed.is_empty());
+            sources.markdown_bytes(path, listed).unwrap().into_owned()
+        };
+        assert_eq!(bytes("content/a.md"), b"# A\n");
+        assert_eq!(bytes("content/e.md"), b"");
+        std::fs::remove_file(root.join("content/a.md")).unwrap();
+        let err = sources.markdown_bytes("content/a.md", &[]).unwrap_err();
+        assert!(
+            err.message.contains("cannot read the file again"),
+            "{}",
+            err.message
+        );
+    }
 
     #[test]
     fn content_files_are_classified_by_folder_and_extension() {

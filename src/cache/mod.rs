@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 
 mod key;
 pub(crate) use key::KeyBuilder;
+pub(crate) mod store;
+pub(crate) use store::PageStore;
 
 /// A content hash.
 pub(crate) type Key = blake3::Hash;
@@ -118,6 +120,23 @@ impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
         self.misses.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Replaces the value of `key` when there is one (marks nothing used).
+    pub(crate) fn replace(&self, key: &K, value: V) {
+        if let Some(slot) = self.map.lock().expect("memo").get_mut(key) {
+            *slot = value;
+        }
+    }
+
+    /// True when `key` is cached (marks nothing used).
+    pub(crate) fn contains(&self, key: &K) -> bool {
+        self.map.lock().expect("memo").contains_key(key)
+    }
+
+    /// Forgets `key`.
+    pub(crate) fn remove(&self, key: &K) {
+        self.map.lock().expect("memo").remove(key);
+    }
+
     /// Number of entries.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
@@ -145,6 +164,19 @@ pub(crate) struct PageArtifacts {
     pub links: Vec<crate::render::markdown::PendingLink>,
     /// Warnings found while rendering its Markdown (repeated on every build that reuses it).
     pub diagnostics: Diagnostics,
+}
+
+impl PageArtifacts {
+    /// What later stages (links, search, sitemap) need of a page whose HTML went elsewhere.
+    pub(crate) fn without_html(&self) -> PageArtifacts {
+        PageArtifacts {
+            html: String::new(),
+            ids: self.ids.clone(),
+            search: self.search.clone(),
+            links: self.links.clone(),
+            diagnostics: self.diagnostics.clone(),
+        }
+    }
 }
 
 impl AsRef<[u8]> for PageArtifacts {
@@ -203,6 +235,9 @@ pub(crate) struct BuildCache {
     >,
     /// The entries of the cache file `build` loaded, read on demand.
     pub disk: Option<persist::DiskIndex>,
+    /// Where `serve` keeps rendered HTML: the page memo then holds pages without their
+    /// HTML, which is read back from here when a page is reused.
+    pub store: Option<Arc<PageStore>>,
 }
 
 impl Default for BuildCache {
@@ -221,6 +256,7 @@ impl Default for BuildCache {
             groups: Memo::default(),
             templates: Memo::default(),
             disk: None,
+            store: None,
         }
     }
 }
@@ -242,11 +278,51 @@ impl BuildCache {
     /// A rendered page from this process's memo or, failing that, the loaded cache file;
     /// marks it used.
     pub(crate) fn page(&self, key: &Key) -> Option<Arc<PageArtifacts>> {
-        self.pages.peek(key).or_else(|| {
-            let disk = self.disk.as_ref()?;
+        if let Some(page) = self.pages.peek(key) {
+            return self.with_stored_html(key, page);
+        }
+        self.disk.as_ref().and_then(|disk| {
             disk.get(persist::PAGE, key, |_: &PageArtifacts| true)
                 .map(Arc::new)
         })
+    }
+
+    /// `page` with its HTML read back from the store when it was kept there (see
+    /// [`BuildCache::keep_on_disk`]); a stored file that cannot be read forgets the page,
+    /// so it is rendered again.
+    fn with_stored_html(&self, key: &Key, page: Arc<PageArtifacts>) -> Option<Arc<PageArtifacts>> {
+        let store = match &self.store {
+            Some(store) if page.html.is_empty() && store.has(key) => store,
+            _ => return Some(page),
+        };
+        let html = store.read(key).ok().and_then(|b| String::from_utf8(b).ok());
+        let Some(html) = html else {
+            self.pages.remove(key);
+            return None;
+        };
+        Some(Arc::new(PageArtifacts {
+            html,
+            ..page.without_html()
+        }))
+    }
+
+    /// With a store, writes the page's HTML there and keeps the page without it (in the
+    /// page memo too); without one, the page as it is.
+    pub(crate) fn keep_on_disk(
+        &self,
+        key: &Key,
+        page: Arc<PageArtifacts>,
+    ) -> std::io::Result<Arc<PageArtifacts>> {
+        let Some(store) = &self.store else {
+            return Ok(page);
+        };
+        if page.html.is_empty() {
+            return Ok(page);
+        }
+        store.put(key, page.html.as_bytes())?;
+        let lean = Arc::new(page.without_html());
+        self.pages.replace(key, Arc::clone(&lean));
+        Ok(lean)
     }
 
     /// True when a rendered page is available under `key` (one in the loaded cache file is
@@ -266,6 +342,36 @@ impl BuildCache {
             Some(page) => page,
             None => self.pages.get_or(key, make),
         }
+    }
+
+    /// An article's rendered Markdown from the memo, or `make()` stored under `key`. With a
+    /// page store the memo keeps it without its HTML, which goes to the store and is read
+    /// back when the Markdown is reused (a site-wide change renders every article page
+    /// again, but not their Markdown).
+    pub(crate) fn markdown_or(
+        &self,
+        key: Key,
+        make: impl FnOnce() -> Arc<Rendered>,
+    ) -> Arc<Rendered> {
+        let Some(store) = &self.store else {
+            return self.markdown.get_or(key, make);
+        };
+        if let Some(lean) = self.markdown.peek(&key).filter(|r| r.html.is_empty()) {
+            let html = store
+                .read(&key)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok());
+            match html {
+                Some(html) if store.has(&key) => return Arc::new(with_html(&lean, html)),
+                _ => self.markdown.remove(&key),
+            }
+        }
+        let rendered = self.markdown.get_or(key, make);
+        if !rendered.html.is_empty() && store.put(&key, rendered.html.as_bytes()).is_ok() {
+            let lean = with_html(&rendered, String::new());
+            self.markdown.replace(&key, Arc::new(lean));
+        }
+        rendered
     }
 
     /// A page's search terms from this process's memo, the loaded cache file, or `make()`
@@ -334,6 +440,18 @@ impl BuildCache {
         self.groups.prune();
         self.extras.prune();
         self.search_terms.prune();
+    }
+}
+
+/// `rendered` with `html` in place of its own.
+fn with_html(rendered: &Rendered, html: String) -> Rendered {
+    Rendered {
+        html,
+        toc: rendered.toc.clone(),
+        links: rendered.links.clone(),
+        diagnostics: rendered.diagnostics.clone(),
+        diagrams: rendered.diagrams,
+        title_id: rendered.title_id.clone(),
     }
 }
 

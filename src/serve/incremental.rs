@@ -6,11 +6,12 @@
 //! face, changed anchors, a new or deleted file, an error) it leaves to the full memoised
 //! build by returning `None`.
 
+use super::state::Served;
 use crate::cache::{Key, KeyBuilder};
 use crate::config::Config;
 use crate::content::Article;
 use crate::diagnostics::Diagnostics;
-use crate::output::{Blob, Output};
+use crate::output::Blob;
 use crate::pipeline::{self, BuildResult, Engine, Kept, Sources, StageTiming, Stats};
 use crate::render::pages::{self, RenderedPage};
 use crate::site::links::KeptTargets;
@@ -55,18 +56,20 @@ impl Warm {
 /// Publishes the edited pages before the search index is made again: the served output with
 /// only the pages replaced, and the paths that changed. The page a writer looks at shows
 /// the edit without waiting for the search shards to be compressed.
-pub(super) type Early<'a> = &'a dyn Fn(Output, &[String]);
+pub(super) type Early<'a> = &'a dyn Fn(Served, &[String]);
 
 /// An incremental rebuild's result, and the output paths it changed.
 pub(super) struct Patch {
-    /// As a full build's (its `kept` is always `None`: the caller's is updated in place).
+    /// As a full build's (no output and no `kept`: the caller's is updated in place).
     pub(super) result: BuildResult,
+    /// The site to serve (`None` when the edit has errors).
+    pub(super) site: Option<Served>,
     /// Site paths whose bytes changed (`articles/a/` for pages).
     pub(super) changed: Vec<String>,
 }
 
 /// Rebuilds after `changed` (absolute paths of edited articles) from `warm`, the last good
-/// build whose output is `previous`; `None` when the change needs a full build. On success
+/// build whose site is `previous`; `None` when the change needs a full build. On success
 /// `warm` describes the new output; otherwise the caller must drop it (it may hold some of
 /// the edited articles).
 pub(super) fn rebuild(
@@ -74,7 +77,7 @@ pub(super) fn rebuild(
     sources: &Sources,
     engine: &Engine,
     warm: &mut Warm,
-    previous: &Output,
+    previous: &Served,
     changed: &[PathBuf],
     early: Early<'_>,
 ) -> Option<Patch> {
@@ -100,7 +103,7 @@ pub(super) fn rebuild(
     let theme = kept.theme.as_ref().as_ref().ok()?;
     let renders_before = engine.cache.pages.misses();
     let count = planned.len();
-    let fresh = pages::render_pages(theme, &site_ctx, planned, &engine.cache, &mut diags);
+    let mut fresh = pages::render_pages(theme, &site_ctx, planned, &engine.cache, &mut diags);
     diags.extend(builder.diagnostics.into_inner().expect("diags"));
     laps.1.rendered = engine.cache.pages.misses() - renders_before;
     laps.lap("render");
@@ -119,6 +122,11 @@ pub(super) fn rebuild(
         pipeline::check_links(&site, &targets, &fresh, &mut diags);
     }
     laps.lap("links");
+    if !diags.has_errors() {
+        for d in pipeline::hand_over(None, &engine.cache, &mut fresh, &|_| {}) {
+            diags.push(d);
+        }
+    }
     if diags.has_errors() {
         return Some(failed(diags, laps.1));
     }
@@ -132,17 +140,19 @@ pub(super) fn rebuild(
     laps.lap("publish pages");
     let index = search::files(&site, &kept.pages, &engine.cache);
     laps.lap("search");
-    let (output, changed) = patch(previous, &kept.pages, &replaced, Some((index, sources)));
+    let (site, changed) = patch(previous, &kept.pages, &replaced, Some((index, sources)));
     laps.lap("assemble");
     let mut stats = laps.1;
-    (stats.articles, stats.pages, stats.files) = (edited.len(), count, output.files.len());
+    let files = site.files.files.len() + site.pages.len();
+    (stats.articles, stats.pages, stats.files) = (edited.len(), count, files);
     Some(Patch {
         result: BuildResult {
-            output: Some(output),
+            output: None,
             diagnostics: diags,
             stats,
             kept: None,
         },
+        site: Some(site),
         changed,
     })
 }
@@ -189,33 +199,28 @@ fn reparse(
 /// search index in place (its stale files removed; `sources` names the assets that may sit
 /// in the search folder), and the site paths whose bytes changed.
 fn patch(
-    previous: &Output,
+    previous: &Served,
     pages: &[RenderedPage],
     replaced: &[usize],
     search: Option<(Vec<(String, Blob)>, &Sources)>,
-) -> (Output, Vec<String>) {
-    let mut output = previous.clone();
+) -> (Served, Vec<String>) {
+    let mut site = previous.clone();
     let mut changed = Vec::new();
-    let put = |output: &mut Output, changed: &mut Vec<String>, path: String, blob: Blob| {
-        let same = (output.files.get(&path))
-            .is_some_and(|b| Arc::ptr_eq(b, &blob) || (**b).as_ref() == (*blob).as_ref());
-        if !same {
-            changed.push(path.trim_end_matches("index.html").to_string());
-            output.insert_shared(path, blob);
-        }
-    };
+    let page_url = |path: &str| path.trim_end_matches("index.html").to_string();
     for &slot in replaced {
         let page = &pages[slot];
-        put(
-            &mut output,
-            &mut changed,
-            page.path.clone(),
-            page.artifacts.clone(),
-        );
+        match site.store {
+            Some(_) => drop(site.pages.insert(page.path.clone(), page.key)),
+            None => (site.files).insert_shared(page.path.clone(), page.artifacts.clone()),
+        }
+        if !site.same(previous, &page.path) {
+            changed.push(page_url(&page.path));
+        }
     }
     let Some((index, sources)) = search else {
-        return (output, changed);
+        return (site, changed);
     };
+    let output = &mut site.files;
     let folder = format!("{}/", search::FOLDER);
     let current: HashSet<&str> = (index.iter().map(|(p, _)| p.as_str()))
         .chain(sources.assets.iter().map(|(p, _)| p.as_str()))
@@ -231,9 +236,14 @@ fn patch(
         changed.push(k);
     }
     for (path, blob) in index {
-        put(&mut output, &mut changed, path, blob);
+        let same = (output.files.get(&path))
+            .is_some_and(|b| Arc::ptr_eq(b, &blob) || (**b).as_ref() == (*blob).as_ref());
+        if !same {
+            changed.push(path.clone());
+            output.insert_shared(path, blob);
+        }
     }
-    (output, changed)
+    (site, changed)
 }
 
 /// A rebuild whose edited articles have errors: no output, the last good site stays.
@@ -245,6 +255,7 @@ fn failed(diagnostics: Diagnostics, stats: Stats) -> Patch {
             stats,
             kept: None,
         },
+        site: None,
         changed: Vec::new(),
     }
 }

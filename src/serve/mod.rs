@@ -153,7 +153,11 @@ pub(crate) fn answer_requests(
     loopback: bool,
 ) -> Vec<Vec<u8>> {
     let errors = vec!["content/a.md:1:1: error: <b>broken</b>".to_string()];
-    let state = State::new(state::Snapshot { output, errors }, base.to_string());
+    let site = Arc::new(state::Served {
+        files: output,
+        ..Default::default()
+    });
+    let state = State::new(state::Snapshot { site, errors }, base.to_string());
     let mut reader = std::io::BufReader::new(bytes);
     let mut replies = Vec::new();
     while let Ok(head) = wire::read_request(&mut reader) {

@@ -4,11 +4,11 @@
 //! last good site and publishes its errors; browsers learn which pages changed.
 
 use super::incremental;
-use super::state::{Snapshot, State};
+use super::state::{Served, Snapshot, State};
 use super::watch::{Change, SiteWatcher};
+use crate::cache::PageStore;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::output::Output;
 use crate::pipeline::{self, BuildOptions, BuildResult, Engine, Sources};
 use crate::term::{RebuildCounts, Term};
 use std::cell::RefCell;
@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 pub(crate) struct Rebuilder {
     root: PathBuf,
     engine: Engine,
+    /// Where pages' HTML is kept (`None` when no folder could be made: pages stay in memory).
+    store: Option<Arc<PageStore>>,
     opts: BuildOptions,
     sources: Option<Sources>,
     /// What the last good build leaves for an incremental rebuild (`None` after a failure).
@@ -42,12 +44,25 @@ struct Built {
     incremental: bool,
 }
 
+/// A build's result and, when it succeeded, the site to serve.
+type Attempt = (BuildResult, Option<Served>);
+
 impl Rebuilder {
     /// A rebuilder for the site at `config.root`, with the first build done.
     pub(crate) fn first(config: &Config, opts: BuildOptions, term: Term) -> (Self, Snapshot) {
+        let store = match PageStore::create(&std::env::temp_dir()) {
+            Ok(store) => Some(Arc::new(store)),
+            Err(e) => {
+                term.warning(format_args!(
+                    "cannot make a folder for the preview's pages ({e}); they are kept in memory"
+                ));
+                None
+            }
+        };
         let mut me = Rebuilder {
             root: config.root.clone(),
-            engine: Engine::default(),
+            engine: engine_with(store.clone()),
+            store,
             opts,
             sources: None,
             kept: None,
@@ -74,7 +89,7 @@ impl Rebuilder {
             Err(d) => {
                 self.term.diagnostic(&d);
                 state.publish(Snapshot {
-                    output: previous.output.clone(),
+                    site: Arc::clone(&previous.site),
                     errors: vec![d.headline()],
                 });
                 state.broadcast("{\"errors\":true,\"changed\":[]}");
@@ -86,9 +101,9 @@ impl Rebuilder {
         let articles_only = batch.iter().all(|(_, c)| *c == Change::Article);
         // Pages an incremental rebuild publishes early are announced then, not again.
         let announced = RefCell::new(Vec::new());
-        let early = |output: Output, changed: &[String]| {
-            let errors = Vec::new();
-            state.publish(Snapshot { output, errors });
+        let early = |site: Served, changed: &[String]| {
+            let (site, errors) = (Arc::new(site), Vec::new());
+            state.publish(Snapshot { site, errors });
             let message = serde_json::json!({"errors": false, "changed": changed, "all": false});
             state.broadcast(&message.to_string());
             announced.borrow_mut().extend_from_slice(changed);
@@ -101,8 +116,13 @@ impl Rebuilder {
             .filter(|c| !announced.contains(c))
             .collect();
         let message = serde_json::json!({"errors": failed, "changed": fresh, "all": all});
+        let served = Arc::clone(&built.snapshot.site);
         state.publish(built.snapshot);
         state.broadcast(&message.to_string());
+        if !built.incremental {
+            // An incremental rebuild leaves the memos unpruned: every file is still needed.
+            self.sweep(&previous.site, &served);
+        }
         let counts = RebuildCounts {
             edited: paths.len(),
             rendered: built.rendered,
@@ -112,8 +132,19 @@ impl Rebuilder {
         self.term.rebuilt(failed, started.elapsed(), counts);
     }
 
+    /// Removes the page files that neither the site now served, the one before it (a
+    /// request may still be reading it) nor the page and Markdown memos need.
+    fn sweep(&self, before: &Served, now: &Served) {
+        let Some(store) = &self.store else { return };
+        let served: std::collections::HashSet<&crate::cache::Key> =
+            before.keys().chain(now.keys()).collect();
+        let cache = &self.engine.cache;
+        let memo = |k: &crate::cache::Key| cache.pages.contains(k) || cache.markdown.contains(k);
+        store.sweep(|k| served.contains(k) || memo(k));
+    }
+
     /// Builds once, printing diagnostics and (when asked) timings; on failure the snapshot
-    /// keeps `previous`'s output. After a panic nothing memoised is trusted any more.
+    /// keeps `previous`'s site. After a panic nothing memoised is trusted any more.
     fn build(
         &mut self,
         config: &Config,
@@ -125,7 +156,7 @@ impl Rebuilder {
         let started = Instant::now();
         let read = pipeline::read_sources_reusing(config, self.sources.take(), changed);
         let read_time = started.elapsed();
-        let (result, paths) = match read {
+        let ((result, site), paths) = match read {
             Ok(sources) => {
                 let misses = self.engine.cache.pages.misses();
                 let patch = match previous {
@@ -136,41 +167,47 @@ impl Rebuilder {
                 };
                 let mut built = patch.unwrap_or_else(|| (self.full(config, &sources), None));
                 // Pages an incremental attempt rendered before falling back count too.
-                built.0.stats.rendered = self.engine.cache.pages.misses().saturating_sub(misses);
+                built.0 .0.stats.rendered = self.engine.cache.pages.misses().saturating_sub(misses);
+                let mut sources = sources;
+                sources.drop_markdown_bytes();
                 self.sources = Some(sources);
                 built
             }
             Err(diagnostics) => {
                 self.kept = None;
-                let stats = Default::default();
-                let kept = None;
-                (
-                    BuildResult {
-                        output: None,
-                        diagnostics,
-                        stats,
-                        kept,
-                    },
-                    None,
-                )
+                let result = BuildResult {
+                    output: None,
+                    diagnostics,
+                    stats: Default::default(),
+                    kept: None,
+                };
+                ((result, None), None)
             }
         };
         if !result.diagnostics.is_empty() {
             self.term.diagnostics(&result.diagnostics);
         }
         self.term.rebuild_timings(read_time, &result.stats);
-        settle(result, previous, paths)
+        settle(result, site, previous, paths)
     }
 
     /// The memoised pipeline over the whole site; keeps what the next incremental rebuild
     /// needs when it succeeds. After a panic nothing memoised is trusted any more.
-    fn full(&mut self, config: &Config, sources: &Sources) -> BuildResult {
+    fn full(&mut self, config: &Config, sources: &Sources) -> Attempt {
         self.kept = None;
         let engine = &self.engine;
         let mut result = isolated(|| pipeline::build(config, sources, engine, self.opts));
         if result.panicked {
-            self.engine = Engine::default();
+            self.engine = engine_with(self.store.clone());
         }
+        let site = result.build.output.take().map(|files| Served {
+            files,
+            pages: (result.build.kept.iter())
+                .filter(|_| self.store.is_some())
+                .flat_map(|k| k.pages.iter().map(|p| (p.path.clone(), p.key)))
+                .collect(),
+            store: self.store.clone(),
+        });
         self.kept = result.build.kept.take().map(incremental::Warm::new);
         // Rendered Markdown is memoised whole: highlighted lines and blocks only help the
         // few articles edited next, so they are bounded (at 10,000 articles both held
@@ -179,7 +216,7 @@ impl Rebuilder {
         self.engine
             .highlighter
             .clear_cache_if_larger_than(BLOCKS_KEPT);
-        result.build
+        (result.build, site)
     }
 
     /// The incremental rebuild of edited articles, when it applies (see
@@ -192,7 +229,7 @@ impl Rebuilder {
         previous: &Snapshot,
         changed: &[PathBuf],
         early: incremental::Early<'_>,
-    ) -> Option<(BuildResult, Option<Vec<String>>)> {
+    ) -> Option<(Attempt, Option<Vec<String>>)> {
         let mut kept = self.kept.take()?;
         let engine = &self.engine;
         let mut patch = None;
@@ -202,7 +239,7 @@ impl Rebuilder {
                 sources,
                 engine,
                 &mut kept,
-                &previous.output,
+                &previous.site,
                 changed,
                 early,
             );
@@ -214,29 +251,41 @@ impl Rebuilder {
             }
         });
         if result.panicked {
-            self.engine = Engine::default();
-            return Some((result.build, None));
+            self.engine = engine_with(self.store.clone());
+            return Some(((result.build, None), None));
         }
         let patch = patch?;
-        if patch.result.output.is_some() {
+        if patch.site.is_some() {
             self.kept = Some(kept);
         }
-        Some((patch.result, Some(patch.changed)))
+        Some(((patch.result, patch.site), Some(patch.changed)))
     }
+}
+
+/// A preview's engine, keeping pages in `store` when there is one.
+fn engine_with(store: Option<Arc<PageStore>>) -> Engine {
+    let mut engine = Engine::default();
+    engine.cache.store = store;
+    engine
 }
 
 /// The snapshot a build result leads to, and what changed since `previous` (`changed`, when
 /// the build knows it).
-fn settle(result: BuildResult, previous: Option<&Snapshot>, changed: Option<Vec<String>>) -> Built {
+fn settle(
+    result: BuildResult,
+    site: Option<Served>,
+    previous: Option<&Snapshot>,
+    changed: Option<Vec<String>>,
+) -> Built {
     let rendered = result.stats.rendered;
     let incremental = changed.is_some();
-    match result.output {
-        Some(output) => Built {
+    match site {
+        Some(site) => Built {
             changed: changed.unwrap_or_else(|| {
-                previous.map_or_else(Vec::new, |p| changed_paths(&p.output, &output))
+                previous.map_or_else(Vec::new, |p| changed_paths(&p.site, &site))
             }),
             snapshot: Snapshot {
-                output,
+                site: Arc::new(site),
                 errors: Vec::new(),
             },
             rendered,
@@ -244,7 +293,7 @@ fn settle(result: BuildResult, previous: Option<&Snapshot>, changed: Option<Vec<
         },
         None => Built {
             snapshot: Snapshot {
-                output: previous.map(|p| p.output.clone()).unwrap_or_default(),
+                site: previous.map(|p| Arc::clone(&p.site)).unwrap_or_default(),
                 errors: result
                     .diagnostics
                     .errors()
@@ -300,24 +349,17 @@ fn isolated(build: impl FnOnce() -> BuildResult) -> Isolated {
     }
 }
 
-/// Site paths (`articles/a/` style for pages) whose content differs between two outputs.
-fn changed_paths(old: &Output, new: &Output) -> Vec<String> {
+/// Site paths (`articles/a/` style for pages) whose content differs between two sites.
+fn changed_paths(old: &Served, new: &Served) -> Vec<String> {
     let page = |path: &str| path.trim_end_matches("index.html").to_string();
-    let mut changed: Vec<String> = new
-        .files
-        .iter()
-        .filter(|&(path, bytes)| {
-            !old.files
-                .get(path)
-                .is_some_and(|b| Arc::ptr_eq(b, bytes) || (**b).as_ref() == (**bytes).as_ref())
-        })
-        .map(|(path, _)| page(path))
+    let mut changed: Vec<String> = (new.paths().into_iter())
+        .filter(|path| !old.same(new, path))
+        .map(page)
         .collect();
     changed.extend(
-        old.files
-            .keys()
-            .filter(|path| !new.files.contains_key(*path))
-            .map(|path| page(path)),
+        (old.paths().into_iter())
+            .filter(|path| !new.contains(path))
+            .map(page),
     );
     changed
 }
@@ -331,6 +373,7 @@ pub(crate) fn absolute_root(root: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::Output;
     use crate::term::Verbosity;
 
     fn article(title: &str, body: &str) -> String {
@@ -453,11 +496,15 @@ mod tests {
             );
             if !errors {
                 let expected = full_build(&config);
-                let got = &built.snapshot.output;
-                let keys = |o: &Output| o.files.keys().cloned().collect::<Vec<_>>();
-                assert_eq!(keys(got), keys(&expected), "edit {n}: files");
+                let got = &built.snapshot.site;
+                assert!(
+                    !got.pages.is_empty(),
+                    "edit {n}: pages are served from files"
+                );
+                let keys: Vec<&str> = expected.files.keys().map(String::as_str).collect();
+                assert_eq!(got.paths(), keys, "edit {n}: files");
                 for (path, bytes) in &expected.files {
-                    let same = got.get(path) == Some((**bytes).as_ref());
+                    let same = got.read(path).as_deref() == Some((**bytes).as_ref());
                     assert!(same, "edit {n}: {path} differs from a build");
                 }
                 assert!(
@@ -465,8 +512,25 @@ mod tests {
                     "edit {n}"
                 );
             } else {
-                assert_eq!(built.snapshot.output.files.len(), served.output.files.len());
+                assert!(Arc::ptr_eq(&built.snapshot.site, &served.site));
             }
+            me.sweep(&served.site, &built.snapshot.site);
+            let store = me.store.as_ref().expect("a page store");
+            let (pages, markdown) = (
+                me.engine.cache.pages.entries(),
+                me.engine.cache.markdown.entries(),
+            );
+            let live = (served.site.pages.values())
+                .chain(built.snapshot.site.pages.values())
+                .chain(pages.iter().map(|(k, _)| k))
+                .chain(markdown.iter().map(|(k, _)| k))
+                .collect::<std::collections::HashSet<_>>();
+            assert!(
+                store.len() <= live.len(),
+                "edit {n}: only needed pages stored"
+            );
+            let site = &built.snapshot.site;
+            assert!(site.pages.values().all(|k| store.has(k)), "edit {n}");
             served = built.snapshot;
         }
     }

@@ -43,22 +43,31 @@ pub(crate) fn answer(state: &State, head: &RequestHead, loopback: bool) -> Answe
     Answer::Reply(guarded(if path == format!("{base}__srm/reload.js") {
         file_reply(200, "x.js", http::CLIENT_JS.as_bytes().to_vec())
     } else {
-        site_reply(&state.snapshot(), &base, &head.target)
+        // A page file goes once no site serves it: a request that took an older site just
+        // before a rebuild finds it gone and is answered from the newer one.
+        site_reply(&state.snapshot(), &base, &head.target).unwrap_or_else(|| {
+            site_reply(&state.snapshot(), &base, &head.target).unwrap_or_else(gone)
+        })
     }))
 }
 
-/// A file, redirect or 404 from the site.
-fn site_reply(snap: &Snapshot, base: &str, target: &str) -> Reply {
-    let files = &snap.output.files;
-    match http::resolve(target, base, |k| files.contains_key(k)) {
+/// The reply when a file vanished twice while being read (the store's folder was removed).
+fn gone() -> Reply {
+    Reply::text(503, "the preview is rebuilding; reload the page\n")
+}
+
+/// A file, redirect or 404 from the site; `None` when a file it lists cannot be read.
+fn site_reply(snap: &Snapshot, base: &str, target: &str) -> Option<Reply> {
+    let site = &snap.site;
+    Some(match http::resolve(target, base, |k| site.contains(k)) {
         Resolved::BadRequest => Reply::text(400, "bad request\n"),
         Resolved::Redirect(to) => Reply::text(301, "").with("Location", http::ascii_url(&to)),
-        Resolved::File(key) => file_reply(200, &key, page_body(snap, base, &key)),
-        Resolved::NotFound if files.contains_key("404.html") => {
-            file_reply(404, "404.html", page_body(snap, base, "404.html"))
+        Resolved::File(key) => file_reply(200, &key, page_body(snap, base, &key)?),
+        Resolved::NotFound if site.contains("404.html") => {
+            file_reply(404, "404.html", page_body(snap, base, "404.html")?)
         }
         Resolved::NotFound => Reply::text(404, "not found\n"),
-    }
+    })
 }
 
 fn file_reply(status: u16, key: &str, body: Vec<u8>) -> Reply {
@@ -94,22 +103,21 @@ fn local_host(host: Option<&str>) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// A file's bytes; HTML pages get the reload client and, after a failed build, the overlay.
-fn page_body(snap: &Snapshot, base: &str, key: &str) -> Vec<u8> {
-    let Some(bytes) = snap.output.get(key) else {
-        return Vec::new();
-    };
+/// A file's bytes (`None` when it cannot be read); HTML pages get the reload client and,
+/// after a failed build, the overlay.
+fn page_body(snap: &Snapshot, base: &str, key: &str) -> Option<Vec<u8>> {
+    let bytes = snap.site.read(key)?;
     if !key.ends_with(".html") {
-        return bytes.to_vec();
+        return Some(bytes.into_owned());
     }
-    let html = String::from_utf8_lossy(bytes);
+    let html = String::from_utf8_lossy(&bytes);
     let page = key.trim_end_matches("index.html");
     let mut extra = String::new();
     if !snap.errors.is_empty() {
         extra.push_str(&http::overlay(&snap.errors));
     }
     extra.push_str(&http::client_tag(base, page, !snap.errors.is_empty()));
-    http::inject(&html, &extra).into_bytes()
+    Some(http::inject(&html, &extra).into_bytes())
 }
 
 #[cfg(test)]

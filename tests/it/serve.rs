@@ -84,14 +84,16 @@ impl Server {
     }
 
     fn start_with_stderr(site: &TempSite, extra: &[&str], stderr: Stdio) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_srm-docs"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_srm-docs"));
+        command
             .args(["serve", "--port", "0", "--root"])
-            .arg(&site.0)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .unwrap();
+            .arg(&site.0);
+        Self::spawn(command.args(extra).stderr(stderr))
+    }
+
+    /// Runs `command` (a `serve` with its arguments) and reads the port it prints.
+    fn spawn(command: &mut Command) -> Server {
+        let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
@@ -179,6 +181,58 @@ fn serves_pages_head_and_404_from_memory() {
         !site.path("public").exists(),
         "serve never writes the build output"
     );
+}
+
+/// The preview's page folders (`srm-docs-preview-*`) in `tmp`, each with its `.html` files.
+fn page_folders(tmp: &Path) -> Vec<(PathBuf, usize)> {
+    let mut found: Vec<(PathBuf, usize)> = std::fs::read_dir(tmp)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("srm-docs-preview-")
+        })
+        .map(|e| {
+            let pages = std::fs::read_dir(e.path()).unwrap().flatten();
+            let html = pages.filter(|p| p.path().extension().is_some_and(|x| x == "html"));
+            (e.path(), html.count())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn pages_are_served_from_a_folder_of_its_own_that_the_next_preview_clears() {
+    let site = TempSite::new("store");
+    let tmp_dir = tempfile::tempdir().unwrap();
+    let tmp = tmp_dir.path();
+    let start = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_srm-docs"));
+        command
+            .args(["serve", "--port", "0", "--root"])
+            .arg(&site.0);
+        Server::spawn(command.env("TMPDIR", tmp).stderr(Stdio::null()))
+    };
+    let first = start();
+    let folders = page_folders(tmp);
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    assert!(folders[0].1 >= 2, "pages are written there: {folders:?}");
+    site.write("content/articles/alpha.md", &article("Alpha", "Rewritten."));
+    first.wait_for("/articles/alpha/", "the edit", |b| b.contains("Rewritten."));
+    drop(first); // killed: it leaves its folder behind
+    assert!(folders[0].0.exists());
+    let second = start();
+    assert!(
+        !folders[0].0.exists(),
+        "the killed preview's folder is removed"
+    );
+    assert_eq!(page_folders(tmp).len(), 1);
+    let (status, page) = second.get("/articles/alpha/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Rewritten."));
+    assert!(!site.path("public").exists());
 }
 
 #[test]

@@ -124,10 +124,7 @@ impl PageBuilder<'_, '_> {
             self.report(&cached.diagnostics);
             Content::Fetched(cached)
         } else {
-            let body = self
-                .cache
-                .markdown
-                .get_or(markdown_key, || self.render_body(i));
+            let body = (self.cache).markdown_or(markdown_key, || self.render_body(i));
             self.report(&body.diagnostics);
             context.article.body = ArticleBody::Rendered(body);
             Content::Render {
