@@ -299,41 +299,41 @@ fn next_rebuild_renders(log: &std::sync::mpsc::Receiver<String>) -> (usize, bool
     }
 }
 
-/// One edit to the text of one article of a 2,000-article site renders that article only,
+/// One edit to the text of one article of a 10,000-article site renders that article only,
 /// through the incremental rebuild. (A title edit still renders every page: titles are part
 /// of the link environment every article's Markdown is keyed by, since wikilinks resolve by
 /// title, and of the pagers every page's key covers.)
 #[test]
 fn one_edit_in_a_large_site_renders_only_the_pages_that_show_it() {
     let site = TempSite::new("large");
-    for i in 0..2000 {
+    for i in 0..10_000 {
         let tag = format!("tag-{}", i % 50);
         site.write(
-            &format!("content/articles/a{i:04}.md"),
+            &format!("content/articles/a{i:05}.md"),
             &format!(
                 "---\ntitle: Article {i}\ndate: 2026-01-01\ntags: [{tag}]\n---\n\n\
-                 Text of {i}, see [the next](a{:04}.md).\n\n```bash\necho {i}\n```\n",
-                (i + 1) % 2000
+                 Text of {i}, see [the next](a{:05}.md).\n\n```bash\necho {i}\n```\n",
+                (i + 1) % 10_000
             ),
         );
     }
     let (server, log) = Server::start_logged(&site);
-    let (status, _) = server.get("/articles/a0500/");
+    let (status, _) = server.get("/articles/a00500/");
     assert_eq!(status, 200);
     for (n, body) in [
         "A new body, alone.",
-        "Another body, see [the next](a0501.md).",
+        "Another body, see [the next](a00501.md).",
     ]
     .iter()
     .enumerate()
     {
         site.write(
-            "content/articles/a0500.md",
+            "content/articles/a00500.md",
             &format!("---\ntitle: Article 500\ndate: 2026-01-01\ntags: [tag-0]\n---\n\n{body}\n"),
         );
         let (rendered, incremental) = next_rebuild_renders(&log);
         let text = body.split(',').next().unwrap();
-        server.wait_for("/articles/a0500/", "the edit", |b| b.contains(text));
+        server.wait_for("/articles/a00500/", "the edit", |b| b.contains(text));
         // Only the article shows its body: one page, rebuilt without the rest of the site.
         assert_eq!(rendered, 1, "edit {n}: pages rendered");
         assert!(incremental, "edit {n}: not an incremental rebuild");
@@ -341,11 +341,11 @@ fn one_edit_in_a_large_site_renders_only_the_pages_that_show_it() {
     // A new heading changes the page's anchors (other pages' links may point at them): the
     // memoised full build runs, and still renders only that page.
     site.write(
-        "content/articles/a0500.md",
+        "content/articles/a00500.md",
         "---\ntitle: Article 500\ndate: 2026-01-01\ntags: [tag-0]\n---\n\n## New part\n\nText.\n",
     );
     let (rendered, incremental) = next_rebuild_renders(&log);
-    server.wait_for("/articles/a0500/", "the heading", |b| {
+    server.wait_for("/articles/a00500/", "the heading", |b| {
         b.contains("New part")
     });
     assert_eq!((rendered, incremental), (1, false));
