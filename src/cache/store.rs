@@ -129,10 +129,33 @@ fn remove_abandoned(parent: &Path) {
             continue;
         };
         let gone = pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists();
-        if gone && entry.file_type().is_ok_and(|t| t.is_dir()) {
+        if gone && entry.file_type().is_ok_and(|t| t.is_dir()) && holds_only_pages(&entry.path()) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// Whether `dir` holds nothing but files a store writes (`<key>.html`, `<key>.tmp<n>`): a
+/// folder of that name holding anything else is not srm-docs's to remove.
+fn holds_only_pages(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.into_iter().all(|entry| {
+        let Ok(entry) = entry else { return false };
+        let name = entry.file_name();
+        let Some((key, ext)) = name.to_str().and_then(|n| n.split_once('.')) else {
+            return false;
+        };
+        let ext_ok = ext == "html"
+            || ext
+                .strip_prefix("tmp")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        entry.file_type().is_ok_and(|t| t.is_file())
+            && key.len() == 64
+            && key.bytes().all(|b| b.is_ascii_hexdigit())
+            && ext_ok
+    })
 }
 
 #[cfg(test)]
@@ -168,13 +191,20 @@ mod tests {
         // No process has a pid this large on Linux (its limit is 2^22).
         let ended = parent.path().join(format!("{PREFIX}4294967295-0"));
         let foreign = parent.path().join("srm-docs-other");
-        std::fs::create_dir_all(ended.join("x")).unwrap();
+        // Named like a store of an ended process, but holding a file no store writes.
+        let look_alike = parent.path().join(format!("{PREFIX}4294967295-1"));
+        std::fs::create_dir(&ended).unwrap();
+        std::fs::write(ended.join(format!("{}.html", key(1).to_hex())), "x").unwrap();
+        std::fs::write(ended.join(format!("{}.tmp7", key(2).to_hex())), "x").unwrap();
         std::fs::create_dir(&foreign).unwrap();
+        std::fs::create_dir(&look_alike).unwrap();
+        std::fs::write(look_alike.join("notes.md"), "mine").unwrap();
         let store = PageStore::create(parent.path()).unwrap();
         if Path::new("/proc/self").is_dir() {
             assert!(!ended.exists());
         }
         assert!(foreign.exists() && store.dir().exists());
+        assert!(look_alike.join("notes.md").exists(), "not a store's files");
         let second = PageStore::create(parent.path()).unwrap();
         assert_ne!(second.dir(), store.dir());
         assert!(store.dir().exists(), "a running process's folder stays");
