@@ -363,8 +363,10 @@ pub(crate) fn hand_over(
 }
 
 /// Builds the whole site from its sources, keeping every page in the output (or, when the
-/// cache has a page store, there). Writes nothing else and reads no source file; it may read pages from a loaded build cache file and
-/// `/proc` (memory figures for the stage timings).
+/// cache has a page store, there). Writes nothing else. It reads a Markdown file again only
+/// when `serve` dropped its bytes and it must be parsed again; it may read pages from a
+/// loaded build cache file or the page store, and `/proc` (memory figures for the stage
+/// timings).
 pub(crate) fn build(
     config: &Config,
     sources: &Sources,
