@@ -448,6 +448,9 @@ pub(crate) fn build_into_with_progress(
     laps.lap("articles");
     renderer.groups(&builder, progress, &mut diags);
     diags.extend(builder.diagnostics.into_inner().expect("diags"));
+    // Highlighted lines are remembered only within one render: the search index built next
+    // reuses their memory, and in `serve` the next builds render a few articles.
+    Highlighter::forget_lines();
     laps.lap("lists");
     progress.stage("feeds and index", 0);
     if renderer.tera.is_none() {

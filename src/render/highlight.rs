@@ -80,10 +80,11 @@ struct LineStart {
     open: Option<&'static str>,
 }
 
-/// One highlighted line: its HTML and where highlighting stands after it.
+/// One highlighted line: its HTML and where highlighting stands after it (`None`: where it
+/// stood before it, as for most lines, so that state is not stored twice).
 struct LineDone {
     html: Box<str>,
-    end: LineStart,
+    end: Option<LineStart>,
 }
 
 /// Highlighted lines by text and starting point. Code in documentation repeats lines (the same
@@ -128,7 +129,9 @@ impl LineMemo {
             match starts.iter().find(|(begin, _)| begin == at) {
                 Some((_, done)) => {
                     out.push_str(&done.html);
-                    *at = done.end.clone();
+                    if let Some(end) = &done.end {
+                        *at = end.clone();
+                    }
                     true
                 }
                 None => false,
@@ -147,7 +150,9 @@ impl LineMemo {
             }
             let starts = memo.map.entry(line.into()).or_default();
             if starts.len() < MEMO_STARTS {
-                let end = end.clone();
+                let end = (*end != begin).then(|| end.clone());
+                // Most lines are seen from one starting point: no room for more up front.
+                starts.reserve_exact(1);
                 starts.push((
                     begin,
                     LineDone {
@@ -192,9 +197,8 @@ impl Highlighter {
         }
     }
 
-    /// Empties the line memo of every thread of the pool (and of this one). The preview
-    /// server calls it after each full build: its next builds render a few articles, and
-    /// the memo of a large first build would otherwise stay for the whole session.
+    /// Empties the line memo of every thread of the pool (and of this one). Every full build
+    /// calls it once its pages are rendered, so the memo's memory serves what comes next.
     pub(crate) fn forget_lines() {
         let forget = || LINES.with(|memo| *memo.borrow_mut() = LineMemo::default());
         rayon::broadcast(|_| forget());

@@ -209,10 +209,8 @@ impl Rebuilder {
             store: self.store.clone(),
         });
         self.kept = result.build.kept.take().map(incremental::Warm::new);
-        // Rendered Markdown is memoised whole: highlighted lines and blocks only help the
-        // few articles edited next, so they are bounded (at 10,000 articles both held
-        // hundreds of megabytes after the first build).
-        crate::render::highlight::Highlighter::forget_lines();
+        // Rendered Markdown is memoised whole: highlighted blocks only help the few
+        // articles edited next, so they are bounded (the pipeline drops the line memos).
         self.engine
             .highlighter
             .clear_cache_if_larger_than(BLOCKS_KEPT);
