@@ -259,7 +259,7 @@ pub(crate) fn resident_mib() -> u64 {
 
 /// Articles rendered per slice (see [`build`]): large enough to keep both cores busy,
 /// small enough that the slice's Markdown bodies are a few megabytes.
-const ARTICLE_SLICE: usize = 256;
+const ARTICLE_SLICE: usize = 64;
 
 /// Where a build hands each rendered page as soon as it exists (`build` writes it into the
 /// staged output folder and the cache, `check` drops it), so a large site never holds all
