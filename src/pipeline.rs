@@ -445,12 +445,12 @@ pub(crate) fn build_into_with_progress(
     let tera = theme.as_ref().as_ref().ok();
     let mut renderer = Renderer::new(tera, &site_ctx, engine, sink, site.articles.len());
     renderer.articles(&builder, site.articles.len(), progress, &mut diags);
+    // Highlighted lines are remembered only while articles render: the stages after reuse
+    // their memory, and in `serve` the next builds render a few articles.
+    Highlighter::forget_lines();
     laps.lap("articles");
     renderer.groups(&builder, progress, &mut diags);
     diags.extend(builder.diagnostics.into_inner().expect("diags"));
-    // Highlighted lines are remembered only within one render: the search index built next
-    // reuses their memory, and in `serve` the next builds render a few articles.
-    Highlighter::forget_lines();
     laps.lap("lists");
     progress.stage("feeds and index", 0);
     if renderer.tera.is_none() {

@@ -6,8 +6,10 @@
 //! (language, content hash), so `serve` rebuilds and repeated blocks cost nothing, and
 //! lines by (text, parser state at their start), so repeated lines are parsed once.
 
+mod memo;
+
 use crate::render::escape::escape_html;
-use std::cell::RefCell;
+use memo::{Cursor, LineStart};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -71,99 +73,10 @@ pub(crate) struct Highlighter {
     owner: u64,
 }
 
-/// Where highlighting stands at the start of a line: syntect's parser state (which names the
-/// syntax), the scope stack and the role whose `<span>` is open.
-#[derive(Clone, PartialEq, Eq)]
-struct LineStart {
-    state: ParseState,
-    stack: ScopeStack,
-    open: Option<&'static str>,
-}
-
-/// One highlighted line: its HTML and where highlighting stands after it (`None`: where it
-/// stood before it, as for most lines, so that state is not stored twice).
-struct LineDone {
-    html: Box<str>,
-    end: Option<LineStart>,
-}
-
-/// Highlighted lines by text and starting point. Code in documentation repeats lines (the same
-/// commands, keys and braces in many blocks); a line that starts where it started before
-/// produces the same HTML and ends in the same state, so its regex work is done once. One
-/// memo per thread (syntect's parser state cannot cross threads), for one highlighter at a
-/// time (`owner`: parser states are only comparable within one syntax set).
-#[derive(Default)]
-struct LineMemo {
-    owner: u64,
-    lines: usize,
-    map: HashMap<Box<str>, Vec<(LineStart, LineDone)>>,
-}
-
-/// Lines remembered per thread before the memo starts over (bounds its memory).
-const MEMO_LINES: usize = 100_000;
-/// Starting points remembered per line text.
-const MEMO_STARTS: usize = 8;
-
-thread_local! {
-    static LINES: RefCell<LineMemo> = RefCell::new(LineMemo::default());
-}
-
 /// A process-unique number for each highlighter, naming the owner of the line memos.
 fn next_owner() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
-impl LineMemo {
-    /// Appends the remembered HTML of `line` from `at` to `out` and moves `at` to the line's
-    /// end; false when the line has not been seen from there.
-    fn replay(owner: u64, line: &str, at: &mut LineStart, out: &mut String) -> bool {
-        LINES.with(|memo| {
-            let memo = memo.borrow();
-            if memo.owner != owner {
-                return false;
-            }
-            let Some(starts) = memo.map.get(line) else {
-                return false;
-            };
-            match starts.iter().find(|(begin, _)| begin == at) {
-                Some((_, done)) => {
-                    out.push_str(&done.html);
-                    if let Some(end) = &done.end {
-                        *at = end.clone();
-                    }
-                    true
-                }
-                None => false,
-            }
-        })
-    }
-
-    fn remember(owner: u64, line: &str, begin: LineStart, html: &str, end: &LineStart) {
-        LINES.with(|memo| {
-            let mut memo = memo.borrow_mut();
-            if memo.owner != owner || memo.lines >= MEMO_LINES {
-                *memo = LineMemo {
-                    owner,
-                    ..LineMemo::default()
-                };
-            }
-            let starts = memo.map.entry(line.into()).or_default();
-            if starts.len() < MEMO_STARTS {
-                let end = (*end != begin).then(|| end.clone());
-                // Most lines are seen from one starting point: no room for more up front.
-                starts.reserve_exact(1);
-                starts.push((
-                    begin,
-                    LineDone {
-                        html: html.into(),
-                        end,
-                    },
-                ));
-                memo.lines += 1;
-            }
-        });
-    }
 }
 
 impl Default for Highlighter {
@@ -200,9 +113,8 @@ impl Highlighter {
     /// Empties the line memo of every thread of the pool (and of this one). Every full build
     /// calls it once its pages are rendered, so the memo's memory serves what comes next.
     pub(crate) fn forget_lines() {
-        let forget = || LINES.with(|memo| *memo.borrow_mut() = LineMemo::default());
-        rayon::broadcast(|_| forget());
-        forget();
+        rayon::broadcast(|_| memo::forget());
+        memo::forget();
     }
 
     /// Empties the block cache (the preview server calls it when it grows past a bound).
@@ -258,22 +170,24 @@ impl Highlighter {
     }
 
     fn tokens_html(&self, syntax: &syntect::parsing::SyntaxReference, code: &str) -> String {
-        let mut at = LineStart {
+        let mut cursor = Cursor::new(LineStart {
             state: ParseState::new(syntax),
             stack: ScopeStack::new(),
             open: None,
-        };
+        });
         let mut out = String::with_capacity(code.len() * 2);
         for line in code.split_inclusive('\n') {
-            if LineMemo::replay(self.owner, line, &mut at, &mut out) {
+            if memo::replay(self.owner, line, &mut cursor, &mut out) {
                 continue;
             }
-            let (begin, start) = (at.clone(), out.len());
-            if self.highlight_line(line, &mut at, &mut out) {
-                LineMemo::remember(self.owner, line, begin, &out[start..], &at);
+            let (begin, start) = (memo::begin_of(&cursor), out.len());
+            if self.highlight_line(line, &mut cursor.at, &mut out) {
+                memo::remember(self.owner, line, begin, &out[start..], &mut cursor);
+            } else {
+                cursor.moved();
             }
         }
-        close(&mut out, &mut at.open);
+        close(&mut out, &mut cursor.at.open);
         out
     }
 

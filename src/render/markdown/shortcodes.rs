@@ -322,7 +322,9 @@ fn find_tags(line: &str) -> Vec<Tag<'_>> {
     let mut tags = Vec::new();
     let mut i = 0;
     let bytes = line.as_bytes();
-    while i < bytes.len() {
+    // Only a backtick or a brace can start what matters here.
+    while let Some(next) = memchr::memchr2(b'`', b'{', &bytes[i..]) {
+        i += next;
         if bytes[i] == b'`' {
             let run = line[i..].chars().take_while(|c| *c == '`').count();
             let close = line[i + run..]
@@ -335,7 +337,7 @@ fn find_tags(line: &str) -> Vec<Tag<'_>> {
             i = tag.end;
             tags.push(tag);
         } else {
-            i += line[i..].chars().next().map_or(1, char::len_utf8);
+            i += 1; // past the brace
         }
     }
     tags
@@ -492,6 +494,17 @@ mod tests {
                 "Liquid tag `{% include %}` has no equivalent here: removed",
             ]
         );
+    }
+
+    #[test]
+    fn tags_are_found_after_any_text_and_never_inside_code_spans() {
+        let line = "é { ``{{< a >}}`` ü {{< b >}} `{% c %}` {x} {% d %}";
+        let found: Vec<&str> = super::find_tags(line)
+            .iter()
+            .map(|t| &line[t.start..t.end])
+            .collect();
+        assert_eq!(found, ["{{< b >}}", "{% d %}"]);
+        assert!(super::find_tags("no braces, no backticks: ß").is_empty());
     }
 
     #[test]

@@ -75,8 +75,7 @@ enum Block {
 /// for every block found).
 fn next_block(html: &str, from: usize) -> Option<(usize, Block)> {
     let bytes = html.as_bytes();
-    let mut at = from;
-    while let Some(p) = html[at..].find('<').map(|p| at + p) {
+    for p in memchr::memchr_iter(b'<', &bytes[from..]).map(|p| from + p) {
         let tag = &html[p..];
         if tag.starts_with("<pre") && matches!(bytes.get(p + 4), Some(b' ' | b'>')) {
             return Some((p, Block::Focusable));
@@ -87,7 +86,6 @@ fn next_block(html: &str, from: usize) -> Option<(usize, Block)> {
         if tag.starts_with("<figure class=\"diagram") {
             return Some((p, Block::Figure));
         }
-        at = p + 1;
     }
     None
 }
