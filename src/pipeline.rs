@@ -447,7 +447,7 @@ pub(crate) fn build_into_with_progress(
     renderer.articles(&builder, site.articles.len(), progress, &mut diags);
     // Highlighted lines are remembered only while articles render: the stages after reuse
     // their memory, and in `serve` the next builds render a few articles.
-    Highlighter::forget_lines();
+    engine.highlighter.forget_lines();
     laps.lap("articles");
     renderer.groups(&builder, progress, &mut diags);
     diags.extend(builder.diagnostics.into_inner().expect("diags"));

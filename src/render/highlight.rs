@@ -69,11 +69,13 @@ pub(crate) struct Highlighter {
     roles: Vec<(&'static str, Scope)>,
     cache: Mutex<HashMap<(String, blake3::Hash), Highlighted>>,
     caching: bool,
-    /// Names this highlighter's entries in the per-thread line memos.
+    /// Names this highlighter's states in the per-thread state memos.
     owner: u64,
+    /// Highlighted lines, shared by every thread.
+    lines: memo::Lines,
 }
 
-/// A process-unique number for each highlighter, naming the owner of the line memos.
+/// A process-unique number for each highlighter, naming the owner of the state memos.
 fn next_owner() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     NEXT.fetch_add(1, Ordering::Relaxed)
@@ -98,6 +100,7 @@ impl Highlighter {
             cache: Mutex::new(HashMap::new()),
             caching: true,
             owner: next_owner(),
+            lines: memo::Lines::default(),
         }
     }
 
@@ -110,11 +113,13 @@ impl Highlighter {
         }
     }
 
-    /// Empties the line memo of every thread of the pool (and of this one). Every full build
-    /// calls it once its pages are rendered, so the memo's memory serves what comes next.
-    pub(crate) fn forget_lines() {
-        rayon::broadcast(|_| memo::forget());
-        memo::forget();
+    /// Empties the line memo and the states every thread of the pool (and this one) met.
+    /// Every full build calls it once its articles are rendered, so the memo's memory serves
+    /// what comes next.
+    pub(crate) fn forget_lines(&self) {
+        self.lines.clear();
+        rayon::broadcast(|_| memo::forget_states());
+        memo::forget_states();
     }
 
     /// Empties the block cache (the preview server calls it when it grows past a bound).
@@ -177,12 +182,12 @@ impl Highlighter {
         });
         let mut out = String::with_capacity(code.len() * 2);
         for line in code.split_inclusive('\n') {
-            if memo::replay(self.owner, line, &mut cursor, &mut out) {
+            if self.lines.replay(self.owner, line, &mut cursor, &mut out) {
                 continue;
             }
-            let (begin, start) = (memo::begin_of(&cursor), out.len());
+            let (begin, start) = (memo::Lines::begin_of(&mut cursor), out.len());
             if self.highlight_line(line, &mut cursor.at, &mut out) {
-                memo::remember(self.owner, line, begin, &out[start..], &mut cursor);
+                (self.lines).remember(self.owner, line, begin, &out[start..], &mut cursor);
             } else {
                 cursor.moved();
             }

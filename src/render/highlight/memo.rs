@@ -1,14 +1,17 @@
-//! The per-thread memo of highlighted lines. Code in documentation repeats lines (the same
-//! commands, keys and braces in many blocks); a line that starts where it started before
+//! The memo of highlighted lines. Code in documentation repeats lines (the same commands,
+//! keys and braces in many blocks); a line that starts in the state it started in before
 //! produces the same HTML and ends in the same state, so its regex work is done once.
-//! Parser states are numbered once per memo: an entry holds two numbers, not two copies of
-//! syntect's state, and finding an entry compares numbers.
+//!
+//! States are named by a fingerprint (a hash of their `Debug` text, which lists every
+//! field), so the lines themselves are shared by every thread: syntect's states cannot
+//! cross threads, but their fingerprints can. Each thread keeps the states it has met by
+//! fingerprint, to continue after a remembered line that changes the state.
 
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHasher};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
 use syntect::parsing::{ParseState, ScopeStack};
 
 /// Where highlighting stands at the start of a line: syntect's parser state (which names the
@@ -20,55 +23,30 @@ pub(super) struct LineStart {
     pub open: Option<&'static str>,
 }
 
-/// A block's position: its state, and that state's number in this thread's memo (`None`
-/// until looked up, or when the memo started over since).
+/// A block's position: its state and, once computed, that state's fingerprint.
 pub(super) struct Cursor {
     pub at: LineStart,
-    number: Option<(u64, u32)>,
+    print: Option<u64>,
 }
 
 impl Cursor {
-    /// A cursor at `at`, not yet numbered.
+    /// A cursor at `at`.
     pub(super) fn new(at: LineStart) -> Self {
-        Cursor { at, number: None }
+        Cursor { at, print: None }
     }
 
-    /// Forgets the number after `at` was changed outside the memo.
+    /// Forgets the fingerprint after `at` was changed outside the memo.
     pub(super) fn moved(&mut self) {
-        self.number = None;
+        self.print = None;
+    }
+
+    /// The fingerprint of the cursor's state (computed once per state).
+    fn print(&mut self) -> u64 {
+        *self.print.get_or_insert_with(|| fingerprint(&self.at))
     }
 }
 
-/// One remembered line: its HTML and the number of the state it ends in.
-struct LineDone {
-    html: Box<str>,
-    end: u32,
-}
-
-/// Highlighted lines by text and starting state, for one highlighter at a time (`owner`:
-/// parser states are only comparable within one syntax set). `generation` changes whenever
-/// the memo starts over, so numbers from before are never trusted.
-#[derive(Default)]
-struct LineMemo {
-    owner: u64,
-    generation: u64,
-    lines: usize,
-    states: Vec<LineStart>,
-    by_fingerprint: HashMap<u64, Vec<u32>>,
-    map: HashMap<Box<str>, Vec<(u32, LineDone)>>,
-}
-
-/// Lines remembered per thread before the memo starts over (bounds its memory).
-const MEMO_LINES: usize = 100_000;
-/// Starting states remembered per line text.
-const MEMO_STARTS: usize = 8;
-
-thread_local! {
-    static LINES: RefCell<LineMemo> = RefCell::new(LineMemo::default());
-}
-
-/// A hash of everything a state holds (its `Debug` text, which lists every field): states
-/// with equal fingerprints are then compared in full.
+/// A hash of everything a state holds.
 fn fingerprint(at: &LineStart) -> u64 {
     let mut text = String::with_capacity(256);
     let _ = write!(text, "{:?}{:?}{:?}", at.state, at.stack, at.open);
@@ -77,118 +55,144 @@ fn fingerprint(at: &LineStart) -> u64 {
     hasher.finish()
 }
 
-impl LineMemo {
-    /// Starts over when the memo belongs to another highlighter or is full.
-    fn claim(&mut self, owner: u64) {
-        if self.owner != owner || self.lines >= MEMO_LINES {
-            *self = LineMemo {
-                owner,
-                generation: self.generation + 1,
-                ..LineMemo::default()
-            };
-        }
-    }
-
-    /// The number of `at`, given one when it is new.
-    fn number(&mut self, at: &LineStart) -> u32 {
-        let print = fingerprint(at);
-        let same = self.by_fingerprint.entry(print).or_default();
-        if let Some(&n) = same.iter().find(|&&n| self.states[n as usize] == *at) {
-            return n;
-        }
-        let n = self.states.len() as u32;
-        self.states.push(at.clone());
-        same.push(n);
-        n
-    }
-
-    /// The cursor's state number in this memo (looked up once per generation).
-    fn cursor_number(&mut self, cursor: &mut Cursor) -> u32 {
-        match cursor.number {
-            Some((generation, n)) if generation == self.generation => n,
-            _ => {
-                let n = self.number(&cursor.at);
-                cursor.number = Some((self.generation, n));
-                n
-            }
-        }
-    }
+/// One remembered line from one starting state: its HTML and the state it ends in.
+struct Done {
+    begin: u64,
+    html: Box<str>,
+    end: u64,
 }
 
-/// Appends the remembered HTML of `line` from the cursor's state to `out` and moves the
-/// cursor to the line's end; false when the line has not been seen from there.
-pub(super) fn replay(owner: u64, line: &str, cursor: &mut Cursor, out: &mut String) -> bool {
-    LINES.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        memo.claim(owner);
-        let begin = memo.cursor_number(cursor);
-        let Some(starts) = memo.map.get(line) else {
-            return false;
-        };
-        let Some((_, done)) = starts.iter().find(|(b, _)| *b == begin) else {
-            return false;
-        };
-        out.push_str(&done.html);
-        if done.end != begin {
-            cursor.at = memo.states[done.end as usize].clone();
-        }
-        cursor.number = Some((memo.generation, done.end));
-        true
-    })
+/// Shards of the line table, so two threads rarely wait for each other.
+const SHARDS: usize = 16;
+/// Lines remembered per shard before it starts over (bounds its memory).
+const SHARD_LINES: usize = 12_500;
+/// Starting states remembered per line text.
+const MEMO_STARTS: usize = 8;
+/// States a thread remembers before it starts over.
+const THREAD_STATES: usize = 50_000;
+
+/// The lines one highlighter has highlighted, by text, then starting state.
+#[derive(Default)]
+pub(super) struct Lines {
+    shards: [Mutex<FxHashMap<Box<str>, Vec<Done>>>; SHARDS],
 }
 
-/// Remembers that `line`, highlighted from the state numbered `begin` (as [`replay`] left
-/// it), gave `html` and left the cursor where it is now.
-pub(super) fn remember(
+/// The states this thread has met, by fingerprint, for one highlighter (`owner`).
+#[derive(Default)]
+struct States {
     owner: u64,
-    line: &str,
-    begin: Option<(u64, u32)>,
-    html: &str,
-    cursor: &mut Cursor,
-) {
-    LINES.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        memo.claim(owner);
-        let Some((generation, begin)) = begin.filter(|(g, _)| *g == memo.generation) else {
-            return;
+    by_print: FxHashMap<u64, LineStart>,
+}
+
+thread_local! {
+    static STATES: RefCell<States> = RefCell::new(States::default());
+}
+
+impl Lines {
+    fn shard(&self, line: &str) -> &Mutex<FxHashMap<Box<str>, Vec<Done>>> {
+        let mut hasher = FxHasher::default();
+        line.hash(&mut hasher);
+        &self.shards[hasher.finish() as usize % SHARDS]
+    }
+
+    /// Appends the remembered HTML of `line` from the cursor's state to `out` and moves the
+    /// cursor to the line's end; false when the line has not been seen from there, or ends
+    /// in a state this thread has not met.
+    pub(super) fn replay(
+        &self,
+        owner: u64,
+        line: &str,
+        cursor: &mut Cursor,
+        out: &mut String,
+    ) -> bool {
+        let begin = cursor.print();
+        let shard = self.shard(line).lock().expect("line memo");
+        let Some(done) = shard
+            .get(line)
+            .and_then(|s| s.iter().find(|d| d.begin == begin))
+        else {
+            return false;
         };
-        let end = if memo.states[begin as usize] == cursor.at {
-            begin
-        } else {
-            memo.number(&cursor.at)
-        };
-        cursor.number = Some((generation, end));
-        let starts = memo.map.entry(line.into()).or_default();
-        if starts.len() < MEMO_STARTS {
+        if done.end != begin {
+            let Some(state) = met(owner, done.end) else {
+                return false;
+            };
+            cursor.at = state;
+            cursor.print = Some(done.end);
+        }
+        out.push_str(&done.html);
+        true
+    }
+
+    /// Remembers that `line`, highlighted from the state printed `begin` (as [`Cursor`]
+    /// had it before), gave `html` and left the cursor where it is now.
+    pub(super) fn remember(
+        &self,
+        owner: u64,
+        line: &str,
+        begin: u64,
+        html: &str,
+        cursor: &mut Cursor,
+    ) {
+        cursor.print = None;
+        let end = cursor.print();
+        if end != begin {
+            meet(owner, end, &cursor.at);
+        }
+        let mut shard = self.shard(line).lock().expect("line memo");
+        if shard.len() >= SHARD_LINES {
+            shard.clear();
+        }
+        let starts = shard.entry(line.into()).or_default();
+        if starts.len() < MEMO_STARTS && !starts.iter().any(|d| d.begin == begin) {
             // Most lines are seen from one starting state: no room for more up front.
             starts.reserve_exact(1);
-            starts.push((
+            starts.push(Done {
                 begin,
-                LineDone {
-                    html: html.into(),
-                    end,
-                },
-            ));
-            memo.lines += 1;
+                html: html.into(),
+                end,
+            });
         }
+    }
+
+    /// The cursor's fingerprint, for [`Lines::remember`] after highlighting a line.
+    pub(super) fn begin_of(cursor: &mut Cursor) -> u64 {
+        cursor.print()
+    }
+
+    /// Empties the table.
+    pub(super) fn clear(&self) {
+        for shard in &self.shards {
+            shard.lock().expect("line memo").clear();
+        }
+    }
+}
+
+/// A copy of the state printed `print` if this thread has met it for `owner`.
+fn met(owner: u64, print: u64) -> Option<LineStart> {
+    STATES.with(|s| {
+        let s = s.borrow();
+        (s.owner == owner).then(|| s.by_print.get(&print).cloned())?
     })
 }
 
-/// The cursor's number as [`replay`] left it, for [`remember`].
-pub(super) fn begin_of(cursor: &Cursor) -> Option<(u64, u32)> {
-    cursor.number
+/// Records that this thread met `state`, printed `print`, for `owner`.
+fn meet(owner: u64, print: u64, state: &LineStart) {
+    STATES.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.owner != owner || s.by_print.len() >= THREAD_STATES {
+            *s = States {
+                owner,
+                ..States::default()
+            };
+        }
+        s.by_print.entry(print).or_insert_with(|| state.clone());
+    })
 }
 
-/// Empties this thread's memo.
-pub(super) fn forget() {
-    LINES.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        let generation = memo.generation + 1;
-        *memo = LineMemo {
-            generation,
-            ..LineMemo::default()
-        };
-    });
+/// Forgets the states this thread has met.
+pub(super) fn forget_states() {
+    STATES.with(|s| *s.borrow_mut() = States::default());
 }
 
 #[cfg(test)]
@@ -196,51 +200,77 @@ mod tests {
     use super::*;
     use syntect::parsing::SyntaxSet;
 
-    fn start(set: &SyntaxSet, token: &str) -> LineStart {
-        LineStart {
+    fn start(set: &SyntaxSet, token: &str) -> Cursor {
+        Cursor::new(LineStart {
             state: ParseState::new(set.find_syntax_by_token(token).expect("syntax")),
             stack: ScopeStack::new(),
             open: None,
+        })
+    }
+
+    /// Records `line` from the cursor as giving `html` and leaving the cursor at `end`.
+    fn note(lines: &Lines, line: &str, html: &str, cursor: &mut Cursor, end: Option<&str>) {
+        assert!(
+            !lines.replay(1, line, cursor, &mut String::new()),
+            "{line} already known"
+        );
+        let begin = Lines::begin_of(cursor);
+        if let Some(token) = end {
+            let set = SyntaxSet::load_defaults_newlines();
+            cursor.at = start(&set, token).at;
         }
-    }
-
-    /// Highlights nothing: records `line` as leaving the state unchanged, with `html`.
-    fn note(owner: u64, line: &str, html: &str, cursor: &mut Cursor) {
-        let mut out = String::new();
-        assert!(!replay(owner, line, cursor, &mut out));
-        remember(owner, line, begin_of(cursor), html, cursor);
+        lines.remember(1, line, begin, html, cursor);
     }
 
     #[test]
-    fn equal_states_share_one_number_and_a_line_replays_from_it() {
+    fn a_line_replays_from_an_equal_state_on_any_thread() {
         let set = SyntaxSet::load_defaults_newlines();
-        forget();
-        let mut one = Cursor::new(start(&set, "py"));
-        note(7, "x = 1\n", "<x>", &mut one);
-        // A second block starting in an equal (separately made) state replays the line.
-        let mut two = Cursor::new(start(&set, "py"));
-        let mut out = String::new();
-        assert!(replay(7, "x = 1\n", &mut two, &mut out));
-        assert_eq!(out, "<x>");
-        LINES.with(|m| assert_eq!((m.borrow().states.len(), m.borrow().lines), (1, 1)));
-        // Another syntax's start is another state: the line is not replayed from it.
-        let mut rust = Cursor::new(start(&set, "rs"));
-        assert!(!replay(7, "x = 1\n", &mut rust, &mut String::new()));
-        LINES.with(|m| assert_eq!(m.borrow().states.len(), 2));
+        let lines = Lines::default();
+        forget_states();
+        note(&lines, "x = 1\n", "<x>", &mut start(&set, "py"), None);
+        // A separately made equal state, on another thread: the line is replayed.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut out = String::new();
+                assert!(lines.replay(1, "x = 1\n", &mut start(&set, "py"), &mut out));
+                assert_eq!(out, "<x>");
+                // Another syntax's start is another state: not replayed from it.
+                assert!(!lines.replay(1, "x = 1\n", &mut start(&set, "rs"), &mut out));
+            });
+        });
+        lines.clear();
+        assert!(!lines.replay(1, "x = 1\n", &mut start(&set, "py"), &mut String::new()));
     }
 
     #[test]
-    fn numbers_from_before_the_memo_started_over_are_not_trusted() {
+    fn a_line_that_changes_the_state_replays_only_where_that_state_was_met() {
         let set = SyntaxSet::load_defaults_newlines();
-        forget();
-        let mut cursor = Cursor::new(start(&set, "py"));
-        note(3, "a\n", "<a>", &mut cursor);
-        forget();
-        // The cursor still holds its old number; the memo is empty and says so.
-        assert!(!replay(3, "a\n", &mut cursor, &mut String::new()));
-        note(3, "b\n", "<b>", &mut cursor);
-        // Another highlighter takes the memo over: nothing of the first is replayed.
-        assert!(!replay(4, "b\n", &mut cursor, &mut String::new()));
-        assert!(!replay(3, "b\n", &mut cursor, &mut String::new()));
+        let lines = Lines::default();
+        forget_states();
+        // Pretend `s = """` moves a Python block into the state a Rust block starts in.
+        let mut here = start(&set, "py");
+        note(&lines, "s = \"\"\"\n", "<s>", &mut here, Some("rs"));
+        let rust = start(&set, "rs").at;
+        let mut again = start(&set, "py");
+        assert!(lines.replay(1, "s = \"\"\"\n", &mut again, &mut String::new()));
+        assert!(again.at == rust, "moved to the remembered end state");
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                // This thread never met that end state: it must highlight the line itself.
+                assert!(!lines.replay(
+                    1,
+                    "s = \"\"\"\n",
+                    &mut start(&set, "py"),
+                    &mut String::new()
+                ));
+            });
+        });
+        forget_states();
+        assert!(!lines.replay(
+            1,
+            "s = \"\"\"\n",
+            &mut start(&set, "py"),
+            &mut String::new()
+        ));
     }
 }
