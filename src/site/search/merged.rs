@@ -38,10 +38,31 @@ pub(crate) struct Pages<'f> {
     pub(crate) old: &'f (dyn Fn(usize, Key) -> Option<DocTerms> + Sync),
 }
 
-/// One stem: the pages it occurs in (page number, weight), ascending.
+/// One stem: the pages it occurs in, ascending.
 #[derive(Default)]
 pub(super) struct Posting {
-    pub(super) list: Vec<(u32, u8)>,
+    pub(super) list: Vec<Entry>,
+}
+
+/// A page of a posting list, packed: its number (little-endian) and its weight, in 5 bytes
+/// where `(u32, u8)` takes 8 (a merge of 10,000 pages holds about 4 million).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) struct Entry([u8; 5]);
+
+impl Entry {
+    fn new(page: u32, weight: u8) -> Self {
+        let [a, b, c, d] = page.to_le_bytes();
+        Entry([a, b, c, d, weight])
+    }
+
+    fn page(self) -> u32 {
+        let [a, b, c, d, _] = self.0;
+        u32::from_le_bytes([a, b, c, d])
+    }
+
+    fn weight(self) -> u8 {
+        self.0[4]
+    }
 }
 
 /// One written form: its stem, how many pages have it, and its vocabulary entry up to the
@@ -199,9 +220,9 @@ impl Merged {
                 continue;
             }
             let list = &mut self.postings.entry(stem.to_string()).or_default().list;
-            list.retain(|&(doc, _)| doc != n);
+            list.retain(|e| e.page() != n);
             if let Some(w) = after {
-                list.insert(list.partition_point(|&(doc, _)| doc < n), (n, w));
+                list.insert(list.partition_point(|e| e.page() < n), Entry::new(n, w));
             }
             touched.push(stem.to_string());
             // Its page count shows in the vocabulary entry of each of its forms.
@@ -289,7 +310,10 @@ impl Builder {
     /// The merged index (its pages' terms not kept: it cannot be patched).
     pub(crate) fn finish(self) -> Merged {
         let postings = (self.postings.into_iter())
-            .map(|(stem, list)| (stem.into(), Posting { list }))
+            .map(|(stem, list)| {
+                let list = list.into_iter().map(|(n, w)| Entry::new(n, w)).collect();
+                (stem.into(), Posting { list })
+            })
             .collect();
         let words = (self.words.into_iter())
             .map(|(word, (stem, pages))| {
@@ -323,11 +347,12 @@ fn forms(words: &BTreeMap<String, Word>) -> FxHashMap<String, Vec<String>> {
 }
 
 /// `"stem":[delta,weight,…]`.
-pub(super) fn posting_json(stem: &str, list: &[(u32, u8)]) -> String {
+pub(super) fn posting_json(stem: &str, list: &[Entry]) -> String {
     let mut body = String::with_capacity(stem.len() + 4 + list.len() * 6);
     let _ = write!(body, "{}:[", serde_json::Value::from(stem));
     let mut last = 0;
-    for (i, &(doc, w)) in list.iter().enumerate() {
+    for (i, e) in list.iter().enumerate() {
+        let (doc, w) = (e.page(), e.weight());
         let sep = if i == 0 { "" } else { "," };
         let _ = write!(body, "{sep}{},{w}", doc - last);
         last = doc;
@@ -371,6 +396,17 @@ mod tests {
             .map(|(w, e)| format!("{w}={}{}", e.prefix, e.pages));
         let postings = m.postings.iter().map(|(s, p)| posting_json(s, &p.list));
         postings.chain(words).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn posting_entries_pack_page_numbers_and_weights_into_five_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 5);
+        for (page, weight) in [(0, 0), (1, 255), (70_000, 17), (u32::MAX, 9)] {
+            let e = Entry::new(page, weight);
+            assert_eq!((e.page(), e.weight()), (page, weight));
+        }
+        let list = [Entry::new(3, 17), Entry::new(300, 1)];
+        assert_eq!(posting_json("x", &list), "\"x\":[3,17,297,1]");
     }
 
     #[test]
