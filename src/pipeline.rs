@@ -330,16 +330,6 @@ fn add_redirects(
     }
 }
 
-/// Drops the search text of the `pages` whose HTML is in the cache's page store (see
-/// [`BuildCache::without_search_text`]): called once the search index is made.
-pub(crate) fn drop_search_text(cache: &BuildCache, pages: &mut [pages::RenderedPage]) {
-    pages.par_iter_mut().for_each(|p| {
-        if let Some(lean) = cache.without_search_text(&p.key, &p.artifacts) {
-            p.artifacts = lean;
-        }
-    });
-}
-
 /// Hands each page's HTML to `sink` or, without one, to the cache's page store (see
 /// [`BuildCache::keep_on_disk`]), keeping only what later stages (links, search, sitemap)
 /// need; `count` sees each page first. Returns an error for each page that could not be
@@ -468,7 +458,7 @@ pub(crate) fn build_into_with_progress(
             kept: None,
         };
     }
-    let mut rendered = renderer.rendered;
+    let rendered = renderer.rendered;
     let sunk_bytes = renderer.sunk_bytes.into_inner();
     let mut generated = generate_files(config, &sources, engine, &site, &rendered, &mut laps);
     add_redirects(&site, &rendered, &mut generated, &mut diags);
@@ -489,8 +479,6 @@ pub(crate) fn build_into_with_progress(
     }
     laps.lap("links");
     let mut output = generated.output;
-    // The search index is made: serve keeps no page's search text.
-    drop_search_text(&engine.cache, &mut rendered);
     laps.stats.articles = site.articles.len();
     laps.stats.pages = rendered.len();
     let handed_over = sink.is_some() || engine.cache.store.is_some();

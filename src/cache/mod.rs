@@ -316,9 +316,8 @@ impl BuildCache {
         }))
     }
 
-    /// With a store, writes the page's HTML there and keeps the page without it (in the
-    /// page memo too; its search text goes once the index is made, see
-    /// [`BuildCache::without_search_text`]); without one, the page as it is.
+    /// With a store, writes the page's HTML there and keeps the page without it or its
+    /// search text (in the page memo too); without one, the page as it is.
     pub(crate) fn keep_on_disk(
         &self,
         key: &Key,
@@ -331,26 +330,9 @@ impl BuildCache {
             return Ok(page);
         }
         store.put(key, page.html.as_bytes())?;
-        let lean = Arc::new(page.without_html());
-        self.pages.replace(key, Arc::clone(&lean));
-        Ok(lean)
-    }
-
-    /// `page` without its search text when its HTML is in the store (the search index
-    /// extracts the text again from there when it needs it), also in the page memo;
-    /// `None` when there is nothing to drop.
-    pub(crate) fn without_search_text(
-        &self,
-        key: &Key,
-        page: &PageArtifacts,
-    ) -> Option<Arc<PageArtifacts>> {
-        if page.search.is_none() || !page.html.is_empty() {
-            return None;
-        }
-        self.store.as_ref().filter(|s| s.has(key))?;
         let lean = Arc::new(page.stored());
         self.pages.replace(key, Arc::clone(&lean));
-        Some(lean)
+        Ok(lean)
     }
 
     /// The HTML of a page kept in the store (see [`BuildCache::keep_on_disk`]), if it is

@@ -139,9 +139,6 @@ pub(super) fn rebuild(
     early(pages_only, &page_changes);
     laps.lap("publish pages");
     let index = search::files(&site, &kept.pages, &engine.cache);
-    for &slot in &replaced {
-        pipeline::drop_search_text(&engine.cache, &mut kept.pages[slot..slot + 1]);
-    }
     laps.lap("search");
     let (site, changed) = patch(previous, &kept.pages, &replaced, Some((index, sources)));
     laps.lap("assemble");

@@ -141,8 +141,8 @@ fn made_files(
         .collect()
 }
 
-/// An indexed page with its search text when held (`None` when its HTML is in the page
-/// store, see [`BuildCache::without_search_text`]).
+/// An indexed page with its search text when held (`None` when it is kept in the page
+/// store, see [`BuildCache::keep_on_disk`]).
 type Indexed<'a> = (&'a RenderedPage, Option<&'a PageDoc>);
 
 /// The pages the index covers (listed in the sitemap, not the search or 404 page), in order.
@@ -407,9 +407,7 @@ mod tests {
                 links: Vec::new(),
                 diagnostics: Default::default(),
             };
-            let full = Arc::new(artifacts);
-            cache.pages.get_or(key, || Arc::clone(&full));
-            let artifacts = cache.keep_on_disk(&key, full).unwrap();
+            let artifacts = cache.keep_on_disk(&key, Arc::new(artifacts)).unwrap();
             RenderedPage {
                 path: path.into(),
                 url: format!("/{path}"),
@@ -418,13 +416,9 @@ mod tests {
                 in_sitemap: true,
             }
         };
-        let mut pages = [page("a/index.html"), page("404.html")];
-        // The search text stays until the index is made, then goes (in the memo too).
-        assert!(pages[0].artifacts.html.is_empty() && pages[0].artifacts.search.is_some());
-        crate::pipeline::drop_search_text(&cache, &mut pages);
-        assert!(pages[0].artifacts.search.is_none());
-        let memo = cache.pages.peek(&pages[0].key).unwrap();
-        assert!(Arc::ptr_eq(&memo, &pages[0].artifacts));
+        let pages = [page("a/index.html"), page("404.html")];
+        // The page holds neither its HTML nor its search text any more.
+        assert!(pages[0].artifacts.html.is_empty() && pages[0].artifacts.search.is_none());
         let indexed = indexed(&pages, &cache);
         assert_eq!(indexed.len(), 1, "the 404 page is not indexed");
         let text = text(indexed[0], &cache);
