@@ -177,6 +177,16 @@ impl PageArtifacts {
             diagnostics: self.diagnostics.clone(),
         }
     }
+
+    /// What is held of a page whose HTML is in a [`PageStore`]: as
+    /// [`PageArtifacts::without_html`], less the search text, which the search index
+    /// extracts again from the stored HTML for the few pages it needs.
+    fn stored(&self) -> PageArtifacts {
+        PageArtifacts {
+            search: None,
+            ..self.without_html()
+        }
+    }
 }
 
 impl AsRef<[u8]> for PageArtifacts {
@@ -306,8 +316,8 @@ impl BuildCache {
         }))
     }
 
-    /// With a store, writes the page's HTML there and keeps the page without it (in the
-    /// page memo too); without one, the page as it is.
+    /// With a store, writes the page's HTML there and keeps the page without it or its
+    /// search text (in the page memo too); without one, the page as it is.
     pub(crate) fn keep_on_disk(
         &self,
         key: &Key,
@@ -320,9 +330,16 @@ impl BuildCache {
             return Ok(page);
         }
         store.put(key, page.html.as_bytes())?;
-        let lean = Arc::new(page.without_html());
+        let lean = Arc::new(page.stored());
         self.pages.replace(key, Arc::clone(&lean));
         Ok(lean)
+    }
+
+    /// The HTML of a page kept in the store (see [`BuildCache::keep_on_disk`]), if it is
+    /// there and readable.
+    pub(crate) fn stored_html(&self, key: &Key) -> Option<String> {
+        let store = self.store.as_ref().filter(|s| s.has(key))?;
+        store.read(key).ok().and_then(|b| String::from_utf8(b).ok())
     }
 
     /// True when a rendered page is available under `key` (one in the loaded cache file is

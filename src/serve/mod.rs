@@ -9,6 +9,7 @@
 mod http;
 mod incremental;
 mod listener;
+mod memory;
 mod rebuild;
 mod respond;
 mod state;

@@ -69,6 +69,7 @@ impl Rebuilder {
             term,
         };
         let built = me.build(config, None, &[], false, &|_, _| {});
+        super::memory::give_back();
         (me, built.snapshot)
     }
 
@@ -130,6 +131,7 @@ impl Rebuilder {
             incremental: built.incremental,
         };
         self.term.rebuilt(failed, started.elapsed(), counts);
+        super::memory::give_back();
     }
 
     /// Removes the page files that neither the site now served, the one before it (a

@@ -56,9 +56,14 @@ fn element(name: &str) -> Element {
     }
 }
 
-/// The searchable text of a page, or `None` for pages not indexed (search, 404).
+/// Whether the page at output `path` is indexed (all but the search and 404 pages).
+pub(crate) fn indexed(path: &str) -> bool {
+    path != "search/index.html" && path != "404.html"
+}
+
+/// The searchable text of a page, or `None` for pages not indexed (see [`indexed`]).
 pub(crate) fn page_doc(path: &str, html: &str) -> Option<PageDoc> {
-    if path == "search/index.html" || path == "404.html" {
+    if !indexed(path) {
         return None;
     }
     let main = html

@@ -14,7 +14,7 @@
 
 use super::cut::{Cutter, Span};
 use super::extract::PageDoc;
-use super::merged::Merged;
+use super::merged::{posting_json, Merged};
 pub(crate) use super::terms::DocTerms;
 use crate::output::Blob;
 use serde_json::json;
@@ -62,8 +62,13 @@ pub(crate) fn shard_files(
     };
     let m = &*merged;
     let posting_entries = |from: Bound<&str>| {
-        (m.postings.range::<str, _>((from, Bound::Unbounded)))
-            .map(|(stem, p)| (stem.as_str(), stem.as_str(), Cow::Borrowed(p.json.as_str())))
+        (m.postings.range::<str, _>((from, Bound::Unbounded))).map(|(stem, p)| {
+            (
+                stem.as_str(),
+                stem.as_str(),
+                Cow::Owned(posting_json(stem, &p.list)),
+            )
+        })
     };
     let posting = || {
         Cutter {
@@ -164,7 +169,7 @@ mod tests {
         let docs: Vec<std::sync::Arc<DocTerms>> = docs.iter().map(|d| d.clone().into()).collect();
         let pages: Vec<_> = order.iter().map(|&i| docs[i].clone()).collect();
         let mut merged = Merged::default();
-        merged.update(&pages);
+        merged.update_held(&pages);
         shards(&mut merged, extra)
     }
 
@@ -175,16 +180,16 @@ mod tests {
             .map(|n| doc(&format!("common word{n} shared")))
             .collect();
         let mut merged = Merged::default();
-        merged.update(&pages);
+        merged.update_held(&pages);
         shards(&mut merged, json!({}));
         // Page 2 loses `shared` and `word2` and gains `fresh`; page 4 loses everything;
         // both change the count of `common`.
         pages[2] = doc("common common fresh");
         pages[4] = doc("");
         pages[5] = doc("common common fresh");
-        merged.update(&pages);
+        merged.update_held(&pages);
         let mut scratch = Merged::default();
-        scratch.update(&pages);
+        scratch.update_held(&pages);
         let patched = shards(&mut merged, json!({}));
         assert_eq!(patched, shards(&mut scratch, json!({})));
         let p0 = &patched[0].json;
@@ -201,7 +206,7 @@ mod tests {
         let doc = |t: String| std::sync::Arc::new(DocTerms::new(&page("", "", &t), &[]));
         let mut pages: Vec<_> = (0..2000).map(|n| doc(text(n, ""))).collect();
         let mut merged = Merged::default();
-        merged.update(&pages);
+        merged.update_held(&pages);
         let first = shards(&mut merged, json!({}));
         assert!(first.iter().filter(|s| s.name.starts_with('p')).count() > 10);
         let mut count = first.len();
@@ -215,7 +220,7 @@ mod tests {
             (1500, long.as_str()),
         ] {
             pages[page] = doc(text(page, extra));
-            merged.update(&pages);
+            merged.update_held(&pages);
             let (patched, made) = shards_made(&mut merged, json!({}));
             // A small edit makes a few files again (the one that adds shards renames all
             // those after it).
@@ -224,7 +229,7 @@ mod tests {
             }
             count = patched.len();
             let mut scratch = Merged::default();
-            scratch.update(&pages);
+            scratch.update_held(&pages);
             assert_eq!(
                 patched,
                 shards(&mut scratch, json!({})),

@@ -1,14 +1,19 @@
 //! The postings and vocabulary of every indexed page, merged. `serve` keeps the merge
 //! between builds: a rebuild after a few pages changed takes out their old terms and adds
-//! their new ones instead of merging every page again, and each stem's posting list keeps
-//! its JSON, so the shards are put together from strings. A merge from scratch goes through
-//! [`Builder`], which takes pages one at a time so that a one-shot build can drop each
-//! page's terms once added.
+//! their new ones instead of merging every page again (a posting list's JSON is made when
+//! a shard holding it is cut). The merge holds no page's terms
+//! but those it is told to (pages whose terms cannot be counted again from the page alone):
+//! the old terms of a changed page are counted again from the page as it was. A merge from
+//! scratch goes through [`Builder`], which takes pages one at a time so that a one-shot
+//! build can drop each page's terms once added.
 
 use super::cut::Span;
 use super::index::{weight, DocTerms};
 use crate::cache::Key;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+#[cfg(test)]
+use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -16,12 +21,48 @@ use std::sync::Arc;
 /// Pages changed since the previous merge above which it is merged again from scratch.
 const PATCH_LIMIT: usize = 64;
 
-/// One stem: the pages it occurs in (page number, weight), ascending, and its JSON
-/// (`"stem":[delta,weight,…]`).
+/// Pages whose terms are counted at once (in parallel) in a merge from scratch, before
+/// they are added and dropped.
+const TERMS_AT_ONCE: usize = 256;
+
+/// The pages a merge is made of, in page order.
+pub(crate) struct Pages<'f> {
+    /// What each page's terms are made from (equal keys, equal terms).
+    pub(crate) keys: Vec<Key>,
+    /// The pages whose terms the merge holds (see the module documentation).
+    pub(crate) hold: Vec<bool>,
+    /// Page `n`'s terms (called in parallel).
+    pub(crate) terms: &'f (dyn Fn(usize) -> Arc<DocTerms> + Sync),
+    /// The terms of the page merged last as page `n` (not held), counted again from the key
+    /// it had; `None` when they cannot be (the merge is then made from scratch).
+    pub(crate) old: &'f (dyn Fn(usize, Key) -> Option<DocTerms> + Sync),
+}
+
+/// One stem: the pages it occurs in, ascending.
 #[derive(Default)]
 pub(super) struct Posting {
-    pub(super) list: Vec<(u32, u8)>,
-    pub(super) json: String,
+    pub(super) list: Vec<Entry>,
+}
+
+/// A page of a posting list, packed: its number (little-endian) and its weight, in 5 bytes
+/// where `(u32, u8)` takes 8 (a merge of 10,000 pages holds about 4 million).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) struct Entry([u8; 5]);
+
+impl Entry {
+    fn new(page: u32, weight: u8) -> Self {
+        let [a, b, c, d] = page.to_le_bytes();
+        Entry([a, b, c, d, weight])
+    }
+
+    fn page(self) -> u32 {
+        let [a, b, c, d, _] = self.0;
+        u32::from_le_bytes([a, b, c, d])
+    }
+
+    fn weight(self) -> u8 {
+        self.0[4]
+    }
 }
 
 /// One written form: its stem, how many pages have it, and its vocabulary entry up to the
@@ -35,8 +76,9 @@ pub(super) struct Word {
 /// The merged index of one set of pages (see the module documentation).
 #[derive(Default)]
 pub(crate) struct Merged {
-    docs: Vec<Arc<DocTerms>>,
-    /// The key of each page whose terms are in `docs` (see [`Merged::unchanged`]).
+    /// The terms held, by page (see [`Pages::hold`]).
+    held: Vec<Option<Arc<DocTerms>>>,
+    /// The key of each page merged (see [`Pages::keys`]).
     keys: Vec<Key>,
     pub(super) postings: BTreeMap<String, Posting>,
     pub(super) words: BTreeMap<String, Word>,
@@ -61,52 +103,64 @@ pub(super) struct Changes {
 }
 
 impl Merged {
-    /// Makes this the merge of `docs` (page `n` is `docs[n]`), patching the previous merge
-    /// when only a few pages differ from it (by identity: unchanged pages share their terms
-    /// through the memo).
-    pub(crate) fn update(&mut self, docs: &[Arc<DocTerms>]) {
-        let same_count = docs.len() == self.docs.len();
-        let changed: Vec<usize> = (0..docs.len())
-            .filter(|&n| same_count && !Arc::ptr_eq(&docs[n], &self.docs[n]))
+    /// Which of `keys` (in page order) differ from the pages merged last: all of them when
+    /// their number differs.
+    pub(crate) fn changed(&self, keys: &[Key]) -> Vec<bool> {
+        let same_count = keys.len() == self.keys.len();
+        (0..keys.len())
+            .map(|n| !same_count || keys[n] != self.keys[n])
+            .collect()
+    }
+
+    /// Makes this the merge of `pages`, patching the previous merge when only a few pages
+    /// differ from it and their old terms can be counted again.
+    pub(crate) fn update(&mut self, pages: &Pages<'_>) {
+        let changed: Vec<usize> = (self.changed(&pages.keys).iter().enumerate())
+            .filter_map(|(n, &c)| c.then_some(n))
             .collect();
-        if !same_count || changed.len() > PATCH_LIMIT {
-            let mut scratch = Builder::default();
-            for t in docs {
-                scratch.add(t);
-            }
-            *self = scratch.finish();
-        } else {
-            self.forms.get_or_insert_with(|| forms(&self.words));
-            let mut touched = Vec::new();
-            for &n in &changed {
-                let old = Arc::clone(&self.docs[n]);
-                self.replace(n as u32, &old, &docs[n], &mut touched);
-            }
-            touched.sort_unstable();
-            touched.dedup();
-            for stem in touched {
-                let Some(p) = self.postings.get_mut(&stem) else {
-                    continue;
-                };
-                if p.list.is_empty() {
-                    self.postings.remove(&stem);
-                } else {
-                    p.json = posting_json(&stem, &p.list);
-                }
-                self.changes.stems.insert(stem);
-            }
+        let patched = pages.keys.len() == self.keys.len()
+            && changed.len() <= PATCH_LIMIT
+            && self.patch(pages, &changed).is_some();
+        if !patched {
+            *self = Builder::counted(pages.keys.len(), pages.terms).finish();
+            self.held = (0..pages.keys.len())
+                .map(|n| pages.hold[n].then(|| (pages.terms)(n)))
+                .collect();
         }
-        self.docs = docs.to_vec();
+        self.keys.clone_from(&pages.keys);
     }
 
-    /// Page `n`'s terms when its key is still `key`.
-    pub(crate) fn unchanged(&self, n: usize, key: Key) -> Option<Arc<DocTerms>> {
-        (self.keys.get(n) == Some(&key)).then(|| self.docs.get(n).cloned())?
+    /// Replaces the terms of the `changed` pages; `None`, with nothing changed, when the
+    /// old terms of one of them cannot be had.
+    fn patch(&mut self, pages: &Pages<'_>, changed: &[usize]) -> Option<()> {
+        let old: Vec<Arc<DocTerms>> = (changed.par_iter())
+            .map(|&n| match &self.held[n] {
+                Some(held) => Some(Arc::clone(held)),
+                None => (pages.old)(n, self.keys[n]).map(Arc::new),
+            })
+            .collect::<Option<_>>()?;
+        let new: Vec<Arc<DocTerms>> = changed.par_iter().map(|&n| (pages.terms)(n)).collect();
+        self.forms.get_or_insert_with(|| forms(&self.words));
+        let mut touched = Vec::new();
+        for ((&n, old), new) in changed.iter().zip(&old).zip(new) {
+            self.replace(n as u32, old, &new, &mut touched);
+            self.held[n] = pages.hold[n].then_some(new);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for stem in touched {
+            if self.postings.get(&stem).is_some_and(|p| p.list.is_empty()) {
+                self.postings.remove(&stem);
+            }
+            self.changes.stems.insert(stem);
+        }
+        Some(())
     }
 
-    /// Records the key of each page (in page order) whose terms were merged last.
-    pub(crate) fn remember_keys(&mut self, keys: Vec<Key>) {
-        self.keys = keys;
+    /// How many pages' terms are held.
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> usize {
+        self.held.iter().flatten().count()
     }
 
     /// How many pages have `stem`.
@@ -166,9 +220,9 @@ impl Merged {
                 continue;
             }
             let list = &mut self.postings.entry(stem.to_string()).or_default().list;
-            list.retain(|&(doc, _)| doc != n);
+            list.retain(|e| e.page() != n);
             if let Some(w) = after {
-                list.insert(list.partition_point(|&(doc, _)| doc < n), (n, w));
+                list.insert(list.partition_point(|e| e.page() < n), Entry::new(n, w));
             }
             touched.push(stem.to_string());
             // Its page count shows in the vocabulary entry of each of its forms.
@@ -212,6 +266,24 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
+    /// The merge of `count` pages, page `n`'s terms being `terms(n)`: counted
+    /// [`TERMS_AT_ONCE`] at a time in parallel, each batch added (on one thread) while
+    /// the next is counted, then dropped.
+    pub(crate) fn counted(count: usize, terms: &(dyn Fn(usize) -> Arc<DocTerms> + Sync)) -> Self {
+        let mut merged = Builder::default();
+        let mut counted: Vec<Arc<DocTerms>> = Vec::new();
+        for start in (0..count).step_by(TERMS_AT_ONCE) {
+            let batch = start..(start + TERMS_AT_ONCE).min(count);
+            let merging = std::mem::take(&mut counted);
+            (counted, ()) = rayon::join(
+                || batch.into_par_iter().map(terms).collect(),
+                || merging.iter().for_each(|t| merged.add(t)),
+            );
+        }
+        counted.iter().for_each(|t| merged.add(t));
+        merged
+    }
+
     /// Adds the next page's terms.
     pub(crate) fn add(&mut self, terms: &DocTerms) {
         let page = self.pages;
@@ -239,8 +311,8 @@ impl Builder {
     pub(crate) fn finish(self) -> Merged {
         let postings = (self.postings.into_iter())
             .map(|(stem, list)| {
-                let json = posting_json(&stem, &list);
-                (stem.into(), Posting { list, json })
+                let list = list.into_iter().map(|(n, w)| Entry::new(n, w)).collect();
+                (stem.into(), Posting { list })
             })
             .collect();
         let words = (self.words.into_iter())
@@ -250,7 +322,7 @@ impl Builder {
             })
             .collect();
         Merged {
-            docs: Vec::new(),
+            held: Vec::new(),
             keys: Vec::new(),
             doc_files: Vec::new(),
             postings,
@@ -275,15 +347,120 @@ fn forms(words: &BTreeMap<String, Word>) -> FxHashMap<String, Vec<String>> {
 }
 
 /// `"stem":[delta,weight,…]`.
-pub(super) fn posting_json(stem: &str, list: &[(u32, u8)]) -> String {
+pub(super) fn posting_json(stem: &str, list: &[Entry]) -> String {
     let mut body = String::with_capacity(stem.len() + 4 + list.len() * 6);
     let _ = write!(body, "{}:[", serde_json::Value::from(stem));
     let mut last = 0;
-    for (i, &(doc, w)) in list.iter().enumerate() {
+    for (i, e) in list.iter().enumerate() {
+        let (doc, w) = (e.page(), e.weight());
         let sep = if i == 0 { "" } else { "," };
         let _ = write!(body, "{sep}{},{w}", doc - last);
         last = doc;
     }
     body.push(']');
     body
+}
+
+#[cfg(test)]
+impl Merged {
+    /// [`Merged::update`] with every page's terms held, each keyed by its terms.
+    pub(crate) fn update_held(&mut self, docs: &[Arc<DocTerms>]) {
+        let terms = |n: usize| Arc::clone(&docs[n]);
+        self.update(&Pages {
+            keys: docs.iter().map(|d| key_of(d)).collect(),
+            hold: vec![true; docs.len()],
+            terms: &terms,
+            old: &|_, _| None,
+        });
+    }
+}
+
+/// A key naming terms by their content.
+#[cfg(test)]
+fn key_of(terms: &DocTerms) -> Key {
+    crate::cache::KeyBuilder::new("test terms")
+        .str(&format!("{terms:?}"))
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::search::terms::page;
+
+    /// The posting lists and vocabulary entries of a merge, as text.
+    fn listing(m: &Merged) -> String {
+        let words = m
+            .words
+            .iter()
+            .map(|(w, e)| format!("{w}={}{}", e.prefix, e.pages));
+        let postings = m.postings.iter().map(|(s, p)| posting_json(s, &p.list));
+        postings.chain(words).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn posting_entries_pack_page_numbers_and_weights_into_five_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 5);
+        for (page, weight) in [(0, 0), (1, 255), (70_000, 17), (u32::MAX, 9)] {
+            let e = Entry::new(page, weight);
+            assert_eq!((e.page(), e.weight()), (page, weight));
+        }
+        let list = [Entry::new(3, 17), Entry::new(300, 1)];
+        assert_eq!(posting_json("x", &list), "\"x\":[3,17,297,1]");
+    }
+
+    #[test]
+    fn a_merge_holding_no_terms_patches_with_old_terms_counted_again() {
+        let doc = |t: &str| Arc::new(DocTerms::new(&page("T", "", t), &[]));
+        let versions: std::sync::Mutex<HashMap<Key, Arc<DocTerms>>> = Default::default();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let old = |_: usize, key: Key| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            versions.lock().unwrap().get(&key).map(|t| (**t).clone())
+        };
+        let mut pages: Vec<_> = (0..5).map(|n| doc(&format!("common w{n}"))).collect();
+        let mut merged = Merged::default();
+        for edit in 0..4 {
+            for d in &pages {
+                versions.lock().unwrap().insert(key_of(d), Arc::clone(d));
+            }
+            let terms = |n: usize| Arc::clone(&pages[n]);
+            merged.update(&Pages {
+                keys: pages.iter().map(|d| key_of(d)).collect(),
+                hold: vec![false; pages.len()],
+                terms: &terms,
+                old: &old,
+            });
+            assert_eq!(merged.held(), 0);
+            let mut scratch = Merged::default();
+            scratch.update_held(&pages);
+            assert_eq!(listing(&merged), listing(&scratch), "after edit {edit}");
+            pages[edit] = doc(&format!("fresh{edit} common common"));
+        }
+        // One count per changed page (three edits), none for the first merge.
+        assert_eq!(calls.into_inner(), 3);
+    }
+
+    #[test]
+    fn old_terms_that_cannot_be_had_make_the_merge_from_scratch() {
+        let doc = |t: &str| Arc::new(DocTerms::new(&page("T", "", t), &[]));
+        let mut pages = vec![doc("alpha beta"), doc("beta gamma")];
+        let mut merged = Merged::default();
+        let update = |merged: &mut Merged, pages: &[Arc<DocTerms>]| {
+            let terms = |n: usize| Arc::clone(&pages[n]);
+            merged.update(&Pages {
+                keys: pages.iter().map(|d| key_of(d)).collect(),
+                hold: vec![false; pages.len()],
+                terms: &terms,
+                old: &|_, _| None,
+            });
+        };
+        update(&mut merged, &pages);
+        pages[0] = doc("delta");
+        update(&mut merged, &pages);
+        let mut scratch = Merged::default();
+        scratch.update_held(&pages);
+        assert_eq!(listing(&merged), listing(&scratch));
+        assert!(!listing(&merged).contains("alpha"));
+    }
 }

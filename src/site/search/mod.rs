@@ -32,16 +32,13 @@ use crate::site::Site;
 use base64::Engine as _;
 use index::Shard;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 
 /// The folder of the index, under the site root.
 pub(crate) const FOLDER: &str = "search";
-
-/// Pages whose terms a one-shot build counts at once (in parallel) before it merges and
-/// drops them.
-const TERMS_AT_ONCE: usize = 256;
 
 /// Every file of the search index: (output path, bytes). A one-shot build whose pages,
 /// dataset and settings are those of the cached previous build takes its files from the
@@ -58,10 +55,7 @@ pub(crate) fn files(
     if let Some(files) = cached_files(&set_key, cache) {
         // The pages' terms stay cached for the build after the next edit.
         let entities = entity_names(site);
-        for p in pages
-            .iter()
-            .filter(|p| p.in_sitemap && p.artifacts.search.is_some())
-        {
+        for (p, _) in indexed(pages, cache) {
             cache.touch_terms(&terms_key(p, &entities));
         }
         return files;
@@ -110,11 +104,7 @@ fn made_files(
     keys: Option<&KeyLog>,
 ) -> Vec<(String, Blob)> {
     let entities = entity_names(site);
-    let indexed: Vec<(&RenderedPage, &PageDoc)> = pages
-        .iter()
-        .filter(|p| p.in_sitemap)
-        .filter_map(|p| Some((p, p.artifacts.search.as_ref()?)))
-        .collect();
+    let indexed = indexed(pages, cache);
     let answers = answers::answers(site);
     let extra = serde_json::json!({
         "pages": indexed.len(),
@@ -130,7 +120,16 @@ fn made_files(
         // The document files do not depend on the merge: made beside it.
         rayon::join(
             || scratch_merge(&indexed, &entities, extra, cache, &file),
-            || doc_files(site, &indexed, cache, None, keys),
+            || {
+                doc_files(
+                    site,
+                    &indexed,
+                    &|n| text(indexed[n], cache),
+                    cache,
+                    None,
+                    keys,
+                )
+            },
         )
     };
     if let Some(json) = answers {
@@ -142,73 +141,123 @@ fn made_files(
         .collect()
 }
 
+/// An indexed page with its search text when held (`None` when it is kept in the page
+/// store, see [`BuildCache::keep_on_disk`]).
+type Indexed<'a> = (&'a RenderedPage, Option<&'a PageDoc>);
+
+/// The pages the index covers (listed in the sitemap, not the search or 404 page), in order.
+fn indexed<'a>(pages: &'a [RenderedPage], cache: &BuildCache) -> Vec<Indexed<'a>> {
+    let stored = |p: &RenderedPage| {
+        p.artifacts.html.is_empty()
+            && extract::indexed(&p.path)
+            && cache.store.as_ref().is_some_and(|s| s.has(&p.key))
+    };
+    (pages.iter())
+        .filter(|p| p.in_sitemap)
+        .filter(|p| p.artifacts.search.is_some() || stored(p))
+        .map(|p| (p, p.artifacts.search.as_ref()))
+        .collect()
+}
+
+/// A page's search text: the one held, or else extracted again from its stored HTML (an
+/// empty text if that cannot be read).
+fn text<'a>((page, held): Indexed<'a>, cache: &BuildCache) -> Cow<'a, PageDoc> {
+    if let Some(doc) = held {
+        return Cow::Borrowed(doc);
+    }
+    let html = cache.stored_html(&page.key).unwrap_or_default();
+    Cow::Owned(page_doc(&page.path, &html).unwrap_or_default())
+}
+
 /// The shard files (named without folder and suffix) of the `indexed` pages merged from
 /// scratch, dropping each page's terms once merged.
 fn scratch_merge(
-    indexed: &[(&RenderedPage, &PageDoc)],
+    indexed: &[Indexed<'_>],
     entities: &HashMap<String, Vec<String>>,
     extra: serde_json::Value,
     cache: &BuildCache,
     file: &(dyn Fn(&str, &str) -> Blob + Sync),
 ) -> Vec<(String, Blob)> {
-    let mut merged = merged::Builder::default();
-    let mut counted: Vec<Arc<DocTerms>> = Vec::new();
-    // Each chunk is merged (on one thread) while the next one is counted.
-    for chunk in indexed.chunks(TERMS_AT_ONCE) {
-        let merging = std::mem::take(&mut counted);
-        (counted, ()) = rayon::join(
-            || {
-                (chunk.par_iter())
-                    .map(|(page, doc)| page_terms(page, doc, entities, cache))
-                    .collect()
-            },
-            || merging.iter().for_each(|t| merged.add(t)),
-        );
-    }
-    counted.iter().for_each(|t| merged.add(t));
+    let terms = |n: usize| {
+        let p = indexed[n];
+        page_terms(p.0, || text(p, cache), entities, cache)
+    };
+    let merged = merged::Builder::counted(indexed.len(), &terms);
     index::shard_files(&mut merged.finish(), extra, file)
 }
 
 /// The shard files (named without folder and suffix) and document files of the `indexed`
 /// pages through the merge `serve` keeps: only the pages whose key changed since the last
-/// build are counted again, and only their document files made again.
+/// build are counted again (their old terms from their stored HTML), and only their
+/// document files made again. The search text of the pages of those files is extracted
+/// once, in parallel. The merge holds the terms of the entity pages only, whose terms
+/// depend on the dataset too (of every page without a page store); terms are not memoised.
 fn kept_merge(
     merged: &mut Merged,
     site: &Site<'_>,
-    indexed: &[(&RenderedPage, &PageDoc)],
+    indexed: &[Indexed<'_>],
     entities: &HashMap<String, Vec<String>>,
     extra: serde_json::Value,
     cache: &BuildCache,
 ) -> (Vec<(String, Blob)>, Vec<Blob>) {
-    let changed: Vec<bool> = (indexed.iter().enumerate())
-        .map(|(n, (page, _))| merged.unchanged(n, page.key).is_none())
-        .collect();
-    let terms: Vec<Arc<DocTerms>> = (indexed.par_iter().enumerate())
-        .map(|(n, (page, doc))| match merged.unchanged(n, page.key) {
-            Some(same) if !entities.contains_key(page.path.as_str()) => same,
-            _ => page_terms(page, doc, entities, cache),
+    let names = |page: &RenderedPage| entities.get(page.path.as_str());
+    // A page's terms depend on its page only, unless it stands for dataset names.
+    let keys: Vec<Key> = (indexed.iter())
+        .map(|&(page, _)| match names(page) {
+            Some(_) => terms_key(page, entities),
+            None => page.key,
         })
         .collect();
-    merged.update(&terms);
-    merged.remember_keys(indexed.iter().map(|(page, _)| page.key).collect());
+    let changed = merged.changed(&keys);
+    let chunk_changed = |n: usize| {
+        let first = n - n % index::DOCS_PER_FILE;
+        let end = (first + index::DOCS_PER_FILE).min(changed.len());
+        changed[first..end].contains(&true)
+    };
+    let texts: Vec<Option<Cow<'_, PageDoc>>> = (indexed.par_iter().enumerate())
+        .map(|(n, &p)| chunk_changed(n).then(|| text(p, cache)))
+        .collect();
+    let text_of = |n: usize| match &texts[n] {
+        Some(doc) => Cow::Borrowed(&**doc),
+        None => text(indexed[n], cache),
+    };
+    let terms = |n: usize| {
+        let names = names(indexed[n].0).map_or(&[][..], Vec::as_slice);
+        Arc::new(DocTerms::new(&text_of(n), names))
+    };
+    let old = |n: usize, key: Key| {
+        let html = cache.stored_html(&key)?;
+        Some(DocTerms::new(&page_doc(&indexed[n].0.path, &html)?, &[]))
+    };
+    merged.update(&merged::Pages {
+        // Without a page store nothing can be counted again.
+        hold: (indexed.iter())
+            .map(|&(p, _)| names(p).is_some() || cache.store.is_none())
+            .collect(),
+        keys,
+        terms: &terms,
+        old: &old,
+    });
     let old_docs = std::mem::take(&mut merged.doc_files);
-    let docs = doc_files(site, indexed, cache, Some((&old_docs, &changed)), None);
+    let before = Some((&old_docs[..], &changed[..]));
+    let docs = doc_files(site, indexed, &text_of, cache, before, None);
     merged.doc_files = docs.clone();
     let file = |name: &str, json: &str| encoded(name, json, cache, None);
     (index::shard_files(merged, extra, &file), docs)
 }
 
-/// A page's terms, memoised by its key and the dataset names it stands for.
-fn page_terms(
+/// A page's terms, memoised by its key and the dataset names it stands for (`doc` is
+/// called only when they are not).
+fn page_terms<'a>(
     page: &RenderedPage,
-    doc: &PageDoc,
+    doc: impl FnOnce() -> Cow<'a, PageDoc>,
     entities: &HashMap<String, Vec<String>>,
     cache: &BuildCache,
 ) -> Arc<DocTerms> {
     let names = entities
         .get(page.path.as_str())
         .map_or(&[][..], Vec::as_slice);
-    cache.terms_or(terms_key(page, entities), || DocTerms::new(doc, names))
+    cache.terms_or(terms_key(page, entities), || DocTerms::new(&doc(), names))
 }
 
 /// The key of a page's terms: its page key and the dataset names it stands for.
@@ -244,12 +293,14 @@ fn encoded(name: &str, json: &str, cache: &BuildCache, keys: Option<&KeyLog>) ->
 }
 
 /// The document shards ([`index::DOCS_PER_FILE`] pages each), each memoised by the URLs
-/// and keys of its pages: an edit re-encodes the one shard of the edited page. Given the
-/// files made last time for the same number of pages and which pages changed since, the
-/// files of unchanged pages are kept without looking them up.
-fn doc_files(
+/// and keys of its pages: an edit re-encodes the one shard of the edited page (`text(n)`
+/// is the search text of page `n`). Given the files made last time for the same number of
+/// pages and which pages changed since, the files of unchanged pages are kept without
+/// looking them up.
+fn doc_files<'a>(
     site: &Site<'_>,
-    indexed: &[(&RenderedPage, &PageDoc)],
+    indexed: &[Indexed<'_>],
+    text: &(dyn Fn(usize) -> Cow<'a, PageDoc> + Sync),
     cache: &BuildCache,
     before: Option<(&[Blob], &[bool])>,
     keys: Option<&KeyLog>,
@@ -275,8 +326,8 @@ fn doc_files(
             }
             let key = key.finish();
             let blob = cache.extra_or(key, || {
-                let docs = (chunk.iter().zip(&urls))
-                    .map(|((_, doc), url)| index::doc_json(url, doc))
+                let docs = (urls.iter().enumerate())
+                    .map(|(i, url)| index::doc_json(url, &text(first + i)))
                     .collect();
                 encode(&index::doc_shard(*n, docs))
             });
@@ -336,6 +387,44 @@ fn encode(shard: &Shard) -> Vec<u8> {
 mod tests {
     use super::*;
     use std::io::Read as _;
+
+    #[test]
+    fn a_page_kept_in_the_page_store_is_indexed_from_its_stored_html() {
+        let parent = tempfile::tempdir().unwrap();
+        let cache = BuildCache {
+            store: Some(Arc::new(
+                crate::cache::PageStore::create(parent.path()).unwrap(),
+            )),
+            ..BuildCache::default()
+        };
+        let html = "<main><h1>Roles</h1><p>Who patches the hypervisor</p></main>";
+        let page = |path: &str| {
+            let key = KeyBuilder::new("test page").str(path).finish();
+            let artifacts = crate::cache::PageArtifacts {
+                html: html.into(),
+                ids: Default::default(),
+                search: page_doc(path, html),
+                links: Vec::new(),
+                diagnostics: Default::default(),
+            };
+            let artifacts = cache.keep_on_disk(&key, Arc::new(artifacts)).unwrap();
+            RenderedPage {
+                path: path.into(),
+                url: format!("/{path}"),
+                artifacts,
+                key,
+                in_sitemap: true,
+            }
+        };
+        let pages = [page("a/index.html"), page("404.html")];
+        // The page holds neither its HTML nor its search text any more.
+        assert!(pages[0].artifacts.html.is_empty() && pages[0].artifacts.search.is_none());
+        let indexed = indexed(&pages, &cache);
+        assert_eq!(indexed.len(), 1, "the 404 page is not indexed");
+        let text = text(indexed[0], &cache);
+        assert_eq!(Some(&*text), page_doc("a/index.html", html).as_ref());
+        assert!(text.sections[0].text.contains("hypervisor"));
+    }
 
     #[test]
     fn shards_are_scripts_with_a_compressed_payload_except_the_root() {
