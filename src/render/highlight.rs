@@ -126,7 +126,7 @@ impl Highlighter {
     pub(crate) fn clear_cache_if_larger_than(&self, entries: usize) {
         let mut cache = self.cache.lock().expect("cache lock");
         if cache.len() > entries {
-            cache.clear();
+            *cache = HashMap::new(); // its memory too, not only its entries
         }
     }
 

@@ -141,7 +141,7 @@ impl Lines {
         }
         let mut shard = self.shard(line).lock().expect("line memo");
         if shard.len() >= SHARD_LINES {
-            shard.clear();
+            *shard = FxHashMap::default();
         }
         let starts = shard.entry(line.into()).or_default();
         if starts.len() < MEMO_STARTS && !starts.iter().any(|d| d.begin == begin) {
@@ -160,10 +160,10 @@ impl Lines {
         cursor.print()
     }
 
-    /// Empties the table.
+    /// Empties the table, giving its memory back (not only its entries).
     pub(super) fn clear(&self) {
         for shard in &self.shards {
-            shard.lock().expect("line memo").clear();
+            *shard.lock().expect("line memo") = FxHashMap::default();
         }
     }
 }
@@ -239,6 +239,12 @@ mod tests {
             });
         });
         lines.clear();
+        let kept = |s: &Mutex<FxHashMap<Box<str>, Vec<Done>>>| s.lock().unwrap().capacity();
+        assert_eq!(
+            lines.shards.iter().map(kept).sum::<usize>(),
+            0,
+            "memory given back"
+        );
         assert!(!lines.replay(1, "x = 1\n", &mut start(&set, "py"), &mut String::new()));
     }
 
