@@ -3,6 +3,7 @@
 //! line and column; render errors name the template and the cause chain.
 
 use crate::diagnostics::{Diagnostic, Location};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The embedded default templates: (name, text).
@@ -232,30 +233,38 @@ pub(crate) fn load(overrides: &[TemplateFile]) -> Result<Theme, Vec<Diagnostic>>
         sources.retain(|(n, _, _)| n != name);
         sources.push((name.clone(), text, path.clone()));
     }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    // Parse each template alone first so an error names its own file and line…
-    let mut parsed = Vec::with_capacity(sources.len());
-    let mut errors = Vec::new();
-    for (name, text, path) in &sources {
-        match tera::Template::new(name, None, text) {
-            Ok(template) => parsed.push(super::template_cycles::Parsed {
-                name,
-                text,
-                path,
-                template,
-            }),
-            Err(e) => errors.push(template_error(path, text, &e)),
-        }
-    }
+    // Parse each template alone (in parallel) so an error names its own file and line…
+    let results: Vec<_> = (sources.par_iter())
+        .map(
+            |(name, text, path)| match tera::Template::new(name, None, text) {
+                Ok(template) => Ok(super::template_cycles::Parsed {
+                    name,
+                    text,
+                    path,
+                    template,
+                }),
+                Err(e) => Err(template_error(path, text, &e)),
+            },
+        )
+        .collect();
+    let (parsed, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    let mut errors: Vec<Diagnostic> = errors.into_iter().filter_map(Result::err).collect();
+    let parsed: Vec<_> = parsed.into_iter().filter_map(Result::ok).collect();
     if errors.is_empty() {
         errors = super::template_cycles::check(&parsed);
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    // …then add them in one call, so inheritance is resolved once all are known.
-    tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), *t)))
+    // …then give them to Tera as parsed (what `add_raw_templates` does after parsing them
+    // again) and resolve inheritance once all are known.
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    for p in parsed {
+        tera.templates.insert(p.name.to_string(), p.template);
+    }
+    (tera.build_inheritance_chains())
+        .and_then(|()| tera.check_macro_files())
         .map_err(|e| vec![Diagnostic::error(Location::file("themes"), chain(&e))])?;
     let files = sources
         .into_iter()
