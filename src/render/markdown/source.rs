@@ -88,25 +88,28 @@ pub(super) fn marker(text: &str) -> Option<usize> {
 /// Whether `markdown` may hold syntax [`prepare`] rewrites (a quick test that keeps the
 /// common case a borrow).
 fn may_need_rewriting(markdown: &str) -> bool {
-    [
-        "!!!",
-        "???",
-        "===",
-        "{{",
-        "{%",
-        "{:",
-        "%%",
-        "==",
-        "{ ",
-        "{.",
-        "{#",
-        ":material-",
-        ":octicons-",
-        ":fontawesome-",
-        ":simple-",
-    ]
-    .iter()
-    .any(|m| markdown.contains(m))
+    const MARKERS: [&[u8]; 15] = [
+        b"!!!",
+        b"???",
+        b"===",
+        b"{{",
+        b"{%",
+        b"{:",
+        b"%%",
+        b"==",
+        b"{ ",
+        b"{.",
+        b"{#",
+        b":material-",
+        b":octicons-",
+        b":fontawesome-",
+        b":simple-",
+    ];
+    // One pass over the text, trying the markers only where one could start.
+    let bytes = markdown.as_bytes();
+    (0..bytes.len())
+        .filter(|&i| matches!(bytes[i], b'!' | b'?' | b'=' | b'{' | b'%' | b':'))
+        .any(|i| MARKERS.iter().any(|m| bytes[i..].starts_with(m)))
 }
 
 /// Prepares `markdown` for parsing (see the module docs).
@@ -155,6 +158,27 @@ pub(super) fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markers_are_found_anywhere_and_plain_text_has_none() {
+        for marker in ["!!!", "{{", "{%", "==", "{#", ":material-"] {
+            for text in [
+                marker.to_string(),
+                format!("x: a = b {marker}"),
+                format!("{marker}\n"),
+            ] {
+                assert!(may_need_rewriting(&text), "{text:?}");
+            }
+        }
+        for text in [
+            "",
+            "a = b: c! d? {x} 50% :smile:",
+            "!! ?? = {x} : %",
+            "ends with {",
+        ] {
+            assert!(!may_need_rewriting(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn the_map_leads_back_to_the_written_text() {

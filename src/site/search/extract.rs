@@ -66,11 +66,7 @@ pub(crate) fn page_doc(path: &str, html: &str) -> Option<PageDoc> {
     if !indexed(path) {
         return None;
     }
-    let main = html
-        .split_once("<main")
-        .and_then(|(_, m)| m.split_once('>'))
-        .and_then(|(_, m)| m.split_once("</main>"))
-        .map_or(html, |(m, _)| m);
+    let main = main_of(html).unwrap_or(html);
     let kind = match path.split('/').next().unwrap_or("") {
         "index.html" => "home",
         k => k,
@@ -78,6 +74,14 @@ pub(crate) fn page_doc(path: &str, html: &str) -> Option<PageDoc> {
     let mut doc = Scanner::default().run(main);
     doc.kind = kind.to_string();
     Some(doc)
+}
+
+/// The content of the first `<main>` element of `html`, if it has one.
+fn main_of(html: &str) -> Option<&str> {
+    let start = memchr::memmem::find(html.as_bytes(), b"<main")?;
+    let open = start + memchr::memchr(b'>', &html.as_bytes()[start..])? + 1;
+    let len = memchr::memmem::find(&html.as_bytes()[open..], b"</main>")?;
+    Some(&html[open..open + len])
 }
 
 /// Walks the HTML once, sending text to the title, a heading or the current section.
@@ -96,14 +100,14 @@ struct Scanner {
 impl Scanner {
     fn run(mut self, html: &str) -> PageDoc {
         let mut rest = html;
-        while let Some(lt) = rest.find('<') {
+        while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
             self.push_text(&rest[..lt]);
             rest = &rest[lt..];
             if let Some(after) = rest.strip_prefix("<!--") {
                 rest = after.split_once("-->").map_or("", |(_, r)| r);
                 continue;
             }
-            let Some(gt) = rest.find('>') else {
+            let Some(gt) = memchr::memchr(b'>', rest.as_bytes()) else {
                 rest = "";
                 break;
             };
@@ -131,9 +135,7 @@ impl Scanner {
     fn tag(&mut self, inner: &str) {
         let closing = inner.starts_with('/');
         let inner = inner.trim_start_matches('/');
-        let name_end = inner
-            .find(|c: char| c.is_whitespace() || c == '/')
-            .unwrap_or(inner.len());
+        let name_end = name_end(inner);
         let name = ascii_lowercase(&inner[..name_end]);
         let attrs = &inner[name_end..];
         if let Some((skipped, depth)) = &mut self.skip {
@@ -212,6 +214,16 @@ impl Scanner {
     }
 }
 
+/// Where the element name at the start of a tag's text ends: at white space or `/`.
+fn name_end(inner: &str) -> usize {
+    let ends = |c: char| c.is_whitespace() || c == '/';
+    match (inner.bytes()).position(|b| !(b.is_ascii_alphanumeric() || b == b'-')) {
+        Some(i) if inner.as_bytes()[i].is_ascii() && ends(char::from(inner.as_bytes()[i])) => i,
+        Some(i) => inner[i..].find(ends).map_or(inner.len(), |n| i + n),
+        None => inner.len(),
+    }
+}
+
 /// `name` in lower case, copied only when it has upper-case letters.
 fn ascii_lowercase(name: &str) -> Cow<'_, str> {
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -271,29 +283,43 @@ fn attr<'a>(attrs: &'a str, name: &str) -> Option<Cow<'a, str>> {
 }
 
 /// Appends `text` to `out` with runs of white space collapsed to one space (none at the
-/// start of an empty `out`). ASCII is classified a byte at a time; other characters decoded.
+/// start of an empty `out`). Text between runs is copied in as few pieces as possible: a
+/// lone ASCII space after other text needs no collapsing. ASCII is classified a byte at a
+/// time; other characters decoded.
 fn push_collapsed(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
-    let (mut at, mut word) = (0, 0);
-    while at < bytes.len() {
-        let (space, len) = match bytes[at] {
-            b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => (true, 1),
-            0..=0x7f => (false, 1),
-            _ => {
-                let c = text[at..].chars().next().unwrap_or(' ');
-                (c.is_whitespace(), c.len_utf8())
-            }
-        };
-        if space {
-            out.push_str(&text[word..at]);
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-            word = at + len;
+    // Whether the character at `at` is white space, and its length.
+    let char_at = |at: usize| match bytes[at] {
+        b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => (true, 1),
+        0..=0x7f => (false, 1),
+        _ => {
+            let c = text[at..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
         }
+    };
+    let (mut at, mut copied) = (0, 0);
+    while at < bytes.len() {
+        let (space, len) = char_at(at);
+        let lone =
+            || bytes[at] == b' ' && at > copied && !(at + 1 < bytes.len() && char_at(at + 1).0);
+        if !space || lone() {
+            at += len;
+            continue;
+        }
+        out.push_str(&text[copied..at]);
         at += len;
+        while at < bytes.len() {
+            match char_at(at) {
+                (true, len) => at += len,
+                (false, _) => break,
+            }
+        }
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        copied = at;
     }
-    out.push_str(&text[word..]);
+    out.push_str(&text[copied..]);
 }
 
 /// Decodes character references: the named ones templates and Markdown emit, and numeric.
@@ -405,6 +431,12 @@ mod tests {
             "x\u{a0}y\u{2003} z",
             "é  ü",
             "  ",
+            "one two three",
+            "one two ",
+            " lead and trail ",
+            "日本 語\u{3000}x",
+            "a \u{2003}b",
+            "ü ü  ü\n",
         ] {
             for start in ["", "w", "w "] {
                 let mut reference = start.to_string();
@@ -418,6 +450,23 @@ mod tests {
                 push_collapsed(&mut got, text);
                 assert_eq!(got, reference, "{text:?} after {start:?}");
             }
+        }
+    }
+
+    #[test]
+    fn element_names_end_where_a_split_on_space_or_slash_would() {
+        for inner in [
+            "span",
+            "span class=x",
+            "br/",
+            "h2\tid=a",
+            "x\u{a0}y",
+            "é b",
+            "a-b/",
+        ] {
+            let reference =
+                (inner.find(|c: char| c.is_whitespace() || c == '/')).unwrap_or(inner.len());
+            assert_eq!(name_end(inner), reference, "{inner:?}");
         }
     }
 

@@ -352,10 +352,15 @@ pub(super) fn posting_json(stem: &str, list: &[Entry]) -> String {
     let mut body = String::with_capacity(stem.len() + 4 + list.len() * 6);
     let _ = write!(body, "{}:[", serde_json::Value::from(stem));
     let mut last = 0;
+    let mut number = itoa::Buffer::new();
     for (i, e) in list.iter().enumerate() {
         let (doc, w) = (e.page(), e.weight());
-        let sep = if i == 0 { "" } else { "," };
-        let _ = write!(body, "{sep}{},{w}", doc - last);
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(number.format(doc - last));
+        body.push(',');
+        body.push_str(number.format(w));
         last = doc;
     }
     body.push(']');

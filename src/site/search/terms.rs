@@ -43,17 +43,20 @@ pub(crate) struct DocTerms {
 impl DocTerms {
     /// Counts the terms of a page and of the dataset names it stands for (`entity`).
     pub(crate) fn new(doc: &PageDoc, entity: &[String]) -> Self {
-        let mut counter = Counter::default();
-        counter.add(&doc.title, TITLE);
-        for name in entity {
-            counter.add(name, ENTITY);
-        }
-        for s in &doc.sections {
-            counter.add(&s.heading, HEADING);
-            counter.add(&s.text, BODY);
-        }
-        counter.add(&doc.code, BODY);
-        counter.finish()
+        COUNTER.with_borrow_mut(|counter| {
+            counter.add(&doc.title, TITLE);
+            for name in entity {
+                counter.add(name, ENTITY);
+            }
+            for s in &doc.sections {
+                counter.add(&s.heading, HEADING);
+                counter.add(&s.text, BODY);
+            }
+            counter.add(&doc.code, BODY);
+            let terms = counter.finish();
+            counter.clear();
+            terms
+        })
     }
 
     /// True when every offset lies on a character boundary of the text, in order, and
@@ -132,6 +135,14 @@ struct Counter {
     stems: Vec<(String, u8, u32)>,
 }
 
+thread_local! {
+    /// Each thread's counter, reused page after page so its tables do not grow again.
+    static COUNTER: std::cell::RefCell<Counter> = std::cell::RefCell::default();
+}
+
+/// Distinct written forms above which a counter's tables are freed after the page.
+const LARGE_PAGE_WORDS: usize = 1 << 14;
+
 /// The stem index of a written form that is not indexed.
 const STOP: u32 = u32::MAX;
 
@@ -159,17 +170,31 @@ impl Counter {
 
     /// The index of the stem of `word` (a form new to the page), added when new.
     fn stem_of(&mut self, word: &str) -> u32 {
-        let stem = tokens::stem(word);
-        if let Some(&i) = self.stem_index.get(&stem) {
-            return i;
-        }
-        let i = offset_of(self.stems.len());
-        self.stem_index.insert(stem.clone(), i);
-        self.stems.push((stem, 0, 0));
-        i
+        let (stem_index, stems) = (&mut self.stem_index, &mut self.stems);
+        tokens::with_stem(word, |stem| {
+            if let Some(&i) = stem_index.get(stem) {
+                return i;
+            }
+            let i = offset_of(stems.len());
+            stem_index.insert(stem.to_string(), i);
+            stems.push((stem.to_string(), 0, 0));
+            i
+        })
     }
 
-    fn finish(self) -> DocTerms {
+    /// Empties the counter for the next page, keeping its tables' room unless a very large
+    /// page made them grow.
+    fn clear(&mut self) {
+        if self.words.capacity() > LARGE_PAGE_WORDS {
+            *self = Counter::default();
+            return;
+        }
+        self.words.clear();
+        self.stem_index.clear();
+        self.stems.clear();
+    }
+
+    fn finish(&self) -> DocTerms {
         let mut order: Vec<usize> = (0..self.stems.len()).collect();
         sort_by_text(&mut order, |&i| &self.stems[i].0);
         let mut sorted_index = vec![0; order.len()];

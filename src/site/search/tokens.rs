@@ -58,10 +58,17 @@ pub(crate) fn each_word(text: &str, mut f: impl FnMut(&str)) {
 fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
-        let start = at + text[at..].find(is_word_char)?;
-        let end = (text[start..].find(|c| !is_word_char(c))).map_or(text.len(), |n| start + n);
+        let start = scan(text, at, true)?;
+        let end = scan(text, start, false).unwrap_or(text.len());
         at = end;
-        let w = text[start..end].trim_matches(['\'', '’']);
+        let mut w = &text[start..end];
+        let plain_ends = |w: &str| {
+            let b = w.as_bytes();
+            b[0].is_ascii_alphanumeric() && b[b.len() - 1].is_ascii_alphanumeric()
+        };
+        if !plain_ends(w) {
+            w = w.trim_matches(['\'', '’']);
+        }
         Some(
             (w.strip_suffix("'s"))
                 .or_else(|| w.strip_suffix("’s"))
@@ -69,6 +76,39 @@ fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
         )
     })
 }
+
+/// The offset of the first character of `text` at or after `from` (a character boundary)
+/// that is a word character when `word` is true, or is not one when it is false.
+fn scan(text: &str, from: usize, word: bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if WORD_BYTES[usize::from(b)] == word {
+                return Some(i);
+            }
+            i += 1;
+        } else {
+            let c = text[i..].chars().next()?;
+            if is_word_char(c) == word {
+                return Some(i);
+            }
+            i += c.len_utf8();
+        }
+    }
+    None
+}
+
+/// [`is_word_char`] for each ASCII byte.
+const WORD_BYTES: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'\'' as usize;
+        b += 1;
+    }
+    table
+};
 
 /// True for a character that can be part of a word: a letter, a digit or an apostrophe.
 fn is_word_char(c: char) -> bool {
@@ -84,11 +124,13 @@ fn is_word_char(c: char) -> bool {
 fn lower_case(w: &str, out: &mut String) -> bool {
     out.clear();
     if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        out.push_str(w);
-        out.make_ascii_lowercase();
-    } else {
-        out.push_str(&w.to_lowercase().replace(['\'', '’'], ""));
+        if w.len() > MAX_WORD {
+            return false;
+        }
+        out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return !out.is_empty();
     }
+    out.push_str(&w.to_lowercase().replace(['\'', '’'], ""));
     !out.is_empty() && (out.len() <= MAX_WORD || out.chars().count() <= MAX_WORD)
 }
 
@@ -101,18 +143,24 @@ thread_local! {
 
 /// The English stem of a lower-case word.
 pub(crate) fn stem(word: &str) -> String {
+    with_stem(word, str::to_string)
+}
+
+/// Calls `f` with the English stem of a lower-case word (remembered by this thread).
+pub(crate) fn with_stem<T>(word: &str, f: impl FnOnce(&str) -> T) -> T {
     static STEMMER: OnceLock<Stemmer> = OnceLock::new();
     STEMS.with_borrow_mut(|known| {
         if let Some(stem) = known.get(word) {
-            return stem.clone();
+            return f(stem);
         }
         let stemmer = STEMMER.get_or_init(|| Stemmer::create(Algorithm::English));
         let stem = stemmer.stem(word).into_owned();
         if known.len() >= REMEMBERED_STEMS {
             known.clear();
         }
-        known.insert(word.to_string(), stem.clone());
-        stem
+        let result = f(&stem);
+        known.insert(word.to_string(), stem);
+        result
     })
 }
 
