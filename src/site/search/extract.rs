@@ -299,6 +299,10 @@ fn push_collapsed(out: &mut String, text: &str) {
     };
     let (mut at, mut copied) = (0, 0);
     while at < bytes.len() {
+        if matches!(bytes[at], b'!'..=b'~') {
+            at += 1; // printable ASCII other than space: the common case
+            continue;
+        }
         let (space, len) = char_at(at);
         let lone =
             || bytes[at] == b' ' && at > copied && !(at + 1 < bytes.len() && char_at(at + 1).0);

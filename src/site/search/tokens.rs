@@ -124,11 +124,9 @@ fn is_word_char(c: char) -> bool {
 fn lower_case(w: &str, out: &mut String) -> bool {
     out.clear();
     if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        if w.len() > MAX_WORD {
-            return false;
-        }
-        out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        return !out.is_empty();
+        out.push_str(w);
+        out.make_ascii_lowercase();
+        return !out.is_empty() && out.len() <= MAX_WORD;
     }
     out.push_str(&w.to_lowercase().replace(['\'', '’'], ""));
     !out.is_empty() && (out.len() <= MAX_WORD || out.chars().count() <= MAX_WORD)
