@@ -133,6 +133,9 @@ impl Scanner {
     }
 
     fn tag(&mut self, inner: &str) {
+        if self.skip.is_none() && is_plain_span(inner) {
+            return; // the tags of highlighted code: nothing to do
+        }
         let closing = inner.starts_with('/');
         let inner = inner.trim_start_matches('/');
         let name_end = name_end(inner);
@@ -240,13 +243,30 @@ fn hidden(kind: Element, attrs: &str) -> bool {
     if kind == Element::Skipped {
         return true;
     }
-    let may_hide = |b: &[u8]| b.windows(6).any(|w| w == b"hidden") || b.contains(&b'&');
     if !may_hide(attrs.as_bytes()) {
         return false;
     }
     attr(attrs, "aria-hidden").as_deref() == Some("true")
         || attr(attrs, "class")
             .is_some_and(|c| c.split_whitespace().any(|c| c == "visually-hidden"))
+}
+
+/// Whether a tag's attribute text could hide its element: it mentions `hidden` or has a
+/// character reference (which could spell it).
+fn may_hide(attrs: &[u8]) -> bool {
+    attrs.windows(6).any(|w| w == b"hidden") || attrs.contains(&b'&')
+}
+
+/// True for the text of a `</span>` or of a `<span>` whose attributes (after a space)
+/// cannot hide it: an inline element whose tags change nothing in the text.
+fn is_plain_span(inner: &str) -> bool {
+    match inner.as_bytes() {
+        b"/span" => true,
+        [b's', b'p', b'a', b'n', attrs @ ..] => {
+            attrs.first().is_none_or(|&b| b == b' ') && !may_hide(attrs)
+        }
+        _ => false,
+    }
 }
 
 fn heading_level(name: &str) -> Option<u8> {
@@ -421,6 +441,15 @@ mod tests {
                      <span data-x=\"hidden\">f</span><br class=\"visually-hidden\">g</p>",
         );
         assert_eq!(d.sections[0].text, "acdf g");
+    }
+
+    #[test]
+    fn spans_nested_in_a_hidden_span_stay_hidden() {
+        let d = doc(
+            "<p>a<span aria-hidden=\"true\">b<span class=\"hk\">c</span>d</span>e\
+             <span>f</span><span class=\"hs\">g</span></p>",
+        );
+        assert_eq!(d.sections[0].text, "aefg");
     }
 
     #[test]
