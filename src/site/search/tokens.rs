@@ -47,7 +47,12 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 pub(crate) fn each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut word = String::new();
     for w in raw_words(text) {
-        if lower_case(w, &mut word) {
+        let plain = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        if w.len() <= MAX_WORD && w.bytes().all(|b| plain(&b)) {
+            if !w.is_empty() {
+                f(w); // already its indexed form: no copy
+            }
+        } else if lower_case(w, &mut word) {
             f(&word);
         }
     }
@@ -203,8 +208,14 @@ mod tests {
             "tab\tnew\nline",
             "'quoted' ’curly’ s3://bucket/key?x=1",
             "ΣΑΣ ς",
+            "plain words s3 ec2 MiXeD x's",
+            "abcdefghijklmnopqrstuvwxyzabcdef abcdefghijklmnopqrstuvwxyzabcdefg",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEF ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG",
         ] {
             let direct: Vec<String> = words(text).collect();
+            let mut each = Vec::new();
+            each_word(text, |w| each.push(w.to_string()));
+            assert_eq!(each, direct, "{text:?}");
             let reference: Vec<String> = (text
                 .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')))
             .filter_map(|w| {
