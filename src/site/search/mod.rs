@@ -380,20 +380,15 @@ fn encode(shard: &Shard) -> Vec<u8> {
     format!("srmSearchShard({name},\"{b64}\");\n").into_bytes()
 }
 
-/// `bytes` in the zlib format (each thread keeps its compressor's tables).
+/// `bytes` in the zlib format. A compressor is made for each payload (a few hundred
+/// kilobytes of tables, not kept: `serve` would hold one per thread between rebuilds).
 fn deflated(bytes: &[u8]) -> Vec<u8> {
-    thread_local! {
-        static COMPRESSOR: std::cell::RefCell<libdeflater::Compressor> =
-            std::cell::RefCell::new(libdeflater::Compressor::new(
-                libdeflater::CompressionLvl::new(5).expect("a valid level"),
-            ));
-    }
-    COMPRESSOR.with_borrow_mut(|c| {
-        let mut out = vec![0; c.zlib_compress_bound(bytes.len())];
-        let len = (c.zlib_compress(bytes, &mut out)).expect("the bound leaves room");
-        out.truncate(len);
-        out
-    })
+    let level = libdeflater::CompressionLvl::new(5).expect("a valid level");
+    let mut compressor = libdeflater::Compressor::new(level);
+    let mut out = vec![0; compressor.zlib_compress_bound(bytes.len())];
+    let len = (compressor.zlib_compress(bytes, &mut out)).expect("the bound leaves room");
+    out.truncate(len);
+    out
 }
 
 #[cfg(test)]

@@ -140,8 +140,10 @@ thread_local! {
     static COUNTER: std::cell::RefCell<Counter> = std::cell::RefCell::default();
 }
 
-/// Distinct written forms above which a counter's tables are freed after the page.
-const LARGE_PAGE_WORDS: usize = 1 << 14;
+/// Room (distinct written forms) above which a counter's tables are freed after the page:
+/// an article has a few hundred forms, a list of thousands of articles tens of thousands,
+/// whose tables each thread would otherwise keep for the rest of a preview (megabytes).
+const LARGE_PAGE_WORDS: usize = 2048;
 
 /// The stem index of a written form that is not indexed.
 const STOP: u32 = u32::MAX;
@@ -185,7 +187,8 @@ impl Counter {
     /// Empties the counter for the next page, keeping its tables' room unless a very large
     /// page made them grow.
     fn clear(&mut self) {
-        if self.words.capacity() > LARGE_PAGE_WORDS {
+        let room = (self.words.capacity()).max(self.stem_index.capacity());
+        if room.max(self.stems.capacity()) > LARGE_PAGE_WORDS {
             *self = Counter::default();
             return;
         }
