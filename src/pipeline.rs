@@ -755,6 +755,9 @@ fn generate_files(
     for (path, blob) in crate::site::search::files(site, rendered, &engine.cache) {
         g.add_generated(path, blob);
     }
+    // The threads' stem memos served this build's counting; in `serve` the next builds
+    // count a few pages.
+    crate::site::search::forget_words();
     laps.lap("search");
     if !site.dataset.services.is_empty() {
         for (path, make) in crate::site::exports::FILES {

@@ -71,6 +71,17 @@ pub(crate) fn files(
     files
 }
 
+/// Empties what every thread of the pool (and this one) remembers of words while counting
+/// terms: stems of the written forms met (up to 100,000 per thread) and the counter's tables.
+pub(crate) fn forget_words() {
+    let forget = || {
+        tokens::forget_stems();
+        terms::forget_counter();
+    };
+    rayon::broadcast(|_| forget());
+    forget();
+}
+
 /// Everything the search files show: each page's key, path, URL and whether it is listed,
 /// the dataset and the settings (which shape URLs).
 fn inputs_key(site: &Site<'_>, pages: &[RenderedPage]) -> Key {

@@ -140,6 +140,11 @@ thread_local! {
     static COUNTER: std::cell::RefCell<Counter> = std::cell::RefCell::default();
 }
 
+/// Frees this thread's counter.
+pub(crate) fn forget_counter() {
+    COUNTER.with_borrow_mut(|counter| *counter = Counter::default());
+}
+
 /// Room (distinct written forms) above which a counter's tables are freed after the page:
 /// an article has a few hundred forms, a list of thousands of articles tens of thousands,
 /// whose tables each thread would otherwise keep for the rest of a preview (megabytes).

@@ -144,6 +144,11 @@ thread_local! {
     static STEMS: RefCell<FxHashMap<String, String>> = RefCell::new(FxHashMap::default());
 }
 
+/// Empties this thread's memo of stems, its memory included.
+pub(crate) fn forget_stems() {
+    STEMS.with_borrow_mut(|known| *known = FxHashMap::default());
+}
+
 /// The English stem of a lower-case word.
 pub(crate) fn stem(word: &str) -> String {
     with_stem(word, str::to_string)
@@ -229,6 +234,15 @@ mod tests {
             .collect();
             assert_eq!(direct, reference, "{text:?}");
         }
+    }
+
+    #[test]
+    fn forgotten_stems_give_their_memory_back_and_are_found_again() {
+        assert_eq!(stem("controls"), "control");
+        STEMS.with_borrow(|known| assert!(known.contains_key("controls")));
+        forget_stems();
+        STEMS.with_borrow(|known| assert_eq!(known.capacity(), 0));
+        assert_eq!(stem("controls"), "control");
     }
 
     #[test]
