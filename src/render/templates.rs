@@ -235,21 +235,23 @@ pub(crate) fn load(overrides: &[TemplateFile]) -> Result<Theme, Vec<Diagnostic>>
     }
     // Parse each template alone (in parallel) so an error names its own file and line…
     let results: Vec<_> = (sources.par_iter())
-        .map(
-            |(name, text, path)| match tera::Template::new(name, None, text) {
-                Ok(template) => Ok(super::template_cycles::Parsed {
-                    name,
-                    text,
-                    path,
-                    template,
-                }),
-                Err(e) => Err(template_error(path, text, &e)),
-            },
-        )
+        .map(|(name, text, path)| {
+            let template = tera::Template::new(name, None, text);
+            template.map_err(|e| template_error(path, text, &e))
+        })
         .collect();
-    let (parsed, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
-    let mut errors: Vec<Diagnostic> = errors.into_iter().filter_map(Result::err).collect();
-    let parsed: Vec<_> = parsed.into_iter().filter_map(Result::ok).collect();
+    let (mut parsed, mut errors) = (Vec::new(), Vec::new());
+    for ((name, text, path), result) in sources.iter().zip(results) {
+        match result {
+            Ok(template) => parsed.push(super::template_cycles::Parsed {
+                name,
+                text,
+                path,
+                template,
+            }),
+            Err(d) => errors.push(d),
+        }
+    }
     if errors.is_empty() {
         errors = super::template_cycles::check(&parsed);
     }
