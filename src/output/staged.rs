@@ -10,7 +10,7 @@
 
 use super::marker::{self, Existing, Stamp, MARKER, STAGING_MARKER};
 use super::swap::{self, InPlace};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -49,6 +49,9 @@ pub(crate) struct StagedDir {
     previous_stamps: Option<(BTreeMap<String, Stamp>, std::time::SystemTime)>,
     /// Every file of this build (see [`swap::Written`]).
     written: Mutex<swap::Written>,
+    /// Folders of the staging folder already made (`/`-separated, relative): each is made
+    /// once, not asked for again before every file in it.
+    made_dirs: Mutex<HashSet<String>>,
     committed: bool,
     _lock: File,
 }
@@ -97,6 +100,7 @@ impl StagedDir {
             staging,
             old,
             written: Mutex::new(BTreeMap::new()),
+            made_dirs: Mutex::new(HashSet::new()),
             committed: false,
             _lock: lock,
         })
@@ -132,8 +136,8 @@ impl StagedDir {
             return Ok(());
         }
         let target = self.staging.join(path);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir)?;
+        if let Some((dir, _)) = path.rsplit_once('/') {
+            self.make_dir(dir)?;
         }
         use io::Write;
         std::fs::OpenOptions::new()
@@ -141,6 +145,19 @@ impl StagedDir {
             .create_new(true)
             .open(&target)?
             .write_all(bytes)
+    }
+
+    /// Makes the staging folder's subfolder `dir` (and its parents) unless this build
+    /// already did. The staging folder is new, so every folder in it is one this build made.
+    fn make_dir(&self, dir: &str) -> io::Result<()> {
+        if self.made_dirs.lock().expect("made dirs").contains(dir) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(self.staging.join(dir))?;
+        let mut made = self.made_dirs.lock().expect("made dirs");
+        let ancestors = dir.match_indices('/').map(|(i, _)| &dir[..i]);
+        made.extend(ancestors.chain([dir]).map(str::to_string));
+        Ok(())
     }
 
     /// Writes every file of `output`, in parallel.
@@ -419,6 +436,26 @@ mod tests {
             ["index.html", "same.html"]
         );
         assert_eq!(names(tmp.path()), [".public.lock", "public"]);
+    }
+
+    #[test]
+    fn files_in_nested_and_shared_folders_are_all_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let mut out = Output::default();
+        for path in [
+            "a/b/c/one.html",
+            "a/two.html",
+            "a/b/three.html",
+            "a/b/c/four.html",
+        ] {
+            out.insert(path, path);
+        }
+        write(&out, &dir);
+        for path in out.files.keys() {
+            assert_eq!(std::fs::read_to_string(dir.join(path)).unwrap(), *path);
+        }
+        assert_eq!(names(&dir.join("a/b")), ["c", "three.html"]);
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub(crate) struct Highlighter {
     owner: u64,
     /// Highlighted lines, shared by every thread.
     lines: memo::Lines,
+    /// Fence token (lower-cased) → index of its syntax in `syntaxes`, `None` for an unknown
+    /// language: syntect's look-up compares the token with every syntax's extensions.
+    syntax_of: Mutex<HashMap<String, Option<usize>>>,
 }
 
 /// A process-unique number for each highlighter, naming the owner of the state memos.
@@ -101,6 +104,7 @@ impl Highlighter {
             caching: true,
             owner: next_owner(),
             lines: memo::Lines::default(),
+            syntax_of: Mutex::new(HashMap::new()),
         }
     }
 
@@ -137,17 +141,37 @@ impl Highlighter {
     }
 
     fn syntax(&self, lang: &str) -> Option<&syntect::parsing::SyntaxReference> {
-        let lang = match lang.to_ascii_lowercase().as_str() {
-            "terraform" | "tf" | "hcl" => "Terraform".to_string(),
-            "shell" | "console" | "zsh" => "bash".to_string(),
-            "jsonc" => "json".to_string(),
-            "yml" => "yaml".to_string(),
-            "golang" => "go".to_string(),
-            other => other.to_string(),
+        let token = lang.to_ascii_lowercase();
+        let known = self
+            .syntax_of
+            .lock()
+            .expect("syntax index")
+            .get(&token)
+            .copied();
+        let index = known.unwrap_or_else(|| {
+            let index = self.find_syntax(&token);
+            let mut syntax_of = self.syntax_of.lock().expect("syntax index");
+            syntax_of.insert(token, index);
+            index
+        });
+        index.map(|i| &self.syntaxes.syntaxes()[i])
+    }
+
+    /// The index of the syntax for a lower-cased fence token, by our aliases, then syntect's
+    /// extension and name look-up.
+    fn find_syntax(&self, token: &str) -> Option<usize> {
+        let token = match token {
+            "terraform" | "tf" | "hcl" => "Terraform",
+            "shell" | "console" | "zsh" => "bash",
+            "jsonc" => "json",
+            "yml" => "yaml",
+            "golang" => "go",
+            other => other,
         };
-        self.syntaxes
-            .find_syntax_by_token(&lang)
-            .or_else(|| self.syntaxes.find_syntax_by_name(&lang))
+        let found = (self.syntaxes.find_syntax_by_token(token))
+            .or_else(|| self.syntaxes.find_syntax_by_name(token))?;
+        let all = self.syntaxes.syntaxes();
+        all.iter().position(|s| std::ptr::eq(s, found))
     }
 
     /// Highlights `code` as `lang`, using the cache.
@@ -368,6 +392,21 @@ fn close(out: &mut String, open: &mut Option<&'static str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fence_token_is_looked_up_once_whatever_its_case() {
+        let h = Highlighter::new();
+        let name = |lang: &str| h.syntax(lang).map(|s| s.name.clone());
+        assert_eq!(name("BASH"), name("bash"));
+        assert_eq!(name("Shell"), name("bash"));
+        assert_eq!(name("tf"), Some("Terraform".to_string()));
+        assert_eq!(name("nosuchlang"), None);
+        assert_eq!(name("NoSuchLang"), None);
+        let remembered = h.syntax_of.lock().unwrap();
+        let mut tokens: Vec<&str> = remembered.keys().map(String::as_str).collect();
+        tokens.sort_unstable();
+        assert_eq!(tokens, ["bash", "nosuchlang", "shell", "tf"]);
+    }
 
     #[test]
     fn knows_the_languages_a_cloud_kb_uses() {
