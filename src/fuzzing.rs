@@ -172,7 +172,11 @@ fn page(url: String, rendered: Rendered) -> RenderedPage {
             html: rendered.html,
             ids,
             search: None,
-            links: rendered.links,
+            links: {
+                let mut links = crate::render::markdown::PageLinks::default();
+                links.add(&rendered.links);
+                links
+            },
             diagnostics: rendered.diagnostics,
         }),
         key: blake3::Hash::from_bytes([0; 32]),

@@ -890,7 +890,7 @@ mod tests {
                 html: "<p>x</p>".into(),
                 ids: Default::default(),
                 search: None,
-                links: Vec::new(),
+                links: Default::default(),
                 diagnostics: Default::default(),
             }),
             key: KeyBuilder::new("test").str(path).finish(),

@@ -161,7 +161,7 @@ pub(crate) struct PageArtifacts {
     pub search: Option<crate::site::search::PageDoc>,
     /// Internal links written in the page's Markdown and dataset text (checked on every
     /// build, since their targets may change).
-    pub links: Vec<crate::render::markdown::PendingLink>,
+    pub links: crate::render::markdown::PageLinks,
     /// Warnings found while rendering its Markdown (repeated on every build that reuses it).
     pub diagnostics: Diagnostics,
 }

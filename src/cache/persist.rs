@@ -112,7 +112,7 @@ mod tests {
             html: html.into(),
             ids: ["top".to_string()].into_iter().collect(),
             search: Some(Default::default()),
-            links: Vec::new(),
+            links: Default::default(),
             diagnostics: Default::default(),
         }
     }

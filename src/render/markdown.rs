@@ -20,6 +20,7 @@ mod fence;
 mod headings;
 mod inline_syntax;
 mod links;
+mod pending;
 mod raw_html;
 mod raw_links;
 mod shortcodes;
@@ -27,6 +28,7 @@ mod source;
 mod wikilinks;
 
 pub(crate) use headings::heading_slug;
+pub(crate) use pending::{Links, PageLinks, PendingLink};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::render::escape::escape_html;
@@ -93,11 +95,17 @@ impl<'a> Origin<'a> {
     /// Like `location` but without the line's text, for links that are usually fine: there
     /// can be hundreds of thousands of them, and the text is looked up again on error.
     fn link_location(&self, offset: usize) -> Location {
-        let mut loc = self.location(offset);
-        if matches!(self, Origin::File { .. }) {
-            loc.line_text = None;
+        match self {
+            Origin::File { file, base, .. } => {
+                let at = file.line_col(base + offset);
+                Location {
+                    path: file.path.clone(),
+                    line_col: Some((at.line, at.col)),
+                    line_text: None,
+                }
+            }
+            Origin::Value(loc) => (*loc).clone(),
         }
-        loc
     }
 
     fn location(&self, offset: usize) -> Location {
@@ -119,17 +127,6 @@ pub(crate) struct TocEntry {
     pub title: String,
 }
 
-/// An internal link to check once the whole site exists.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct PendingLink {
-    /// Target page path (absolute, with base path), or `None` for the same page.
-    pub path: Option<String>,
-    /// Target `#anchor` without `#`.
-    pub fragment: Option<String>,
-    /// Where the link is written.
-    pub location: Location,
-}
-
 /// Rendered Markdown.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Rendered {
@@ -138,7 +135,7 @@ pub(crate) struct Rendered {
     /// H2/H3 headings in order.
     pub toc: Vec<TocEntry>,
     /// Internal links to verify.
-    pub links: Vec<PendingLink>,
+    pub links: Links,
     /// Problems found while rendering.
     pub diagnostics: Diagnostics,
     /// Number of Mermaid diagrams rendered (for unique ids).
@@ -543,7 +540,10 @@ impl<'a> Pass<'a, '_> {
                 }
             }
         }
-        for link in self.out.links.iter_mut().filter(|l| l.path.is_none()) {
+        for link in std::sync::Arc::make_mut(&mut self.out.links)
+            .iter_mut()
+            .filter(|l| l.path.is_none())
+        {
             let landing = link.fragment.as_deref().and_then(|f| self.ids.landing(f));
             if let Some(id) = landing {
                 link.fragment = Some(id.to_string());

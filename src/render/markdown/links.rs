@@ -57,7 +57,7 @@ pub(super) fn rewrite_link(
 ) -> Option<String> {
     let d = Dest::new(dest);
     let record = |out: &mut Rendered, path: Option<String>| {
-        out.links.push(PendingLink {
+        std::sync::Arc::make_mut(&mut out.links).push(PendingLink {
             path,
             fragment: d.fragment.map(str::to_string),
             location: origin.link_location(offset),

@@ -54,7 +54,7 @@ pub(super) fn target(
         }
     };
     if url.is_some() || fragment.is_some() {
-        out.links.push(PendingLink {
+        std::sync::Arc::make_mut(&mut out.links).push(PendingLink {
             path: url.clone(),
             fragment: fragment.clone(),
             location: origin.link_location(offset),

@@ -129,7 +129,7 @@ impl PageBuilder<'_, '_> {
             context.article.body = ArticleBody::Rendered(body);
             Content::Render {
                 context: Box::new(PageContext::Article(context)),
-                links: Vec::new(),
+                links: Default::default(),
             }
         };
         Page {

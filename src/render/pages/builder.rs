@@ -9,7 +9,7 @@ use crate::cache::{BuildCache, Key, PageStub};
 use crate::dataset::Text;
 use crate::diagnostics::Diagnostics;
 use crate::render::highlight::Highlighter;
-use crate::render::markdown::{self, Origin, PendingLink, Settings};
+use crate::render::markdown::{self, Origin, PageLinks, Settings};
 use crate::site::Site;
 use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
@@ -28,7 +28,7 @@ pub(crate) struct PageBuilder<'s, 'a> {
     backlinks_key: Key,
     pub(super) highlighter: &'s Highlighter,
     pub(super) cache: &'s BuildCache,
-    links: Mutex<Vec<PendingLink>>,
+    links: Mutex<PageLinks>,
     /// Problems found while rendering Markdown.
     pub diagnostics: Mutex<Diagnostics>,
 }
@@ -62,7 +62,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             backlinks_key: keys::backlinks_key(site),
             highlighter,
             cache,
-            links: Mutex::new(Vec::new()),
+            links: Mutex::new(PageLinks::default()),
             diagnostics: Mutex::new(Diagnostics::new()),
         }
     }
@@ -84,7 +84,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             backlinks_key: none,
             highlighter,
             cache,
-            links: Mutex::new(Vec::new()),
+            links: Mutex::new(PageLinks::default()),
             diagnostics: Mutex::new(Diagnostics::new()),
         }
     }
@@ -112,10 +112,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
             ))
         });
         if !r.links.is_empty() {
-            self.links
-                .lock()
-                .expect("links")
-                .extend(r.links.iter().cloned());
+            self.links.lock().expect("links").add(&r.links);
         }
         self.report(&r.diagnostics);
         r.html.clone()

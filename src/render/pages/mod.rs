@@ -30,7 +30,7 @@ pub(crate) use render::render_pages;
 pub(crate) use site_context::{site_context, site_context_with, KeptNavigation, SiteContext};
 
 use crate::cache::{Key, PageArtifacts};
-use crate::render::markdown::{PendingLink, Rendered};
+use crate::render::markdown::{PageLinks, Rendered};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -58,7 +58,7 @@ pub(crate) enum Content<'b> {
         /// The page's own context (the site-wide one is added at render time).
         context: Box<PageContext<'b>>,
         /// Links to check once the whole site exists.
-        links: Vec<PendingLink>,
+        links: PageLinks,
     },
     /// Rendered before under its key: read from the cache at render time.
     Cached,

@@ -7,7 +7,7 @@ use super::{headings, relative, scrollables};
 use super::{Content, Page, PageContext, RenderedPage};
 use crate::cache::{BuildCache, PageArtifacts};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::markdown::PendingLink;
+use crate::render::markdown::PageLinks;
 use crate::render::templates::{self, Theme};
 use crate::site::links;
 use rayon::prelude::*;
@@ -148,7 +148,7 @@ fn apply_template(
     path: &str,
     url: &str,
     context: &PageContext<'_>,
-    links: Vec<PendingLink>,
+    mut links: PageLinks,
 ) -> Result<PageArtifacts, tera::Error> {
     let mut ctx = tera::Context::from_serialize(context)?;
     ctx.insert("site", site);
@@ -171,11 +171,11 @@ fn apply_template(
     let body = context.body();
     // Kept until written: no growth slack held for thousands of pages.
     html.shrink_to_fit();
+    if let Some(body) = body {
+        links.add(&body.links);
+    }
     Ok(PageArtifacts {
-        links: links
-            .into_iter()
-            .chain(body.iter().flat_map(|b| b.links.iter().cloned()))
-            .collect(),
+        links,
         diagnostics: body.map(|b| b.diagnostics.clone()).unwrap_or_default(),
         ids: links::ids_in(&html),
         search: crate::site::search::page_doc(path, &html),
@@ -187,7 +187,7 @@ fn apply_template(
 /// inputs reports the failure again.
 fn failed() -> PageArtifacts {
     PageArtifacts {
-        links: Vec::new(),
+        links: Default::default(),
         diagnostics: Default::default(),
         html: String::new(),
         ids: Default::default(),

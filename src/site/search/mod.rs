@@ -423,7 +423,7 @@ mod tests {
                 html: html.into(),
                 ids: Default::default(),
                 search: page_doc(path, html),
-                links: Vec::new(),
+                links: Default::default(),
                 diagnostics: Default::default(),
             };
             let artifacts = cache.keep_on_disk(&key, Arc::new(artifacts)).unwrap();
