@@ -4,6 +4,8 @@
 //! services, the controls…). Built once per build; the sidebar is part of every page's
 //! context, breadcrumbs and pager are looked up by URL at render time.
 
+mod sidebar;
+
 use crate::cache::KeyBuilder;
 use crate::dataset::Kind;
 use crate::site::Site;

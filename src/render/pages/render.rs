@@ -153,6 +153,7 @@ fn apply_template(
     let mut ctx = tera::Context::from_serialize(context)?;
     ctx.insert("site", site);
     ctx.insert("current_url", url);
+    ctx.insert("sidebar", &site.navigation.sidebar_html(url));
     if template != "404.html" {
         let own = url.strip_prefix(site.base_path.as_str()).unwrap_or(url);
         ctx.insert("permalink", &format!("{}{own}", site.base_url));
