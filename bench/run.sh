@@ -251,7 +251,9 @@ for n in "${SIZES[@]}"; do
         log "$RUNS warm builds of $n articles (cache and output kept)"
         run_series "$n" warm "$RUNS" --cache-dir "$cache" || { unset SAME_OUT; continue; }
         # One article edited before each run (a paragraph appended), then restored.
-        edited=$(find "$CORPUS/content/articles" -name '*.md' | sort | head -1)
+        # (awk reads to the end: `head -1` would end the pipe early, and `sort`'s SIGPIPE
+        # would stop the whole script under `set -o pipefail` on a large corpus.)
+        edited=$(find "$CORPUS/content/articles" -name '*.md' | sort | awk 'NR == 1')
         cp "$edited" "$WORK/edited.md.orig"; EDITED=$edited
         log "$RUNS warm builds of $n articles with one article changed ($edited)"
         EDIT=$edited run_series "$n" warm-edit "$RUNS" --cache-dir "$cache" || true
