@@ -40,6 +40,17 @@ impl Location {
         Self::line_col(file, lc.line, lc.col)
     }
 
+    /// Like [`Location::at`] without the line's text, for places that are rarely reported
+    /// (the text is looked up again if one is).
+    pub fn at_without_text(file: &SourceFile, offset: usize) -> Self {
+        let lc = file.line_col(offset);
+        Location {
+            path: file.path.clone(),
+            line_col: Some((lc.line, lc.col)),
+            line_text: None,
+        }
+    }
+
     /// A location at an explicit 1-based line and column of a source file.
     pub fn line_col(file: &SourceFile, line: usize, col: usize) -> Self {
         Location {

@@ -96,14 +96,7 @@ impl<'a> Origin<'a> {
     /// can be hundreds of thousands of them, and the text is looked up again on error.
     fn link_location(&self, offset: usize) -> Location {
         match self {
-            Origin::File { file, base, .. } => {
-                let at = file.line_col(base + offset);
-                Location {
-                    path: file.path.clone(),
-                    line_col: Some((at.line, at.col)),
-                    line_text: None,
-                }
-            }
+            Origin::File { file, base, .. } => Location::at_without_text(file, base + offset),
             Origin::Value(loc) => (*loc).clone(),
         }
     }

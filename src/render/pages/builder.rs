@@ -111,9 +111,7 @@ impl<'s, 'a> PageBuilder<'s, 'a> {
                 },
             ))
         });
-        if !r.links.is_empty() {
-            self.links.lock().expect("links").add(&r.links);
-        }
+        self.links.lock().expect("links").add(&r.links);
         self.report(&r.diagnostics);
         r.html.clone()
     }
